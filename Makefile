@@ -1,0 +1,96 @@
+# netrepl — build, run, test, install.
+#   make            build $(BUILD)/netrepl
+#   make run        install missing build packages, build, start the shell
+#   make check      install missing test packages, run every test, then again
+#                   under AddressSanitizer + UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+# Objects go to $(BUILD) (default build/), so several builds (plain, sanitized)
+# can live side by side.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?=
+VERSION := 0.1.0
+
+PKGS    := readline libcares
+CC      ?= cc
+CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT     ?= -O2 -g
+ifeq ($(SAN),1)
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(OPT) $(LDFLAGS)
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+CMD_SRC   := $(sort $(wildcard cmds/*.c))
+SHELL_SRC := $(sort $(filter-out shell/main.c,$(wildcard shell/*.c)))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+APP_OBJ   := $(SHELL_SRC:%.c=$(BUILD)/%.o) $(CMD_SRC:%.c=$(BUILD)/%.o)
+BIN       := $(BUILD)/netrepl
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check check-run unit e2e tty deps test-deps install uninstall clean bench fuzz memcheck
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BIN): $(BUILD)/shell/main.o $(APP_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lm
+
+# Unit tests link lib/ and everything but main(), so the tokenizer and the
+# printer are testable too.
+$(BUILD)/tests/%: tests/unit/%.c $(APP_OBJ) $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
+
+deps:
+	@sh tests/deps.sh build
+test-deps:
+	@sh tests/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	@$(BIN)
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do $$t || exit 1; done
+
+e2e: $(BIN)
+	@bash tests/e2e/run.sh $(BIN)
+
+tty: $(BIN)
+	@sh tests/tty/run.sh $(BIN)
+
+# One full pass (unit, transcripts, terminal) over one build.
+check-run: unit e2e tty
+
+check: test-deps
+	@$(MAKE) --no-print-directory check-run
+	@echo "== again under AddressSanitizer + UBSan =="
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(MAKE) --no-print-directory BUILD=build-asan SAN=1 check-run
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/netrepl
+	if [ -f netrepl.1 ]; then install -m 644 netrepl.1 $(DESTDIR)$(PREFIX)/share/man/man1/netrepl.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/netrepl $(DESTDIR)$(PREFIX)/share/man/man1/netrepl.1
+
+bench: $(BIN)
+	@for b in bench/*; do [ -x "$$b" ] && [ -f "$$b" ] && "$$b" $(BIN); done; true
+
+clean:
+	rm -rf build build-asan build-*
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,209 @@
+/* lib/addr — IP literal parsing and formatting with Go net.IP semantics. */
+#include "lib/addr.h"
+#include "lib/util.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+
+static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+int nr_ip_parse(const char *s, struct nr_ip *ip, bool allow_zone)
+{
+    char tmp[64];
+    const char *pct = strchr(s, '%');
+    size_t n = pct ? (size_t)(pct - s) : strlen(s);
+    memset(ip, 0, sizeof *ip);
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = 0;
+    if (!strchr(tmp, ':')) {
+        if (pct || inet_pton(AF_INET, tmp, ip->b) != 1)
+            return -1;
+        ip->len = 4;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, tmp, ip->b) != 1)
+        return -1;
+    ip->len = 16;
+    if (pct) {
+        size_t zl = strlen(pct + 1);
+        if (!allow_zone || zl == 0 || zl >= sizeof ip->zone)
+            return -1;
+        memcpy(ip->zone, pct + 1, zl + 1);
+    }
+    return 0;
+}
+
+bool nr_ip_is4(const struct nr_ip *ip)
+{
+    return ip->len == 4 || (ip->len == 16 && !memcmp(ip->b, v4_prefix, 12));
+}
+
+const uint8_t *nr_ip_v4bytes(const struct nr_ip *ip)
+{
+    return ip->len == 4 ? ip->b : ip->b + 12;
+}
+
+char *nr_ip_str(const struct nr_ip *ip, char *buf, size_t n)
+{
+    char t[INET6_ADDRSTRLEN];
+    if (ip->len != 4 && ip->len != 16) {
+        snprintf(buf, n, "?");
+        return buf;
+    }
+    if (nr_ip_is4(ip))
+        inet_ntop(AF_INET, nr_ip_v4bytes(ip), t, sizeof t);
+    else
+        inet_ntop(AF_INET6, ip->b, t, sizeof t);
+    if (ip->zone[0])
+        snprintf(buf, n, "%s%%%s", t, ip->zone);
+    else
+        snprintf(buf, n, "%s", t);
+    return buf;
+}
+
+int nr_hostport_split(const char *hp, char *work, size_t worklen,
+                      const char **host, const char **port,
+                      char *err, size_t errlen)
+{
+    size_t n = strlen(hp);
+    if (n + 1 > worklen)
+        return nr_err(err, errlen, "address too long");
+    memcpy(work, hp, n + 1);
+    char *colon = strrchr(work, ':');
+    if (!colon)
+        return nr_err(err, errlen, "missing port in address");
+    char *h = work;
+    if (work[0] == '[') {
+        char *end = strchr(work, ']');
+        if (!end)
+            return nr_err(err, errlen, "missing ']' in address");
+        if (end + 1 == work + n)
+            return nr_err(err, errlen, "missing port in address");
+        if (end[1] != ':')
+            return nr_err(err, errlen, end + 1 == colon ? "missing port in address"
+                                                        : "unexpected ']' in address");
+        if (end + 1 != colon)
+            return nr_err(err, errlen, "too many colons in address");
+        *end = 0;
+        h = work + 1;
+        if (strchr(h, '['))
+            return nr_err(err, errlen, "unexpected '[' in address");
+    } else {
+        *colon = 0;
+        if (strchr(work, ':'))
+            return nr_err(err, errlen, "too many colons in address");
+        if (strchr(work, '['))
+            return nr_err(err, errlen, "unexpected '[' in address");
+        if (strchr(work, ']'))
+            return nr_err(err, errlen, "unexpected ']' in address");
+    }
+    *colon = 0;
+    if (strchr(colon + 1, '[') || strchr(colon + 1, ']'))
+        return nr_err(err, errlen, "unexpected bracket in port");
+    *host = h;
+    *port = colon + 1;
+    return 0;
+}
+
+char *nr_hostport_join(const char *host, const char *port, char *buf, size_t n)
+{
+    if (strchr(host, ':'))
+        snprintf(buf, n, "[%s]:%s", host, port);
+    else
+        snprintf(buf, n, "%s:%s", host, port);
+    return buf;
+}
+
+int nr_ip_sockaddr(const struct nr_ip *ip, uint16_t port,
+                   struct sockaddr_storage *ss, socklen_t *len,
+                   char *err, size_t errlen)
+{
+    memset(ss, 0, sizeof *ss);
+    if (ip->len == 4) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons(port);
+        memcpy(&s4->sin_addr, ip->b, 4);
+        *len = sizeof *s4;
+        return 0;
+    }
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    s6->sin6_family = AF_INET6;
+    s6->sin6_port = htons(port);
+    memcpy(&s6->sin6_addr, ip->b, 16);
+    if (ip->zone[0]) {
+        unsigned idx = if_nametoindex(ip->zone);
+        if (!idx) {
+            char *end;
+            unsigned long v = strtoul(ip->zone, &end, 10);
+            if (*end || v == 0 || v > 0xffffffffUL)
+                return nr_err(err, errlen, "no such interface: %s", ip->zone);
+            idx = (unsigned)v;
+        }
+        s6->sin6_scope_id = idx;
+    }
+    *len = sizeof *s6;
+    return 0;
+}
+
+int nr_sockaddr_ip(const struct sockaddr *sa, struct nr_ip *ip, uint16_t *port)
+{
+    memset(ip, 0, sizeof *ip);
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+        memcpy(ip->b, &s4->sin_addr, 4);
+        ip->len = 4;
+        if (port)
+            *port = ntohs(s4->sin_port);
+        return 0;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+        memcpy(ip->b, &s6->sin6_addr, 16);
+        ip->len = 16;
+        if (s6->sin6_scope_id) {
+            char name[IF_NAMESIZE];
+            if (if_indextoname(s6->sin6_scope_id, name))
+                snprintf(ip->zone, sizeof ip->zone, "%s", name);
+            else
+                snprintf(ip->zone, sizeof ip->zone, "%u", (unsigned)s6->sin6_scope_id);
+        }
+        if (port)
+            *port = ntohs(s6->sin6_port);
+        return 0;
+    }
+    return -1;
+}
+
+char *nr_sockaddr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
+{
+    struct nr_ip ip;
+    uint16_t port;
+    if (sa->sa_family == AF_UNIX) {
+        const struct sockaddr_un *su = (const struct sockaddr_un *)sa;
+        size_t off = offsetof(struct sockaddr_un, sun_path);
+        if (len <= off)
+            snprintf(buf, n, "(unnamed)");
+        else if (su->sun_path[0] == 0)
+            snprintf(buf, n, "@%.*s", (int)(len - off - 1), su->sun_path + 1);
+        else
+            snprintf(buf, n, "%.*s", (int)strnlen(su->sun_path, len - off), su->sun_path);
+        return buf;
+    }
+    if (nr_sockaddr_ip(sa, &ip, &port) < 0) {
+        snprintf(buf, n, "?");
+        return buf;
+    }
+    char h[NR_ADDRSTRLEN], p[8];
+    /* A v4-mapped peer on a dual-stack socket prints as plain IPv4, as Go. */
+    nr_ip_str(&ip, h, sizeof h);
+    snprintf(p, sizeof p, "%u", port);
+    return nr_hostport_join(h, p, buf, n);
+}

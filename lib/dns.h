@@ -1,0 +1,52 @@
+/* lib/dns — the shell's one c-ares channel, driven by lib/loop: c-ares
+ * sockets are registered through ARES_OPT_SOCK_STATE_CB, ready fds go to
+ * ares_process_fd(), and one loop timer follows ares_timeout(). Name to
+ * address resolution (hosts file first, then DNS) lives here; record lookups
+ * build on nr_dns_channel(). Never blocks, never prints. */
+#ifndef NR_DNS_H
+#define NR_DNS_H
+
+#include <ares.h>
+#include <stddef.h>
+
+#include "lib/addr.h"
+#include "lib/loop.h"
+
+struct nr_dns;
+
+/* servers: NULL for the system configuration (/etc/resolv.conf), else a
+ * c-ares CSV list "1.2.3.4:53,[::1]:5353". Returns NULL with err on failure.
+ * Caller frees with nr_dns_free() (outstanding queries are cancelled, their
+ * callbacks run with ARES_ECANCELLED). */
+struct nr_dns *nr_dns_new(struct nr_loop *loop, const char *servers,
+                          char *err, size_t errlen);
+void nr_dns_free(struct nr_dns *dns);
+
+/* The channel, for starting queries; call nr_dns_kick() after starting some
+ * so the loop's timer follows the new deadlines. */
+ares_channel nr_dns_channel(struct nr_dns *dns);
+void nr_dns_kick(struct nr_dns *dns);
+/* Cancels every outstanding query (callbacks get ARES_ECANCELLED). */
+void nr_dns_cancel_all(struct nr_dns *dns);
+int nr_dns_set_servers(struct nr_dns *dns, const char *csv, char *err, size_t errlen);
+
+/* Resolved addresses in the resolver's order. Caller frees with nr_addrs_free(). */
+struct nr_addrs {
+    size_t n;
+    struct nr_ip *ip;
+    char *canon;   /* canonical name when the resolver gave one, else NULL */
+};
+void nr_addrs_free(struct nr_addrs *a);
+
+/* status: ARES_SUCCESS with addrs (ownership passes to the callback), or an
+ * ares status with addrs NULL. */
+typedef void (*nr_addrs_cb)(void *arg, int status, struct nr_addrs *addrs);
+/* Resolves host (a name; literals are the caller's business) for family
+ * AF_INET, AF_INET6 or AF_UNSPEC, hosts file first. */
+void nr_dns_resolve(struct nr_dns *dns, const char *host, int family,
+                    nr_addrs_cb cb, void *arg);
+
+/* Text for an ares status in terms a user knows ("no such host", …). */
+const char *nr_dns_strerror(int status);
+
+#endif

@@ -1,0 +1,139 @@
+/* shell/main — options, mode selection, start-up and shutdown. */
+#include "shell/repl.h"
+#include "lib/dns.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "Usage: netrepl [OPTION]... [FILE]\n"
+    "An interactive network shell: addresses, DNS, live TCP/UDP/Unix sessions, ping.\n"
+    "\n"
+    "With no FILE and a terminal on standard input, starts the interactive prompt;\n"
+    "otherwise runs commands from FILE or standard input as a script.\n"
+    "\n"
+    "  -c 'CMD; CMD'      run these commands and exit\n"
+    "  -k, --keep-going   in scripts, go on after a failed command (exit 1 at end)\n"
+    "  -x, --xtrace       echo each script line before running it\n"
+    "  -q, --quiet        no banner and no notices at the prompt\n"
+    "      --json         one JSON object per result line\n"
+    "      --dns LIST     DNS servers, SERVER[:PORT][,...] (default /etc/resolv.conf)\n"
+    "      --help         show this help and exit\n"
+    "      --version      show the version and exit\n"
+    "\n"
+    "Environment: NETREPL_DNS (as --dns), NO_COLOR (no colour), XDG_STATE_HOME (history).\n"
+    "Exit status: 0 all commands succeeded, 1 a command failed, 2 bad command line.\n";
+
+struct cmdline {
+    const char *cmds;   /* -c */
+    const char *file;
+};
+
+static int parse_args(struct shell *sh, struct cmdline *cl, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help")) {
+            fputs(usage_text, stdout);
+            exit(0);
+        } else if (!strcmp(a, "--version")) {
+            printf("netrepl %s\n", NETREPL_VERSION);
+            exit(0);
+        } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
+            sh->keep_going = true;
+        } else if (!strcmp(a, "-x") || !strcmp(a, "--xtrace")) {
+            sh->xtrace = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            sh->quiet = true;
+        } else if (!strcmp(a, "--json")) {
+            sh->json = true;
+        } else if (!strcmp(a, "--dns") || !strncmp(a, "--dns=", 6)) {
+            const char *v = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v || !*v) {
+                fprintf(stderr, "netrepl: --dns needs SERVER[:PORT][,...]\n");
+                return -1;
+            }
+            sh->dns_servers = strdup(v);
+        } else if (!strcmp(a, "-c")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "netrepl: -c needs commands\n");
+                return -1;
+            }
+            cl->cmds = argv[++i];
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "netrepl: unknown option '%s'\nTry 'netrepl --help'.\n", a);
+            return -1;
+        } else if (!cl->file) {
+            cl->file = a;
+        } else {
+            fprintf(stderr, "netrepl: more than one FILE ('%s')\nTry 'netrepl --help'.\n", a);
+            return -1;
+        }
+    }
+    if (cl->cmds && cl->file) {
+        fprintf(stderr, "netrepl: -c and FILE cannot be used together\n");
+        return -1;
+    }
+    return 0;
+}
+
+static void on_idle(void *arg)
+{
+    out_flush(arg);
+}
+
+static int run(struct shell *sh, const struct cmdline *cl)
+{
+    if (cl->cmds) {
+        sh->src = "-";
+        sh->line = 1;
+        sh_run_line(sh, cl->cmds, strlen(cl->cmds));
+        return sh->failures ? 1 : 0;
+    }
+    if (cl->file) {
+        FILE *f = fopen(cl->file, "r");
+        if (!f) {
+            fprintf(stderr, "netrepl: %s: %s\n", cl->file, strerror(errno));
+            return 2;
+        }
+        int r = repl_script_fd(sh, fileno(f), cl->file);
+        fclose(f);
+        return r;
+    }
+    if (sh->interactive)
+        return repl_interactive(sh);
+    return repl_script_fd(sh, 0, "-");
+}
+
+int main(int argc, char **argv)
+{
+    static struct shell sh;
+    struct cmdline cl = { 0 };
+    const char *env = getenv("NETREPL_DNS");
+    if (env && *env)
+        sh.dns_servers = strdup(env);
+    if (parse_args(&sh, &cl, argc, argv) < 0)
+        return 2;
+    sh.interactive = !cl.cmds && !cl.file && isatty(0) && isatty(1);
+    const char *nc = getenv("NO_COLOR");
+    sh.color = sh.interactive && isatty(2) && !(nc && *nc);
+    if (!isatty(1))
+        setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    sh.loop = nr_loop_new();
+    if (!sh.loop || repl_signals(&sh) < 0) {
+        fprintf(stderr, "netrepl: cannot start the event loop: %s\n", strerror(errno));
+        return 1;
+    }
+    nr_loop_on_idle(sh.loop, on_idle, &sh);
+    int status = run(&sh, &cl);
+    nr_dns_free(sh.dns);
+    nr_loop_free(sh.loop);
+    free(sh.dns_servers);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "netrepl: write error: %s\n", strerror(errno));
+        return 1;
+    }
+    return status;
+}

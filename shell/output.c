@@ -1,0 +1,265 @@
+/* shell/output — the one printer: every command writes results through it,
+ * so the same calls give human text or one JSON object per line. Untrusted
+ * bytes are escaped for the terminal (lib/escape) or for JSON. */
+#include "shell/shell.h"
+#include "shell/repl.h"
+#include "lib/escape.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+static void json_sep(struct shell *sh, const char *key)
+{
+    int d = sh->json_depth;
+    if (d > 0 && d < 16) {
+        if (!sh->json_first[d])
+            fputc(',', stdout);
+        sh->json_first[d] = false;
+    }
+    if (key)
+        printf("\"%s\":", key);
+}
+
+static void json_open(struct shell *sh, const char *key, char c)
+{
+    json_sep(sh, key);
+    fputc(c, stdout);
+    sh->json_depth++;
+    if (sh->json_depth < 16)
+        sh->json_first[sh->json_depth] = true;
+}
+
+static void json_close(struct shell *sh, char c)
+{
+    fputc(c, stdout);
+    if (sh->json_depth > 0)
+        sh->json_depth--;
+}
+
+static void json_string(const void *p, size_t n)
+{
+    struct nr_buf b = { 0 };
+    fputc('"', stdout);
+    if (nr_escape_json(p, n, &b) == 0)
+        fwrite(b.p, 1, b.len, stdout);
+    fputc('"', stdout);
+    nr_buf_free(&b);
+}
+
+void out_begin(struct shell *sh, const char *kind)
+{
+    if (!sh->json)
+        return;
+    sh->json_depth = 0;
+    json_open(sh, NULL, '{');
+    json_sep(sh, "type");
+    json_string(kind, strlen(kind));
+}
+
+void out_end(struct shell *sh)
+{
+    if (!sh->json)
+        return;
+    while (sh->json_depth > 1)
+        json_close(sh, sh->json_depth > 1 ? '}' : ']');
+    json_close(sh, '}');
+    fputc('\n', stdout);
+}
+
+void out_str(struct shell *sh, const char *key, const char *fmt, const char *v)
+{
+    if (sh->json) {
+        if (!key)
+            return;
+        json_sep(sh, key);
+        if (v)
+            json_string(v, strlen(v));
+        else
+            fputs("null", stdout);
+    } else if (fmt) {
+        printf(fmt, v ? v : "");
+    }
+}
+
+void out_int(struct shell *sh, const char *key, const char *fmt, long long v)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            printf("%lld", v);
+        }
+    } else if (fmt) {
+        printf(fmt, v);
+    }
+}
+
+void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long long v)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            printf("%llu", v);
+        }
+    } else if (fmt) {
+        printf(fmt, v);
+    }
+}
+
+void out_double(struct shell *sh, const char *key, const char *fmt, double v)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            printf("%.6g", v);
+        }
+    } else if (fmt) {
+        printf(fmt, v);
+    }
+}
+
+void out_bool(struct shell *sh, const char *key, const char *fmt, bool v)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            fputs(v ? "true" : "false", stdout);
+        }
+    } else if (fmt) {
+        printf(fmt, v ? "yes" : "no");
+    }
+}
+
+void out_null(struct shell *sh, const char *key)
+{
+    if (sh->json && key) {
+        json_sep(sh, key);
+        fputs("null", stdout);
+    }
+}
+
+void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            json_string(p, n);
+        }
+        return;
+    }
+    if (raw) {
+        fwrite(p, 1, n, stdout);
+        return;
+    }
+    struct nr_buf b = { 0 };
+    if (nr_escape_text(p, n, flags, &b) == 0)
+        fwrite(b.p, 1, b.len, stdout);
+    nr_buf_free(&b);
+}
+
+void out_text(struct shell *sh, const char *fmt, ...)
+{
+    if (sh->json)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void out_list_begin(struct shell *sh, const char *key)
+{
+    if (sh->json)
+        json_open(sh, key, '[');
+}
+
+void out_list_end(struct shell *sh)
+{
+    if (sh->json)
+        json_close(sh, ']');
+}
+
+void out_obj_begin(struct shell *sh, const char *key)
+{
+    if (sh->json)
+        json_open(sh, key, '{');
+}
+
+void out_obj_end(struct shell *sh)
+{
+    if (sh->json)
+        json_close(sh, '}');
+}
+
+void out_flush(struct shell *sh)
+{
+    fflush(stdout);
+}
+
+static int report(struct shell *sh, const char *usage, const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    const char *cmd = sh->cmd ? sh->cmd : "netrepl";
+    sh->failures++;
+    if (sh->json) {
+        out_begin(sh, "error");
+        out_str(sh, "command", NULL, cmd);
+        out_str(sh, "error", NULL, msg);
+        if (!sh->interactive)
+            out_int(sh, "line", NULL, sh->line);
+        out_end(sh);
+        return CMD_FAIL;
+    }
+    fflush(stdout);
+    /* Untrusted text (names, peer data) may sit inside msg: escape it. */
+    struct nr_buf b = { 0 };
+    nr_escape_text(msg, strlen(msg), 0, &b);
+    const char *m = b.p ? (const char *)b.p : msg;
+    const char *red = sh->color ? "\033[31m" : "", *off = sh->color ? "\033[0m" : "";
+    if (sh->interactive && sh->depth == 0)
+        fprintf(stderr, "%s%s: %s%s", red, cmd, m, off);
+    else if (!sh->src || !strcmp(sh->src, "-"))
+        fprintf(stderr, "netrepl: %ld: %s: %s", sh->line, cmd, m);
+    else
+        fprintf(stderr, "netrepl: %s:%ld: %s: %s", sh->src, sh->line, cmd, m);
+    if (usage)
+        fprintf(stderr, " (usage: %s)", usage);
+    fputc('\n', stderr);
+    nr_buf_free(&b);
+    return CMD_FAIL;
+}
+
+int cmd_error(struct shell *sh, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(sh, NULL, fmt, ap);
+    va_end(ap);
+    return CMD_FAIL;
+}
+
+int cmd_usage(struct shell *sh, const char *fmt, ...)
+{
+    const struct nr_cmd *c = sh->cmd ? cmd_find(sh->cmd) : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    report(sh, c ? c->usage : NULL, fmt, ap);
+    va_end(ap);
+    return CMD_FAIL;
+}
+
+void sh_notice(struct shell *sh, const char *fmt, ...)
+{
+    if (!sh->interactive)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof msg)
+        n = sizeof msg - 1;
+    repl_print_above(sh, msg, (size_t)n);
+}

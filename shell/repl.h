@@ -1,0 +1,22 @@
+/* shell/repl — input loop for both modes and the readline glue. */
+#ifndef NR_REPL_H
+#define NR_REPL_H
+
+#include "shell/shell.h"
+
+/* Interactive mode: readline's callback interface on the event loop. */
+int repl_interactive(struct shell *sh);
+/* Scripted mode on a file descriptor (stdin pipe, file). */
+int repl_script_fd(struct shell *sh, int fd, const char *name);
+/* Prints a finished line of text above the prompt without disturbing what
+ * the user is typing (interactive, prompt shown); else writes it to stdout. */
+void repl_print_above(struct shell *sh, const char *text, size_t n);
+/* Installs SIGINT/SIGWINCH/SIGPIPE handling on the loop (self-pipe). */
+int repl_signals(struct shell *sh);
+
+/* The shell readline's callbacks act on (readline passes no argument). */
+struct shell *repl_shell(void);
+/* readline's attempted-completion function (shell/complete.c). */
+char **repl_complete(const char *text, int start, int end);
+
+#endif

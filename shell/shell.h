@@ -1,0 +1,142 @@
+/* shell/shell — the shell's state, the command descriptor, and the one
+ * printer every command writes through (text or JSON, see output.c). */
+#ifndef NR_SHELL_H
+#define NR_SHELL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/loop.h"
+#include "lib/util.h"
+#include "shell/token.h"
+
+struct shell;
+struct nr_dns;
+struct nr_sessions;
+
+/* Command handlers return one of these. */
+enum { CMD_OK = 0, CMD_FAIL = 1, CMD_QUIT = 2 };
+
+/* Completion hints for a command's arguments. */
+enum {
+    CMD_COMPLETE_SESSIONS = 1,   /* offer live session ids */
+    CMD_COMPLETE_SERVICES = 2,   /* offer service names (tcp/udp ports) */
+    CMD_COMPLETE_FILES = 4,      /* offer file names */
+    CMD_COMPLETE_COMMANDS = 8,   /* offer command names (help CMD) */
+};
+
+struct nr_cmd {
+    const char *name;
+    const char *alias;      /* another exact name (e.g. "ls"), or NULL */
+    const char *usage;      /* "parse ADDR" */
+    const char *summary;    /* one line for `help` */
+    const char *help;       /* details and at least one "Example:" line */
+    int (*run)(struct shell *sh, const struct nr_args *a);
+    const char *const *words;   /* sub-words and options for Tab, NULL-terminated */
+    unsigned complete;          /* CMD_COMPLETE_* */
+};
+
+struct shell {
+    struct nr_loop *loop;
+    struct nr_dns *dns;               /* created on first use (see sh_dns) */
+    char *dns_servers;                /* --dns / NETREPL_DNS, or NULL */
+    struct nr_sessions *sessions;     /* live sockets (lib/session) */
+
+    bool interactive;     /* readline on a terminal */
+    bool json;            /* --json / set json on */
+    bool keep_going;      /* -k */
+    bool xtrace;          /* -x */
+    bool quiet;           /* -q */
+    bool color;           /* terminal and no NO_COLOR */
+    bool waiting;         /* a command is running the loop (prompt hidden) */
+    bool quit;
+
+    volatile sig_atomic_t interrupted;   /* Ctrl-C while a command waits */
+
+    const char *cmd;      /* name of the command running, for errors */
+    const char *src;      /* script name for errors ("-" for stdin) */
+    long line;            /* its line number */
+    int depth;            /* source nesting */
+    int failures;         /* commands that failed so far */
+    int current;          /* current session id, 0 for none */
+    int last_id;          /* $_: the session most recently created, 0 none */
+
+    int json_depth;       /* printer state */
+    bool json_first[16];
+};
+
+/* ---- dispatch (shell/cmdtab.c) ---- */
+const struct nr_cmd *cmd_find(const char *name);
+/* All commands, sorted by name, NULL-terminated. */
+const struct nr_cmd *const *cmd_all(void);
+/* Prints a command's usage, summary and long help (help CMD, CMD --help). */
+int cmd_show_help(struct shell *sh, const struct nr_cmd *c);
+/* Runs one tokenized command. Returns CMD_*. */
+int cmd_run(struct shell *sh, const struct nr_args *a);
+/* Runs one input line (may hold several commands). Returns CMD_*. */
+int sh_run_line(struct shell *sh, const char *line, size_t n);
+/* Runs a script file as `source` does. Returns CMD_*. */
+int sh_run_file(struct shell *sh, const char *path);
+
+/* ---- waiting (shell/repl.c) ---- */
+/* Runs the event loop until done(arg), the deadline (absolute, -1 none) or
+ * Ctrl-C. While waiting the prompt is hidden and typing is held back. */
+enum nr_wait sh_wait(struct shell *sh, nr_done_fn done, void *arg, int64_t deadline_us);
+/* The resolver, created on first use with --dns/NETREPL_DNS servers. Prints
+ * an error and returns NULL if c-ares cannot start. */
+struct nr_dns *sh_dns(struct shell *sh);
+
+/* ---- output (shell/output.c) ---- */
+/* A result record: in JSON one object per line {"type": kind, ...}; in text
+ * nothing by itself. Fields print their fmt (one conversion) in text mode
+ * and "key": value in JSON; a NULL fmt means JSON only, a NULL key text only. */
+void out_begin(struct shell *sh, const char *kind);
+void out_end(struct shell *sh);
+void out_str(struct shell *sh, const char *key, const char *fmt, const char *v);
+void out_int(struct shell *sh, const char *key, const char *fmt, long long v);
+void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long long v);
+void out_double(struct shell *sh, const char *key, const char *fmt, double v);
+void out_bool(struct shell *sh, const char *key, const char *fmt, bool v);
+void out_null(struct shell *sh, const char *key);
+/* Untrusted bytes: text shows them escaped (see lib/escape: flags NR_ESC_*),
+ * or raw when raw is set; JSON gives a string (invalid UTF-8 as \u00NN). */
+void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw);
+/* Text-only formatted output. */
+void out_text(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Nested JSON arrays and objects (key NULL inside arrays). Text: nothing. */
+void out_list_begin(struct shell *sh, const char *key);
+void out_list_end(struct shell *sh);
+void out_obj_begin(struct shell *sh, const char *key);
+void out_obj_end(struct shell *sh);
+
+/* Reports a failure of the running command as one line: "CMD: message"
+ * (scripts: "netrepl: LINE: CMD: message" on stderr; JSON: {"error":…}).
+ * Returns CMD_FAIL. */
+int cmd_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A usage error: "CMD: message (usage: USAGE)". Returns CMD_FAIL. */
+int cmd_usage(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An asynchronous event (accepted, data arrived, peer closed): printed above
+ * the prompt in interactive mode, dropped in scripts. */
+void sh_notice(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Flushes stdout (called before the loop blocks and before errors). */
+void out_flush(struct shell *sh);
+
+/* ---- argument helpers (shell/args.c) ---- */
+/* A typed option table for cmds: each handler declares its options once. */
+enum opt_kind { OPT_FLAG, OPT_STR, OPT_INT, OPT_SECONDS };
+struct opt {
+    const char *name;       /* "--timeout" or "-c" */
+    enum opt_kind kind;
+    void *out;              /* bool*, const char**, long long*, int64_t* (µs) */
+    long long min, max;     /* OPT_INT range; OPT_SECONDS max seconds in max */
+    const char *alias;      /* a second spelling, or NULL */
+};
+/* Splits a->argv[1..] into options (from the table, "--opt V" or "--opt=V")
+ * and positional words (pointers into a; at most maxpos; lens optional).
+ * Reports errors through cmd_usage and returns -1. "--" ends options. */
+int opt_parse(struct shell *sh, const struct nr_args *a, const struct opt *opts,
+              const char **pos, size_t *poslen, int maxpos, int *npos);
+
+#endif

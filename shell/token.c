@@ -1,0 +1,225 @@
+/* shell/token — tokenizer for the command language (see token.h). */
+#include "shell/token.h"
+#include "lib/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int hexv(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+size_t nr_unescape_one(const char *s, size_t n, unsigned char *out)
+{
+    if (n == 0)
+        return 0;
+    switch (s[0]) {
+    case 'n': *out = '\n'; return 1;
+    case 'r': *out = '\r'; return 1;
+    case 't': *out = '\t'; return 1;
+    case '0': *out = '\0'; return 1;
+    case 'a': *out = '\a'; return 1;
+    case 'e': *out = 0x1b; return 1;
+    case '\\': case '"': case '\'': case ' ': case ';': case '#': case '$':
+        *out = (unsigned char)s[0];
+        return 1;
+    case 'x':
+        if (n >= 3 && hexv(s[1]) >= 0 && hexv(s[2]) >= 0) {
+            *out = (unsigned char)(hexv(s[1]) << 4 | hexv(s[2]));
+            return 3;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+struct tok {
+    struct nr_cmdline *cl;
+    struct nr_args cur;
+    int cap;
+    struct nr_buf word;
+    int in_word;
+};
+
+static int push_word(struct tok *t)
+{
+    if (!t->in_word)
+        return 0;
+    if (t->cur.argc + 2 > t->cap) {
+        int cap = t->cap ? t->cap * 2 : 8;
+        char **a = realloc(t->cur.argv, (size_t)cap * sizeof *a);
+        if (!a)
+            return -1;
+        t->cur.argv = a;
+        size_t *l = realloc(t->cur.len, (size_t)cap * sizeof *l);
+        if (!l)
+            return -1;
+        t->cur.len = l;
+        t->cap = cap;
+    }
+    char *w = malloc(t->word.len + 1);
+    if (!w)
+        return -1;
+    if (t->word.len)
+        memcpy(w, t->word.p, t->word.len);
+    w[t->word.len] = 0;
+    t->cur.len[t->cur.argc] = t->word.len;
+    t->cur.argv[t->cur.argc++] = w;
+    t->cur.argv[t->cur.argc] = NULL;
+    t->word.len = 0;
+    t->in_word = 0;
+    return 0;
+}
+
+static void free_args(struct nr_args *a)
+{
+    for (int i = 0; i < a->argc; i++)
+        free(a->argv[i]);
+    free(a->argv);
+    free(a->len);
+    memset(a, 0, sizeof *a);
+}
+
+static int push_cmd(struct tok *t)
+{
+    if (push_word(t) < 0)
+        return -1;
+    if (t->cur.argc == 0)
+        return 0;
+    struct nr_cmdline *cl = t->cl;
+    struct nr_args *c = realloc(cl->cmd, (cl->n + 1) * sizeof *c);
+    if (!c)
+        return -1;
+    cl->cmd = c;
+    cl->cmd[cl->n++] = t->cur;
+    memset(&t->cur, 0, sizeof t->cur);
+    t->cap = 0;
+    return 0;
+}
+
+static int add(struct tok *t, const void *p, size_t n)
+{
+    t->in_word = 1;
+    return nr_buf_add(&t->word, p, n);
+}
+
+/* Handles '\\' at s[*i]; appends the decoded byte. */
+static int escape(struct tok *t, const char *s, size_t n, size_t *i, char *err, size_t errlen)
+{
+    unsigned char b;
+    size_t used = nr_unescape_one(s + *i + 1, n - *i - 1, &b);
+    if (!used) {
+        if (*i + 1 >= n)
+            return nr_err(err, errlen, "trailing backslash");
+        if (s[*i + 1] == 'x')
+            return nr_err(err, errlen, "\\x needs two hex digits");
+        return nr_err(err, errlen, "unknown escape \\%c", s[*i + 1]);
+    }
+    *i += used + 1;
+    return add(t, &b, 1);
+}
+
+static int dollar(struct tok *t, const char *last_id, char *err, size_t errlen)
+{
+    if (!last_id)
+        return nr_err(err, errlen, "$_: no session has been created yet");
+    return add(t, last_id, strlen(last_id));
+}
+
+static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
+                char *err, size_t errlen)
+{
+    size_t i = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == '\0')
+            return nr_err(err, errlen, "NUL byte in input at column %zu", i + 1);
+        if (c == ' ' || c == '\t' || c == '\r') {
+            if (push_word(t) < 0)
+                return nr_err(err, errlen, "out of memory");
+            i++;
+        } else if (c == ';' || c == '\n') {   /* a pasted newline separates too */
+            if (push_cmd(t) < 0)
+                return nr_err(err, errlen, "out of memory");
+            i++;
+        } else if (c == '#' && !t->in_word) {
+            const char *nl = memchr(s + i, '\n', n - i);
+            if (!nl)
+                return 0;
+            i = (size_t)(nl - s);
+        } else if (c == '\'') {
+            const char *end = memchr(s + i + 1, '\'', n - i - 1);
+            if (!end)
+                return nr_err(err, errlen, "unterminated single quote");
+            if (add(t, s + i + 1, (size_t)(end - s - i - 1)) < 0)
+                return nr_err(err, errlen, "out of memory");
+            i = (size_t)(end - s) + 1;
+        } else if (c == '"') {
+            t->in_word = 1;
+            for (i++;; ) {
+                if (i >= n)
+                    return nr_err(err, errlen, "unterminated double quote");
+                if (s[i] == '"') {
+                    i++;
+                    break;
+                }
+                if (s[i] == '\0')
+                    return nr_err(err, errlen, "NUL byte in input at column %zu", i + 1);
+                int r;
+                if (s[i] == '\\') {
+                    r = escape(t, s, n, &i, err, errlen);
+                } else if (s[i] == '$' && i + 1 < n && s[i + 1] == '_') {
+                    r = dollar(t, last_id, err, errlen);
+                    i += 2;
+                } else {
+                    r = add(t, s + i, 1);
+                    i++;
+                }
+                if (r < 0)
+                    return -1;
+            }
+        } else if (c == '\\') {
+            if (escape(t, s, n, &i, err, errlen) < 0)
+                return -1;
+        } else if (c == '$' && i + 1 < n && s[i + 1] == '_') {
+            if (dollar(t, last_id, err, errlen) < 0)
+                return -1;
+            i += 2;
+        } else {
+            if (add(t, s + i, 1) < 0)
+                return nr_err(err, errlen, "out of memory");
+            i++;
+        }
+    }
+    return 0;
+}
+
+int nr_tokenize(const char *s, size_t n, const char *last_id,
+                struct nr_cmdline *out, char *err, size_t errlen)
+{
+    struct tok t;
+    memset(&t, 0, sizeof t);
+    memset(out, 0, sizeof *out);
+    t.cl = out;
+    int r = scan(&t, s, n, last_id, err, errlen);
+    if (r == 0 && push_cmd(&t) < 0)
+        r = nr_err(err, errlen, "out of memory");
+    free_args(&t.cur);
+    nr_buf_free(&t.word);
+    if (r < 0)
+        nr_cmdline_free(out);
+    return r;
+}
+
+void nr_cmdline_free(struct nr_cmdline *cl)
+{
+    for (size_t i = 0; i < cl->n; i++)
+        free_args(&cl->cmd[i]);
+    free(cl->cmd);
+    memset(cl, 0, sizeof *cl);
+}

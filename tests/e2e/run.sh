@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# End-to-end transcripts: each tests/e2e/NAME.nr is fed to the real binary on
+# stdin; stdout, stderr and the exit status must equal NAME.out, NAME.err
+# (missing: empty) and NAME.rc (missing: 0).
+#
+# A script may start with header lines:
+#   #args: -k --dns 127.0.0.1:$NR_DNS_PORT     extra netrepl arguments (expanded)
+#   #needs: root                                skipped unless root
+#   #filter: s/:[0-9]+ /:PORT /g                sed -E applied to stdout+stderr
+# Before any script runs, every tests/e2e/setup/*.sh is sourced: they start
+# the loopback peers (DNS server, HTTP server, ...), export their ports, and
+# add PIDs to NR_PIDS for the cleanup below.
+#
+# Usage: run.sh NETREPL [NAME...]
+set -u
+bin=$(realpath "$1"); shift
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+NR_PIDS=""
+cleanup() {
+    for p in $NR_PIDS; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+export NR_WORK=$work NR_BIN=$bin NR_TESTS=$here
+# No test may reach the machine's resolver: default to a dead loopback port.
+export NETREPL_DNS=${NETREPL_DNS:-127.0.0.1:9}
+export HOME=$work XDG_STATE_HOME=$work/state
+for s in "$here"/setup/*.sh; do
+    [ -f "$s" ] || continue
+    # shellcheck disable=SC1090
+    . "$s" || { echo "e2e: setup $(basename "$s") failed"; exit 1; }
+done
+
+if [ $# -gt 0 ]; then
+    scripts=(); for n in "$@"; do scripts+=("$here/$n.nr"); done
+else
+    scripts=("$here"/*.nr)
+fi
+
+pass=0 fail=0 skip=0
+for t in "${scripts[@]}"; do
+    name=$(basename "$t" .nr)
+    args=$(sed -n 's/^#args: *//p' "$t" | head -1)
+    needs=$(sed -n 's/^#needs: *//p' "$t" | head -1)
+    filter=$(sed -n 's/^#filter: *//p' "$t")
+    if [ "$needs" = root ] && [ "$(id -u)" != 0 ]; then
+        skip=$((skip + 1)); echo "skip $name (needs root)"; continue
+    fi
+    eval "set -- $args"
+    (cd "$here" && timeout 60 "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")
+    want_rc=0; [ -f "$here/$name.rc" ] && want_rc=$(cat "$here/$name.rc")
+    for f in out err; do
+        [ -f "$here/$name.$f" ] && cp "$here/$name.$f" "$work/want.$f" || : >"$work/want.$f"
+        if [ -n "$filter" ]; then
+            while IFS= read -r expr; do
+                sed -E -i "$expr" "$work/$f"
+            done <<<"$filter"
+        fi
+    done
+    ok=1
+    diff -u "$work/want.out" "$work/out" >"$work/diff" 2>&1 || ok=0
+    diff -u "$work/want.err" "$work/err" >>"$work/diff" 2>&1 || ok=0
+    [ "$(cat "$work/rc")" = "$want_rc" ] || { ok=0; echo "exit status $(cat "$work/rc"), want $want_rc" >>"$work/diff"; }
+    if [ $ok = 1 ]; then
+        pass=$((pass + 1)); echo "ok   $name"
+    else
+        fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     /' "$work/diff" | head -60
+        if [ "${NR_UPDATE:-}" = 1 ]; then   # regenerate expected files (review the diff!)
+            cp "$work/out" "$here/$name.out"; cp "$work/err" "$here/$name.err"
+            [ -s "$here/$name.err" ] || rm -f "$here/$name.err"
+            rc=$(cat "$work/rc"); if [ "$rc" = 0 ]; then rm -f "$here/$name.rc"; else echo "$rc" >"$here/$name.rc"; fi
+        fi
+    fi
+done
+echo "e2e: $pass passed, $fail failed, $skip skipped"
+[ $fail = 0 ]
