@@ -1,9 +1,20 @@
 /* cmds/list.h — every command descriptor, one line each (X-macro).
  * shell/cmdtab.c sorts them; help, completion and the README table come
  * from the descriptors. Add a line here when a cmds/ file adds a command. */
+NR_CMD(cmd_accept)
+NR_CMD(cmd_close)
+NR_CMD(cmd_dial)
 NR_CMD(cmd_echo)
 NR_CMD(cmd_help)
 NR_CMD(cmd_history)
+NR_CMD(cmd_info)
+NR_CMD(cmd_listen)
 NR_CMD(cmd_quit)
+NR_CMD(cmd_recv)
+NR_CMD(cmd_send)
+NR_CMD(cmd_sessions)
+NR_CMD(cmd_set)
+NR_CMD(cmd_shutdown)
 NR_CMD(cmd_sleep)
 NR_CMD(cmd_source)
+NR_CMD(cmd_use)

@@ -2,6 +2,7 @@
  * the first word, then each command's sub-words and options, session ids,
  * command names for help, and file names where a command takes a file. */
 #include "shell/repl.h"
+#include "lib/session.h"
 
 #include <readline/readline.h>
 #include <stdlib.h>
@@ -76,9 +77,13 @@ static int current_words(int start, char *name, size_t n)
 /* Candidates that depend on live state or system tables. */
 static void complete_dynamic(struct shell *sh, unsigned what, void (*add)(const char *))
 {
-    (void)sh;
-    (void)what;
-    (void)add;
+    if ((what & CMD_COMPLETE_SESSIONS) && sh && sh->sessions) {
+        for (size_t i = 0; i < nr_sess_count(sh->sessions); i++) {
+            char id[16];
+            snprintf(id, sizeof id, "%d", nr_sess_at(sh->sessions, i)->id);
+            add(id);
+        }
+    }
 }
 
 char **repl_complete(const char *text, int start, int end)
