@@ -169,13 +169,15 @@ const struct nr_cmd cmd_dial = {
     "dial", NULL, "dial NET ADDR [--timeout S] [--from LADDR] [--keepalive] [--nodelay]",
     "open a connection (a new session, made current)",
     "NET is tcp, tcp4, tcp6, udp, udp4, udp6, unix or unixgram. ADDR is host:port,\n"
-    "[v6%zone]:port, :port (this machine) or, for unix, a path (@name: abstract).\n"
+    "[v6%zone]:port, :port (this machine), [ID] (the address of listener ID, so\n"
+    "scripts need no fixed ports) or, for unix, a path (@name: abstract).\n"
     "Names are resolved through the resolver (hosts file first) and each address\n"
     "is tried in turn. Prints [ID] proto local -> remote and the connect time.\n"
     "  --timeout S   give up after S seconds (default 5); Ctrl-C cancels\n"
     "  --from LADDR  bind to this local address (ip:port, port 0 = any)\n"
     "  --keepalive   enable TCP keepalive      --nodelay  disable Nagle\n"
     "Example: dial tcp 127.0.0.1:8080\n"
-    "Example: dial udp localhost:13 --timeout 2\n",
+    "Example: dial udp localhost:13 --timeout 2\n"
+    "Example: dial tcp [1]\n",
     dial_run, dial_words, 0,
 };

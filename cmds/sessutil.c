@@ -244,12 +244,41 @@ static void add_default_host(const struct nr_net *net, bool passive, uint16_t po
     }
 }
 
+/* "[ID]": the local address of session ID (a listener of ours), with an
+ * unspecified IP replaced by loopback, so scripts need no fixed ports. */
+static int resolve_session(struct shell *sh, const struct nr_net *net, const char *addr,
+                           struct sess_addrs *out)
+{
+    struct nr_session *s = sess_arg(sh, addr);
+    if (!s)
+        return -1;
+    if (s->role != NR_ROLE_LISTEN)
+        return cmd_error(sh, "%s: session %d is not a listener", addr, s->id), -1;
+    if (s->local_len == 0 || (s->local.ss_family == AF_UNIX) != (net->family == AF_UNIX))
+        return cmd_error(sh, "%s: session %d has no %s address", addr, s->id, net->name), -1;
+    out->ss[0] = s->local;
+    out->len[0] = s->local_len;
+    out->n = 1;
+    if (s->local.ss_family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&out->ss[0];
+        if (a->sin_addr.s_addr == htonl(INADDR_ANY))
+            a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    } else if (s->local.ss_family == AF_INET6) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&out->ss[0];
+        if (IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr))
+            a->sin6_addr = in6addr_loopback;
+    }
+    return 0;
+}
+
 int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
                  bool passive, int64_t deadline_us, struct sess_addrs *out)
 {
     char work[512], err[NR_ERRLEN];
     const char *host, *port;
     memset(out, 0, sizeof *out);
+    if (!passive && addr[0] == '[' && sess_is_id(addr))
+        return resolve_session(sh, net, addr, out);
     if (net->family == AF_UNIX) {
         if (nr_unix_sockaddr(addr, &out->ss[0], &out->len[0], err, sizeof err) < 0)
             return cmd_error(sh, "%s: %s", addr, err), -1;

@@ -23,6 +23,7 @@ struct watch {
     void *arg;
     unsigned events;
     bool active;
+    bool in_backend;   /* registered with epoll (not while events == 0) */
 };
 
 struct timer {
@@ -110,6 +111,23 @@ static int backend_set(struct nr_loop *l, int fd, unsigned events, int op)
     ev.data.fd = fd;
     return epoll_ctl(l->epfd, op, fd, &ev);
 }
+
+/* epoll reports hangup and error whatever the interest, so an fd with no
+ * interest leaves the epoll set (else a hung-up pipe held back with events
+ * 0 would run its callback, or spin the loop) and rejoins it later. */
+static int backend_sync(struct nr_loop *l, int fd, struct watch *w, unsigned events)
+{
+    if (!events) {
+        if (w->in_backend && epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL) < 0)
+            return -1;
+        w->in_backend = false;
+        return 0;
+    }
+    if (backend_set(l, fd, events, w->in_backend ? EPOLL_CTL_MOD : EPOLL_CTL_ADD) < 0)
+        return -1;
+    w->in_backend = true;
+    return 0;
+}
 #endif
 
 int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void *arg)
@@ -122,7 +140,7 @@ int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void 
         return -1;
     struct watch *w = &l->w[fd];
 #ifdef NR_USE_EPOLL
-    if (backend_set(l, fd, events, w->active ? EPOLL_CTL_MOD : EPOLL_CTL_ADD) < 0)
+    if (backend_sync(l, fd, w, events) < 0)
         return -1;
 #endif
     if (!w->active)
@@ -143,7 +161,7 @@ int nr_loop_set_events(struct nr_loop *l, int fd, unsigned events)
     if (l->w[fd].events == events)
         return 0;
 #ifdef NR_USE_EPOLL
-    if (backend_set(l, fd, events, EPOLL_CTL_MOD) < 0)
+    if (backend_sync(l, fd, &l->w[fd], events) < 0)
         return -1;
 #endif
     l->w[fd].events = events;
@@ -160,7 +178,8 @@ void nr_loop_unwatch(struct nr_loop *l, int fd)
     if (!nr_loop_watched(l, fd))
         return;
 #ifdef NR_USE_EPOLL
-    epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+    if (l->w[fd].in_backend)
+        epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
 #endif
     memset(&l->w[fd], 0, sizeof l->w[fd]);
     l->nwatch--;
@@ -274,6 +293,8 @@ static void dispatch(struct nr_loop *l, int fd, unsigned rev)
     if (!nr_loop_watched(l, fd))
         return;   /* unwatched by an earlier callback in this round */
     struct watch w = l->w[fd];
+    if (!w.events)
+        return;   /* held back: deliver nothing, not even a hangup */
     unsigned want = w.events | NR_EV_ERROR;
     if (rev & want)
         w.fn(l, fd, rev & want, w.arg);
@@ -306,7 +327,7 @@ static int poll_backend(struct nr_loop *l, int ms)
         return -1;
     int n = 0;
     for (int fd = 0; fd < l->wcap && n < l->nwatch; fd++) {
-        if (!l->w[fd].active)
+        if (!l->w[fd].active || !l->w[fd].events)
             continue;
         p[n].fd = fd;
         p[n].events = (short)(((l->w[fd].events & NR_EV_READ) ? POLLIN : 0) |
