@@ -124,11 +124,18 @@ const char *sess_addr(const struct sockaddr_storage *ss, socklen_t len, char *bu
 
 void sess_out_ends(struct shell *sh, const struct nr_session *s)
 {
-    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN];
+    char l[NR_ADDRSTRLEN];
     out_int(sh, "id", "[%lld] ", s->id);
     out_str(sh, "proto", "%s ", s->net.name);
     out_str(sh, "local", "%s", sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "remote", " -> %s", sess_addr(&s->remote, s->remote_len, r, sizeof r));
+    sess_out_addr(sh, "remote", " -> %s", &s->remote, s->remote_len);
+}
+
+void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
+                   const struct sockaddr_storage *ss, socklen_t len)
+{
+    char a[NR_ADDRSTRLEN];
+    out_str(sh, key, fmt, len || !sh->json ? sess_addr(ss, len, a, sizeof a) : NULL);
 }
 
 /* ---- resolving ---- */

@@ -21,7 +21,7 @@ static void role_text(const struct nr_session *s, char *buf, size_t n)
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now)
 {
-    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN], role[16];
+    char l[NR_ADDRSTRLEN], role[16];
     role_text(s, role, sizeof role);
     out_begin(sh, "session");
     out_str(sh, NULL, "%s", s->id == sh->current ? "*" : " ");
@@ -30,7 +30,7 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_str(sh, "proto", "%-5s ", s->net.name);
     out_str(sh, "role", "%-8s ", role);
     out_str(sh, "local", "%-22s ", sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "remote", "%-22s ", sess_addr(&s->remote, s->remote_len, r, sizeof r));
+    sess_out_addr(sh, "remote", "%-22s ", &s->remote, s->remote_len);
     out_str(sh, "state", "%-14s ", nr_sess_state(s));
     out_uint(sh, "bytes_in", "%9llu ", s->bytes_in);
     out_uint(sh, "bytes_out", "%9llu ", s->bytes_out);
@@ -251,7 +251,7 @@ static void info_tcp(struct shell *sh, const struct nr_session *s)
 
 static void info_session(struct shell *sh, const struct nr_session *s)
 {
-    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN], role[16];
+    char l[NR_ADDRSTRLEN], role[16];
     role_text(s, role, sizeof role);
     out_begin(sh, "info");
     out_int(sh, "id", "session [%lld]\n", s->id);
@@ -259,7 +259,7 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     out_str(sh, "role", "  role        %s\n", role);
     out_str(sh, "state", "  state       %s\n", nr_sess_state(s));
     out_str(sh, "local", "  local       %s\n", sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "remote", "  remote      %s\n", sess_addr(&s->remote, s->remote_len, r, sizeof r));
+    sess_out_addr(sh, "remote", "  remote      %s\n", &s->remote, s->remote_len);
     if (s->role == NR_ROLE_ACCEPTED)
         out_int(sh, "listener", "  listener    [%lld]\n", s->listener);
     out_double(sh, "age_s", "  age         %.1f s\n", (double)(nr_now_us() - s->created_us) / 1e6);

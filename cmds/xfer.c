@@ -347,6 +347,9 @@ static int recv_run(struct shell *sh, const struct nr_args *a)
     if (o.until && o.all)
         return cmd_usage(sh, "--until and --all exclude each other");
     o.until_len = o.until ? strlen(o.until) : 0;
+    /* Take in what has already arrived, so what recv shows does not depend
+     * on whether the loop ran since the last command. */
+    nr_loop_run_once(sh->loop, 0);
     if (o.timeout < 0)
         o.timeout = s->timeout_us;
     sess_mute(s->id);

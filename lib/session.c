@@ -769,7 +769,7 @@ const char *nr_sess_state(const struct nr_session *s)
         return s->paused && s->err ? "listening (paused: no fds)" : "listening";
     if (s->err)
         return "error";
-    if (s->peer_eof && s->wr_shut)
+    if ((s->peer_eof || s->rd_shut) && s->wr_shut)
         return "closed";
     if (s->peer_eof)
         return "closed by peer";

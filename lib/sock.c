@@ -169,7 +169,7 @@ const char *nr_sock_strerror(int e)
     case ENETUNREACH: return "network is unreachable";
     case EHOSTUNREACH: return "host is unreachable";
     case ECONNRESET: return "connection reset by peer";
-    case EPIPE: return "broken pipe (the connection is closed for writing)";
+    case EPIPE: return "broken pipe (the peer has closed the connection)";
     case EADDRINUSE: return "address already in use";
     case EADDRNOTAVAIL: return "address not available on this machine";
     case EMFILE: return "too many open files (the process fd limit is reached)";
