@@ -766,7 +766,7 @@ const char *nr_sess_state(const struct nr_session *s)
     if (s->connecting)
         return "connecting";
     if (s->role == NR_ROLE_LISTEN)
-        return s->paused && s->err ? "listening (paused: no fds)" : "listening";
+        return s->paused && s->err ? "paused: no fd" : "listening";
     if (s->err)
         return "error";
     if ((s->peer_eof || s->rd_shut) && s->wr_shut)
