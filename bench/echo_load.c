@@ -104,8 +104,13 @@ static int throughput(int port, long mib)
     int64_t t0 = now_ns();
     while (got < total) {
         struct pollfd p = { fd, POLLIN | (sent < total ? POLLOUT : 0), 0 };
-        if (poll(&p, 1, 10000) <= 0)
-            die("poll (stalled)");
+        if (poll(&p, 1, 5000) <= 0) {
+            /* Some servers deadlock on a bulk stream (ncat --exec: blocking
+             * pipe writes); say so instead of failing the whole bench. */
+            printf("stalled@%zuMiB\n", got >> 20);
+            close(fd);
+            return 0;
+        }
         if ((p.revents & POLLOUT) && sent < total) {
             size_t n = total - sent < sizeof out ? total - sent : sizeof out;
             ssize_t w = send(fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -346,6 +346,9 @@ static int recv_run(struct shell *sh, const struct nr_args *a)
         return cmd_usage(sh, "--until needs a non-empty text");
     if (o.until && o.all)
         return cmd_usage(sh, "--until and --all exclude each other");
+    if (s->net.type == SOCK_DGRAM && (o.all || o.until))
+        return cmd_usage(sh, "--all and --until are for streams; [%d] is %s (datagrams)",
+                         s->id, s->net.name);
     o.until_len = o.until ? strlen(o.until) : 0;
     /* Take in what has already arrived, so what recv shows does not depend
      * on whether the loop ran since the last command. */
