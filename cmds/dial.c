@@ -27,6 +27,7 @@ static int pick_from(const struct sess_addrs *from, int family)
 }
 
 struct attempt {
+    int failed;               /* addresses that failed */
     int first_err;            /* errno of the first failure (Go reports it) */
     char first_addr[NR_ADDRSTRLEN];
     bool interrupted;
@@ -35,6 +36,7 @@ struct attempt {
 static void note_failure(struct attempt *at, int e, const struct sockaddr_storage *ss,
                          socklen_t len)
 {
+    at->failed++;
     if (at->first_err)
         return;
     at->first_err = e ? e : EIO;
@@ -96,7 +98,8 @@ static int apply_opts(struct shell *sh, struct nr_session *s, const struct dial_
     return CMD_OK;
 }
 
-static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us)
+static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
+                       const struct attempt *at)
 {
     out_begin(sh, "dial");
     sess_out_ends(sh, s);
@@ -104,6 +107,12 @@ static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us)
         out_text(sh, " (UDP: no handshake, the peer is not contacted)");
     else
         out_double(sh, "connect_ms", " (connected in %.3f ms)", (double)us / 1000.0);
+    out_int(sh, "failed_addresses", NULL, at->failed);
+    if (at->failed) {
+        out_text(sh, "\n  after %d failed address%s, first %s: ", at->failed,
+                 at->failed > 1 ? "es" : "", at->first_addr);
+        out_str(sh, "first_error", "%s", nr_sock_strerror(at->first_err));
+    }
     out_text(sh, "\n");
     out_end(sh);
 }
@@ -156,7 +165,7 @@ static int dial_run(struct shell *sh, const struct nr_args *a)
     /* Let a listener of ours accept this connection now, so ids follow the
      * order of the commands. */
     nr_loop_run_once(sh->loop, 0);
-    dial_print(sh, s, took);
+    dial_print(sh, s, took, &at);
     return CMD_OK;
 }
 

@@ -21,6 +21,8 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
 {
     struct shell *sh = arg;
     char a[NR_ADDRSTRLEN];
+    if (sh->quiet)
+        return;   /* -q: no notices at the prompt */
     switch (ev) {
     case NR_SEV_ACCEPTED:
         sh_notice(sh, "[%d] accepted %s on [%d]", s->id,

@@ -2,7 +2,8 @@
 """Loopback peers for the session transcripts (tests/e2e/sess_*.nr):
   RESET  port: sends "bye\n", then resets the connection (SO_LINGER 0)
   HOLE   port: a listener whose accept queue is full, so SYNs go unanswered
-  NXDNS  port: a UDP DNS server answering NXDOMAIN to every query
+  NXDNS  port: a UDP DNS server: multi.test has two A records (127.0.0.9,
+               127.0.0.1, in that order), every other name is NXDOMAIN
 Writes "ready" to stdout once every socket is listening."""
 import socket, struct, sys, threading, time
 
@@ -32,15 +33,29 @@ def hole():
     ready.release()
     while True: time.sleep(3600)
 
+MULTI = [b"\x7f\x00\x00\x09", b"\x7f\x00\x00\x01"]   # multi.test: 127.0.0.9, 127.0.0.1
+
+def answer(q):
+    """NXDOMAIN for every name but multi.test (two A records, no AAAA)."""
+    rd = struct.unpack(">H", q[2:4])[0] & 0x0100
+    i, labels = 12, []
+    while q[i]:
+        labels.append(q[i + 1:i + 1 + q[i]].decode().lower()); i += 1 + q[i]
+    qtype = struct.unpack(">H", q[i + 1:i + 3])[0]
+    question = q[12:i + 5]
+    if ".".join(labels) != "multi.test":
+        return q[:2] + struct.pack(">HHHHH", 0x8183 | rd, 1, 0, 0, 0) + question
+    rrs = [b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + a for a in MULTI] if qtype == 1 else []
+    return q[:2] + struct.pack(">HHHHH", 0x8180 | rd, 1, len(rrs), 0, 0) + question + b"".join(rrs)
+
 def nxdns():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", dns_port))
     ready.release()
     while True:
         q, src = s.recvfrom(4096)
-        if len(q) < 12: continue
-        flags = 0x8183 | (struct.unpack(">H", q[2:4])[0] & 0x0100)  # QR RA NXDOMAIN, copy RD
-        s.sendto(q[:2] + struct.pack(">HHHHH", flags, 1, 0, 0, 0) + q[12:], src)
+        if len(q) < 17: continue
+        s.sendto(answer(q), src)
 
 ready = threading.Semaphore(0)
 for f in (reset_server, hole, nxdns):

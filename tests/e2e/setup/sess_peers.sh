@@ -4,7 +4,7 @@
 #   NR_SOCAT_PORT  socat: an echo server (EXEC:cat), a foreign peer
 #   NR_RESET_PORT  sends "bye\n" then resets        (peers.py)
 #   NR_HOLE_PORT   never answers a SYN: dial times out (peers.py)
-#   NR_NXDNS_PORT  DNS server answering NXDOMAIN     (peers.py)
+#   NR_NXDNS_PORT  DNS: multi.test -> 127.0.0.9, 127.0.0.1; else NXDOMAIN (peers.py)
 export NR_FLOOD_PORT=16110 NR_SOCAT_PORT=16114 NR_RESET_PORT=16112 NR_HOLE_PORT=16113 NR_NXDNS_PORT=16153
 
 nr_wait_port() {   # PORT: wait up to 5 s for a TCP listener on 127.0.0.1
