@@ -68,7 +68,7 @@ e2e: $(BIN)
 	@bash tests/e2e/run.sh $(BIN)
 
 tty: $(BIN)
-	@sh tests/tty/run.sh $(BIN)
+	@bash tests/tty/run.sh $(BIN)
 
 # One full pass (unit, transcripts, terminal) over one build.
 check-run: unit e2e tty
