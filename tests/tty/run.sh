@@ -37,6 +37,8 @@ check_not() {   # check_not NAME REGEX: the screen has no such line now
     fi
 }
 
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$work/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$work/asan"
 export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9 NO_COLOR=1
 T -f /dev/null new-session -d -s nr -x 100 -y 30 "$bin; echo EXIT=\$?; sleep 30"
 check "banner and prompt" '^netrepl> ?$'
@@ -90,5 +92,9 @@ check "Up recalls history from the last session" '^netrepl> nosuchcmd$'
 T send-keys -t nr C-u 'quit' Enter
 check "quit exits with status 0" '^EXIT=0$'
 
+# Sanitizer reports cannot reach the pane reliably: they go to files.
+if ls "$work"/asan.* >/dev/null 2>&1; then
+    fail=$((fail + 1)); echo "FAIL sanitizer reports:"; cat "$work"/asan.*
+fi
 echo "tty: $pass passed, $fail failed"
 [ "$fail" = 0 ]
