@@ -36,7 +36,7 @@ APP_OBJ   := $(SHELL_SRC:%.c=$(BUILD)/%.o) $(CMD_SRC:%.c=$(BUILD)/%.o)
 BIN       := $(BUILD)/netrepl
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-run unit e2e tty deps test-deps install uninstall clean bench fuzz memcheck
+.PHONY: all run check check-run unit e2e tty docs deps test-deps install uninstall clean bench fuzz memcheck
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -70,8 +70,11 @@ e2e: $(BIN)
 tty: $(BIN)
 	@bash tests/tty/run.sh $(BIN)
 
-# One full pass (unit, transcripts, terminal) over one build.
-check-run: unit e2e tty
+docs: $(BIN)
+	@bash tests/docs/check.sh $(BIN)
+
+# One full pass (unit, transcripts, terminal, docs) over one build.
+check-run: unit e2e tty docs
 
 check: test-deps
 	@$(MAKE) --no-print-directory check-run

@@ -67,8 +67,7 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* The closest command name, or NULL when nothing is close. */
-static const char *nearest(const char *name)
+const char *cmd_nearest(const char *name)
 {
     const char *best = NULL;
     size_t bd = 3;   /* suggest only within two edits */
@@ -91,7 +90,7 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
     const struct nr_cmd *c = cmd_find(name);
     sh->cmd = c ? c->name : name;
     if (!c) {
-        const char *n = strlen(name) == a->len[0] ? nearest(name) : NULL;
+        const char *n = strlen(name) == a->len[0] ? cmd_nearest(name) : NULL;
         if (n)
             return cmd_error(sh, "unknown command (did you mean '%s'?)", n);
         return cmd_error(sh, "unknown command (try 'help')");

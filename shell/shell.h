@@ -69,6 +69,8 @@ struct shell {
 
 /* ---- dispatch (shell/cmdtab.c) ---- */
 const struct nr_cmd *cmd_find(const char *name);
+/* The closest command name within two edits, or NULL. */
+const char *cmd_nearest(const char *name);
 /* All commands, sorted by name, NULL-terminated. */
 const struct nr_cmd *const *cmd_all(void);
 /* Prints a command's usage, summary and long help (help CMD, CMD --help). */
