@@ -57,7 +57,8 @@ char *nr_ip_str(const struct nr_ip *ip, char *buf, size_t n)
         snprintf(buf, n, "?");
         return buf;
     }
-    if (nr_ip_is4(ip))
+    /* A zone belongs to IPv6: a zoned v4-mapped address keeps its v6 form. */
+    if (nr_ip_is4(ip) && !ip->zone[0])
         inet_ntop(AF_INET, nr_ip_v4bytes(ip), t, sizeof t);
     else
         inet_ntop(AF_INET6, ip->b, t, sizeof t);

@@ -7,6 +7,8 @@
 #   #args: -k --dns 127.0.0.1:$NR_DNS_PORT     extra netrepl arguments (expanded)
 #   #needs: root                                skipped unless root
 #   #filter: s/:[0-9]+ /:PORT /g                sed -E applied to stdout+stderr
+# Every script runs a second time with --json, and each stdout line must then
+# be a JSON object with a "type" (NR_NO_JSON=1 skips that).
 # Before any script runs, every tests/e2e/setup/*.sh is sourced: they start
 # the loopback peers (DNS server, HTTP server, ...), export their ports, and
 # add PIDs to NR_PIDS for the cleanup below.
@@ -24,6 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 export NR_WORK=$work NR_BIN=$bin NR_TESTS=$here
+# NR_WRAP runs the binary under a tool (make memcheck sets valgrind).
+NR_WRAP=${NR_WRAP:-}
 # No test may reach the machine's resolver: default to a dead loopback port.
 export NETREPL_DNS=${NETREPL_DNS:-127.0.0.1:9}
 export HOME=$work XDG_STATE_HOME=$work/state
@@ -49,7 +53,7 @@ for t in "${scripts[@]}"; do
         skip=$((skip + 1)); echo "skip $name (needs root)"; continue
     fi
     eval "set -- $args"
-    (cd "$here" && timeout 60 "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")
+    (cd "$here" && timeout 60 $NR_WRAP "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")
     want_rc=0; [ -f "$here/$name.rc" ] && want_rc=$(cat "$here/$name.rc")
     for f in out err; do
         [ -f "$here/$name.$f" ] && cp "$here/$name.$f" "$work/want.$f" || : >"$work/want.$f"
@@ -63,6 +67,19 @@ for t in "${scripts[@]}"; do
     diff -u "$work/want.out" "$work/out" >"$work/diff" 2>&1 || ok=0
     diff -u "$work/want.err" "$work/err" >>"$work/diff" 2>&1 || ok=0
     [ "$(cat "$work/rc")" = "$want_rc" ] || { ok=0; echo "exit status $(cat "$work/rc"), want $want_rc" >>"$work/diff"; }
+    # The same script with --json: every stdout line must be one JSON object.
+    if [ "${NR_NO_JSON:-}" != 1 ]; then
+        (cd "$here" && timeout 60 $NR_WRAP "$bin" --json "$@" <"$t" >"$work/json" 2>/dev/null)
+        python3 -c '
+import json, sys
+for n, line in enumerate(open(sys.argv[1], "rb"), 1):
+    try:
+        o = json.loads(line)
+        assert isinstance(o, dict) and "type" in o, "not an object with a type"
+    except Exception as e:
+        sys.exit("--json line %d is not a JSON object (%s): %r" % (n, e, line[:200]))
+' "$work/json" >>"$work/diff" 2>&1 || ok=0
+    fi
     if [ $ok = 1 ]; then
         pass=$((pass + 1)); echo "ok   $name"
     else
