@@ -36,7 +36,7 @@ APP_OBJ   := $(SHELL_SRC:%.c=$(BUILD)/%.o) $(CMD_SRC:%.c=$(BUILD)/%.o)
 BIN       := $(BUILD)/netrepl
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-run unit e2e tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
+.PHONY: all run check check-run unit cli e2e tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -73,8 +73,11 @@ tty: $(BIN)
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)
 
-# One full pass (unit, transcripts, terminal, docs) over one build.
-check-run: unit e2e tty docs
+cli: $(BIN)
+	@bash tests/cli/run.sh $(BIN)
+
+# One full pass (unit, command line, transcripts, terminal, docs) over one build.
+check-run: unit cli e2e tty docs
 
 check: test-deps
 	@$(MAKE) --no-print-directory check-run

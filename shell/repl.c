@@ -130,8 +130,8 @@ static void run_lines(struct script *s, bool at_eof)
             continue;
         }
         int r = sh_run_line(s->sh, (const char *)start, n);
-        if (r == CMD_QUIT || (r == CMD_FAIL && !s->sh->keep_going))
-            s->stop = true;
+        if (r == CMD_QUIT || (r == CMD_FAIL && !s->sh->keep_going) || ferror(stdout))
+            s->stop = true;   /* nobody reads our output any more */
     }
     nr_buf_consume(&s->pending, off);
     if (!s->stop && s->pending.len > MAX_PENDING) {
