@@ -31,5 +31,9 @@ while IFS=$'\t' read -r name usage; do
         fi
     fi
 done <<<"$usages"
+if [ -f "$here/netrepl.1" ] && command -v groff >/dev/null; then
+    w=$(LC_ALL=C groff -man -ww -z "$here/netrepl.1" 2>&1)
+    if [ -z "$w" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL netrepl.1 has groff warnings:"; echo "$w"; fi
+fi
 echo "docs: $pass passed, $fail failed"
 [ "$fail" = 0 ]
