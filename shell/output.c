@@ -250,7 +250,7 @@ int cmd_usage(struct shell *sh, const char *fmt, ...)
 
 void sh_notice(struct shell *sh, const char *fmt, ...)
 {
-    if (!sh->interactive)
+    if (!sh->interactive || sh->quiet)
         return;
     char msg[1024];
     va_list ap;
