@@ -150,16 +150,14 @@ int sh_run_file(struct shell *sh, const char *path)
         return cmd_error(sh, "%s: %s", path, strerror(errno));
     const char *osrc = sh->src;
     long oline = sh->line;
-    bool ointer = sh->interactive;
     sh->src = path;
     sh->line = 0;
     sh->depth++;
-    sh->interactive = false;   /* a sourced file behaves as a script */
     char *buf = NULL;
     size_t cap = 0;
     ssize_t n;
     int r = CMD_OK;
-    while (r != CMD_QUIT && (n = getline(&buf, &cap, f)) >= 0) {
+    while (r != CMD_QUIT && !sh->quit && !sh->interrupted && (n = getline(&buf, &cap, f)) >= 0) {
         sh->line++;
         int ri = sh_run_line(sh, buf, (size_t)n);
         if (ri == CMD_QUIT)
@@ -175,6 +173,5 @@ int sh_run_file(struct shell *sh, const char *path)
     sh->depth--;
     sh->src = osrc;
     sh->line = oline;
-    sh->interactive = ointer;
     return r;
 }

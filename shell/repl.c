@@ -48,8 +48,15 @@ static void on_sigfd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
     if (!got_sigint)
         return;
     got_sigint = 0;
-    if (sh->waiting || !sh->interactive) {
-        if (sh->interactive && !sh->interrupted) {
+    if (!sh->interactive) {
+        /* A script stops: the waiting command fails, no further line runs. */
+        sh->interrupted = 1;
+        sh->quit = true;
+        sh->failures++;
+        return;
+    }
+    if (sh->waiting) {
+        if (!sh->interrupted) {
             fputc('\n', stdout);   /* end the line the terminal echoed ^C on */
             fflush(stdout);
         }
@@ -130,7 +137,8 @@ static void run_lines(struct script *s, bool at_eof)
             continue;
         }
         int r = sh_run_line(s->sh, (const char *)start, n);
-        if (r == CMD_QUIT || (r == CMD_FAIL && !s->sh->keep_going) || ferror(stdout))
+        if (r == CMD_QUIT || (r == CMD_FAIL && !s->sh->keep_going) || ferror(stdout) ||
+            s->sh->quit)
             s->stop = true;   /* nobody reads our output any more */
     }
     nr_buf_consume(&s->pending, off);

@@ -61,5 +61,18 @@ expect "CRLF and no final newline" 0 '^last$' EMPTY -- feed "$work/crlf.nr" "$bi
 timeout 10 bash -c "python3 -c 'print(\"echo x\n\" * 200000, end=\"\")' | \"$bin\" 2>$work/e | head -1 >/dev/null"
 [ $? -lt 124 ] && [ ! -s "$work/e" ] && { pass=$((pass + 1)); echo "ok   closed stdout ends the run"; } || { fail=$((fail + 1)); echo "FAIL closed stdout"; }
 
+# SIGINT (Ctrl-C in a terminal running a script) ends the wait and the script.
+printf 'echo before\nsleep 20\necho after\n' >"$work/int.nr"
+"$bin" "$work/int.nr" >"$work/o" 2>"$work/e" &
+pid=$!
+sleep 0.3; kill -INT $pid
+t0=$(date +%s%N); wait $pid; rc=$?; t1=$(date +%s%N)
+if [ $rc = 1 ] && grep -q '^before$' "$work/o" && ! grep -q after "$work/o" &&
+   grep -q "int.nr:2: sleep: interrupted" "$work/e" && [ $(( (t1 - t0) / 1000000 )) -lt 1000 ]; then
+    pass=$((pass + 1)); echo "ok   SIGINT stops a script"
+else
+    fail=$((fail + 1)); echo "FAIL SIGINT: rc $rc"; cat "$work/o" "$work/e"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
