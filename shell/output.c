@@ -25,15 +25,18 @@ static void json_open(struct shell *sh, const char *key, char c)
     json_sep(sh, key);
     fputc(c, stdout);
     sh->json_depth++;
-    if (sh->json_depth < 16)
+    if (sh->json_depth < 16) {
         sh->json_first[sh->json_depth] = true;
+        sh->json_close[sh->json_depth] = c == '[' ? ']' : '}';
+    }
 }
 
-static void json_close(struct shell *sh, char c)
+static void json_close(struct shell *sh)
 {
-    fputc(c, stdout);
-    if (sh->json_depth > 0)
-        sh->json_depth--;
+    if (sh->json_depth <= 0)
+        return;
+    fputc(sh->json_depth < 16 ? sh->json_close[sh->json_depth] : '}', stdout);
+    sh->json_depth--;
 }
 
 static void json_string(const void *p, size_t n)
@@ -60,9 +63,10 @@ void out_end(struct shell *sh)
 {
     if (!sh->json)
         return;
-    while (sh->json_depth > 1)
-        json_close(sh, sh->json_depth > 1 ? '}' : ']');
-    json_close(sh, '}');
+    if (sh->json_depth <= 0)
+        return;
+    while (sh->json_depth > 0)   /* also closes what a command left open */
+        json_close(sh);
     fputc('\n', stdout);
 }
 
@@ -175,7 +179,7 @@ void out_list_begin(struct shell *sh, const char *key)
 void out_list_end(struct shell *sh)
 {
     if (sh->json)
-        json_close(sh, ']');
+        json_close(sh);
 }
 
 void out_obj_begin(struct shell *sh, const char *key)
@@ -187,7 +191,7 @@ void out_obj_begin(struct shell *sh, const char *key)
 void out_obj_end(struct shell *sh)
 {
     if (sh->json)
-        json_close(sh, '}');
+        json_close(sh);
 }
 
 void out_flush(struct shell *sh)
@@ -202,6 +206,7 @@ static int report(struct shell *sh, const char *usage, const char *fmt, va_list 
     const char *cmd = sh->cmd ? sh->cmd : "netrepl";
     sh->failures++;
     if (sh->json) {
+        out_end(sh);   /* finish a record the command had begun */
         out_begin(sh, "error");
         out_str(sh, "command", NULL, cmd);
         out_str(sh, "error", NULL, msg);

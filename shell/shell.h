@@ -63,8 +63,9 @@ struct shell {
     int current;          /* current session id, 0 for none */
     int last_id;          /* $_: the session most recently created, 0 none */
 
-    int json_depth;       /* printer state */
-    bool json_first[16];
+    int json_depth;       /* printer state: nesting, and per level */
+    bool json_first[16];  /* no member printed yet */
+    char json_close[16];  /* the bracket that closes it */
 };
 
 /* ---- dispatch (shell/cmdtab.c) ---- */
