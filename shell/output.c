@@ -20,6 +20,17 @@ static void json_sep(struct shell *sh, const char *key)
         printf("\"%s\":", key);
 }
 
+/* Starts a member: "key": in objects, a bare element in arrays. Returns
+ * false for a keyless value outside an array (text-only field). */
+static bool json_field(struct shell *sh, const char *key)
+{
+    int d = sh->json_depth;
+    if (!key && !(d > 0 && d < 16 && sh->json_close[d] == ']'))
+        return false;
+    json_sep(sh, key);
+    return true;
+}
+
 static void json_open(struct shell *sh, const char *key, char c)
 {
     json_sep(sh, key);
@@ -53,7 +64,7 @@ void out_begin(struct shell *sh, const char *kind)
 {
     if (!sh->json)
         return;
-    sh->json_depth = 0;
+    out_end(sh);   /* a record left open ends here, on its own line */
     json_open(sh, NULL, '{');
     json_sep(sh, "type");
     json_string(kind, strlen(kind));
@@ -73,9 +84,8 @@ void out_end(struct shell *sh)
 void out_str(struct shell *sh, const char *key, const char *fmt, const char *v)
 {
     if (sh->json) {
-        if (!key)
+        if (!json_field(sh, key))
             return;
-        json_sep(sh, key);
         if (v)
             json_string(v, strlen(v));
         else
@@ -88,10 +98,8 @@ void out_str(struct shell *sh, const char *key, const char *fmt, const char *v)
 void out_int(struct shell *sh, const char *key, const char *fmt, long long v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             printf("%lld", v);
-        }
     } else if (fmt) {
         printf(fmt, v);
     }
@@ -100,10 +108,8 @@ void out_int(struct shell *sh, const char *key, const char *fmt, long long v)
 void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long long v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             printf("%llu", v);
-        }
     } else if (fmt) {
         printf(fmt, v);
     }
@@ -112,10 +118,8 @@ void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long 
 void out_double(struct shell *sh, const char *key, const char *fmt, double v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             printf("%.6g", v);
-        }
     } else if (fmt) {
         printf(fmt, v);
     }
@@ -124,10 +128,8 @@ void out_double(struct shell *sh, const char *key, const char *fmt, double v)
 void out_bool(struct shell *sh, const char *key, const char *fmt, bool v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             fputs(v ? "true" : "false", stdout);
-        }
     } else if (fmt) {
         printf(fmt, v ? "yes" : "no");
     }
@@ -135,19 +137,15 @@ void out_bool(struct shell *sh, const char *key, const char *fmt, bool v)
 
 void out_null(struct shell *sh, const char *key)
 {
-    if (sh->json && key) {
-        json_sep(sh, key);
+    if (sh->json && json_field(sh, key))
         fputs("null", stdout);
-    }
 }
 
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             json_string(p, n);
-        }
         return;
     }
     if (raw) {
