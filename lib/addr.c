@@ -68,45 +68,40 @@ char *nr_ip_str(const struct nr_ip *ip, char *buf, size_t n)
     return buf;
 }
 
+/* A line-for-line transcription of Go's SplitHostPort, so that every
+ * malformed input gets Go's message. */
 int nr_hostport_split(const char *hp, char *work, size_t worklen,
                       const char **host, const char **port,
                       char *err, size_t errlen)
 {
-    size_t n = strlen(hp);
+    size_t n = strlen(hp), j = 0, k = 0;
     if (n + 1 > worklen)
         return nr_err(err, errlen, "address too long");
     memcpy(work, hp, n + 1);
-    char *colon = strrchr(work, ':');
+    char *colon = strrchr(work, ':'), *h = work;
     if (!colon)
         return nr_err(err, errlen, "missing port in address");
-    char *h = work;
     if (work[0] == '[') {
-        char *end = strchr(work, ']');
+        char *end = strchr(work, ']');   /* expected just before the last ':' */
         if (!end)
             return nr_err(err, errlen, "missing ']' in address");
         if (end + 1 == work + n)
             return nr_err(err, errlen, "missing port in address");
-        if (end[1] != ':')
-            return nr_err(err, errlen, end + 1 == colon ? "missing port in address"
-                                                        : "unexpected ']' in address");
         if (end + 1 != colon)
-            return nr_err(err, errlen, "too many colons in address");
+            return nr_err(err, errlen, end[1] == ':' ? "too many colons in address"
+                                                     : "missing port in address");
+        j = 1;
+        k = (size_t)(end - work) + 1;
         *end = 0;
         h = work + 1;
-        if (strchr(h, '['))
-            return nr_err(err, errlen, "unexpected '[' in address");
-    } else {
-        *colon = 0;
-        if (strchr(work, ':'))
-            return nr_err(err, errlen, "too many colons in address");
-        if (strchr(work, '['))
-            return nr_err(err, errlen, "unexpected '[' in address");
-        if (strchr(work, ']'))
-            return nr_err(err, errlen, "unexpected ']' in address");
+    } else if (memchr(work, ':', (size_t)(colon - work))) {
+        return nr_err(err, errlen, "too many colons in address");
     }
+    if (strchr(hp + j, '['))
+        return nr_err(err, errlen, "unexpected '[' in address");
+    if (strchr(hp + k, ']'))
+        return nr_err(err, errlen, "unexpected ']' in address");
     *colon = 0;
-    if (strchr(colon + 1, '[') || strchr(colon + 1, ']'))
-        return nr_err(err, errlen, "unexpected bracket in port");
     *host = h;
     *port = colon + 1;
     return 0;
