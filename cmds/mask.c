@@ -137,6 +137,7 @@ static int mask_run(struct shell *sh, const struct nr_args *a)
                          nr_ip_str(&in.ip, buf, sizeof buf));
     out_begin(sh, "mask");
     out_str(sh, "input", NULL, a->argv[1]);
+    out_str(sh, "mask_input", NULL, a->argc == 3 ? a->argv[2] : NULL);
     out_str(sh, "address", "address   %s\n", nr_ip_str(&in.ip, buf, sizeof buf));
     put_mask(sh, &in, &sn);
     put_subnet(sh, &sn);

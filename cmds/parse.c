@@ -77,12 +77,24 @@ static void put_default_mask(struct shell *sh, const struct nr_ip *ip)
     out_str(sh, "class", " (default, class %s)\n", cls);
 }
 
+/* Why a near miss failed, for the error line. */
+static const char *hint(const char *s)
+{
+    if (strchr(s, '/'))
+        return " (a prefix: try mask)";
+    if (s[0] == '[')
+        return " (no brackets: those are for host:port)";
+    if (strchr(s, '%') && !strchr(s, ':'))
+        return " (zones are for IPv6 only)";
+    return "";
+}
+
 static int parse_run(struct shell *sh, const struct nr_args *a)
 {
     struct nr_ip ip;
     char buf[NR_ADDRSTRLEN];
     if (a->argc != 2)
-        return cmd_usage(sh, "needs one address");
+        return cmd_usage(sh, "needs exactly one address");
     const char *s = a->argv[1];
     if (a->len[1] != strlen(s)) {
         struct nr_buf b = { 0 };
@@ -94,9 +106,7 @@ static int parse_run(struct shell *sh, const struct nr_args *a)
     if (nr_ip_parse(s, &ip, true) < 0) {
         if (!*s)
             return cmd_error(sh, "\"\": invalid IP address");
-        if (strchr(s, '/'))
-            return cmd_error(sh, "%s: invalid IP address (for a prefix try 'mask %s')", s, s);
-        return cmd_error(sh, "%s: invalid IP address", s);
+        return cmd_error(sh, "%s: invalid IP address%s", s, hint(s));
     }
     out_begin(sh, "parse");
     out_str(sh, "input", NULL, s);

@@ -143,7 +143,7 @@ const char *nr_ip_kind_name(enum nr_ip_kind k)
         [NR_KIND_MULTICAST] = "multicast",
         [NR_KIND_LINK_LOCAL] = "link-local unicast",
         [NR_KIND_PRIVATE] = "private",
-        [NR_KIND_SHARED] = "shared address space (carrier-grade NAT)",
+        [NR_KIND_SHARED] = "shared address space",
         [NR_KIND_DOCUMENTATION] = "documentation",
         [NR_KIND_BENCHMARK] = "benchmarking",
         [NR_KIND_THIS_NETWORK] = "this network",
