@@ -72,10 +72,10 @@ static void put_mask(struct shell *sh, const struct mask_in *in, const struct nr
     out_text(sh, "%s\n", sn->contiguous ? "" : " (Go's Size of a non-contiguous mask)");
 }
 
-static void put_addr(struct shell *sh, const char *key, const char *label, const struct nr_ip *ip)
+/* fmt: the text line, "first     %s\n". */
+static void put_addr(struct shell *sh, const char *key, const char *fmt, const struct nr_ip *ip)
 {
-    char buf[NR_ADDRSTRLEN], fmt[32];
-    snprintf(fmt, sizeof fmt, "%-9s %%s\n", label);
+    char buf[NR_ADDRSTRLEN];
     out_str(sh, key, fmt, nr_ip_str(ip, buf, sizeof buf));
 }
 
@@ -99,15 +99,15 @@ static void put_subnet(struct shell *sh, const struct nr_subnet *sn)
         out_null(sh, "cidr");
     }
     out_text(sh, "\n");
-    put_addr(sh, "host", "host", &sn->host);
+    put_addr(sh, "host", "host      %s\n", &sn->host);
     if (sn->has_broadcast) {
-        put_addr(sh, "broadcast", "broadcast", &sn->broadcast);
+        put_addr(sh, "broadcast", "broadcast %s\n", &sn->broadcast);
     } else {
         out_null(sh, "broadcast");
         out_text(sh, "broadcast %s\n", no_broadcast(sn));
     }
-    put_addr(sh, "first", "first", &sn->first);
-    put_addr(sh, "last", "last", &sn->last);
+    put_addr(sh, "first", "first     %s\n", &sn->first);
+    put_addr(sh, "last", "last      %s\n", &sn->last);
     out_num(sh, "addresses", "addresses %s", sn->addresses);
     out_int(sh, "host_bits", " (2^%lld)\n", sn->hostbits);
     out_num(sh, "hosts", "hosts     %s\n", sn->hosts);

@@ -70,7 +70,7 @@ char *nr_mask_str(const struct nr_mask *m, char *buf, size_t n)
     memset(&ip, 0, sizeof ip);
     memcpy(ip.b, m->b, m->len);
     ip.len = m->len;
-    if (m->len == 16) {
+    if (m->len == 16 && nr_ip_is4(&ip)) {
         /* Shown as IPv6 even when it looks v4-mapped. */
         char t[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, m->b, t, sizeof t);
@@ -204,33 +204,54 @@ int nr_ip_mask(const struct nr_ip *ip, const struct nr_mask *m, struct nr_ip *ou
     return 0;
 }
 
+#ifdef __SIZEOF_INT128__
+/* 2^n for 64 <= n < 128 as decimal: hi * 10^19 + lo, each part 64 bits. */
+static void pow2_big(int n, char *d, size_t len)
+{
+    const unsigned long long e19 = 10000000000000000000ULL;
+    unsigned __int128 v = (unsigned __int128)1 << n;
+    snprintf(d, len, "%llu%019llu", (unsigned long long)(v / e19),
+             (unsigned long long)(v % e19));
+}
+#else
+/* The same by repeated doubling of decimal digits, where no 128-bit type. */
+static void pow2_big(int n, char *d, size_t len)
+{
+    uint8_t g[40] = { 1 };
+    int nd = 1;
+    for (int k = 0; k < n; k++) {
+        int carry = 0;
+        for (int i = 0; i < nd; i++) {
+            int v = g[i] * 2 + carry;
+            g[i] = (uint8_t)(v % 10);
+            carry = v / 10;
+        }
+        if (carry)
+            g[nd++] = (uint8_t)carry;
+    }
+    size_t j = 0;
+    for (int i = nd - 1; i >= 0 && j + 1 < len; i--)
+        d[j++] = (char)('0' + g[i]);
+    d[j] = 0;
+}
+#endif
+
 char *nr_pow2_dec(int n, int sub, char *buf, size_t len)
 {
+    char d[48];
     if (n < 64) {
         unsigned long long v = 1ULL << n;
         snprintf(buf, len, "%llu", v >= (unsigned long long)sub ? v - (unsigned long long)sub : 0);
         return buf;
     }
-    /* Exact big decimal: little-endian digits, doubled n times. */
-    uint8_t d[40] = { 1 };
-    int nd = 1;
-    for (int k = 0; k < n; k++) {
-        int carry = 0;
-        for (int i = 0; i < nd; i++) {
-            int v = d[i] * 2 + carry;
-            d[i] = (uint8_t)(v % 10);
-            carry = v / 10;
-        }
-        if (carry)
-            d[nd++] = (uint8_t)carry;
-    }
+    if (n >= 128)   /* one past the largest 128-bit value */
+        snprintf(d, sizeof d, "340282366920938463463374607431768211456");
+    else
+        pow2_big(n, d, sizeof d);
     /* 2^n for n >= 64 ends in 2, 4, 6 or 8: subtracting 0..2 never borrows. */
-    d[0] = (uint8_t)(d[0] - sub);
-    size_t j = 0;
-    for (int i = nd - 1; i >= 0 && j + 1 < len; i--)
-        buf[j++] = (char)('0' + d[i]);
-    if (len)
-        buf[j] = 0;
+    size_t k = strlen(d);
+    d[k - 1] = (char)(d[k - 1] - sub);
+    snprintf(buf, len, "%s", d);
     return buf;
 }
 
@@ -259,7 +280,7 @@ static int count_zeros(const struct nr_mask *m)
 /* Broadcast and host range: RFC 950 style for IPv4 (all-zeros and all-ones
  * host parts excluded, also for non-contiguous masks), RFC 3021 for /31,
  * a single host for /32; IPv6 has no broadcast, every address is usable. */
-static void host_range(struct nr_subnet *sn, const struct nr_ip *a)
+static void host_range(struct nr_subnet *sn)
 {
     uint8_t low[16];
     struct nr_ip top = sn->network;
@@ -294,13 +315,11 @@ int nr_subnet_calc(const struct nr_ip *ip, const struct nr_mask *m,
     nr_mask_size(&sn->mask, &sn->ones, &sn->bits);
     sn->contiguous = sn->bits != 0;
     sn->hostbits = count_zeros(&sn->mask);
-    host_range(sn, &a);
+    host_range(sn);
     nr_pow2_dec(sn->hostbits, 0, sn->addresses, sizeof sn->addresses);
-    if (a.len == 16 || sn->hostbits < 2)
-        nr_pow2_dec(sn->hostbits, 0, sn->hosts, sizeof sn->hosts);
-    else
+    if (a.len == 4 && sn->hostbits >= 2)
         nr_pow2_dec(sn->hostbits, 2, sn->hosts, sizeof sn->hosts);
-    if (a.len == 4 && sn->hostbits == 1)
-        snprintf(sn->hosts, sizeof sn->hosts, "2");
+    else   /* IPv6, /31 (RFC 3021: both) and /32: every address is a host */
+        memcpy(sn->hosts, sn->addresses, sizeof sn->hosts);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "lib/addr.h"
@@ -17,6 +18,11 @@ static struct nr_ip ip_ok(const char *s)
     if (nr_ip_parse(s, &ip, true) != 0)
         fail_msg("nr_ip_parse(%s) failed", s);
     return ip;
+}
+
+static struct nr_ip ip_of_zone(void)
+{
+    return ip_ok("fe80::1%a-long-zone");
 }
 
 /* Parses s and checks its canonical String() form. */
@@ -73,6 +79,43 @@ static void test_canonical(void **st)
     canon("0.0.0.0", "0.0.0.0", 4);
     struct nr_ip ip = ip_ok("fe80::1%lo");
     assert_string_equal(ip.zone, "lo");
+}
+
+/* Go prints IPv6 as RFC 5952 with no embedded dotted quad (glibc's
+ * inet_ntop writes ::1.2.3.4); everything else must match inet_ntop. */
+static void test_format_vs_inet_ntop(void **st)
+{
+    canon("::1.2.3.4", "::102:304", 16);
+    canon("1:0:0:2:0:0:0:3", "1:0:0:2::3", 16);
+    canon("1:0:2:0:3:0:4:0", "1:0:2:0:3:0:4:0", 16);
+    canon("1:0:0:0:1:0:0:0", "1::1:0:0:0", 16);
+    canon("0:1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7", 16);
+    canon("1::", "1::", 16);
+    canon("ABCD:EF01:0:0:0:0:0:0", "abcd:ef01::", 16);
+    uint32_t x = 12345;
+    for (int k = 0; k < 200000; k++) {
+        struct nr_ip ip;
+        char want[INET6_ADDRSTRLEN], got[NR_ADDRSTRLEN];
+        memset(&ip, 0, sizeof ip);
+        ip.len = (k & 1) ? 16 : 4;
+        for (int i = 0; i < ip.len; i++) {
+            x = x * 1103515245u + 12345u;
+            /* Mostly zeros, so that runs of zero groups of every length occur. */
+            ip.b[i] = (x >> 16) % 4 ? 0 : (uint8_t)(x >> 24);
+        }
+        static const uint8_t z12[12];
+        if (ip.len == 16 && !memcmp(ip.b, z12, 10) && !(ip.b[10] | ip.b[11]))
+            continue;   /* ::a.b.c.d, covered above */
+        if (nr_ip_is4(&ip))
+            continue;
+        inet_ntop(ip.len == 4 ? AF_INET : AF_INET6, ip.b, want, sizeof want);
+        nr_ip_str(&ip, got, sizeof got);
+        if (strcmp(want, got))
+            fail_msg("nr_ip_str %s, inet_ntop %s", got, want);
+    }
+    struct nr_ip ip = ip_of_zone();
+    char small[8];
+    assert_string_equal(nr_ip_str(&ip, small, sizeof small), "fe80::1");
 }
 
 static void kind(const char *s, enum nr_ip_kind want, bool global, bool priv)
@@ -185,6 +228,7 @@ int main(void)
         cmocka_unit_test(test_parse_valid),
         cmocka_unit_test(test_parse_invalid),
         cmocka_unit_test(test_canonical),
+        cmocka_unit_test(test_format_vs_inet_ntop),
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_hostport_split),
         cmocka_unit_test(test_hostport_join),
