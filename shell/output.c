@@ -141,6 +141,19 @@ void out_null(struct shell *sh, const char *key)
         fputs("null", stdout);
 }
 
+void out_num(struct shell *sh, const char *key, const char *fmt, const char *digits)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            fputs(digits && *digits && strspn(digits, "0123456789") == strlen(digits)
+                  ? digits : "null", stdout);
+        }
+    } else if (fmt) {
+        printf(fmt, digits ? digits : "");
+    }
+}
+
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw)
 {
     if (sh->json) {

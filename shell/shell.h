@@ -103,6 +103,9 @@ void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long 
 void out_double(struct shell *sh, const char *key, const char *fmt, double v);
 void out_bool(struct shell *sh, const char *key, const char *fmt, bool v);
 void out_null(struct shell *sh, const char *key);
+/* A number given as decimal digits (may exceed 64 bits, e.g. 2^128): JSON
+ * writes it unquoted, text through fmt ("%s"). */
+void out_num(struct shell *sh, const char *key, const char *fmt, const char *digits);
 /* Untrusted bytes: text shows them escaped (see lib/escape: flags NR_ESC_*),
  * or raw when raw is set; JSON gives a string (invalid UTF-8 as \u00NN). */
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw);

@@ -191,9 +191,14 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
                 return -1;
             i += 2;
         } else {
-            if (add(t, s + i, 1) < 0)
+            /* A run of ordinary bytes is added at once (strchr also stops
+             * at NUL, reported by the next round). */
+            size_t j = i + 1;
+            while (j < n && !strchr(" \t\r;\n'\"\\$", s[j]))
+                j++;
+            if (add(t, s + i, j - i) < 0)
                 return nr_err(err, errlen, "out of memory");
-            i++;
+            i = j;
         }
     }
     return 0;
