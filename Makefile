@@ -73,6 +73,12 @@ tty: $(BIN)
 # One full pass (unit, transcripts, terminal) over one build.
 check-run: unit e2e tty
 
+# ping's socket kinds and loss handling in network namespaces (skips unless root).
+.PHONY: ping-tests
+ping-tests: $(BIN)
+	@bash tests/ping/run.sh $(BIN)
+check-run: ping-tests
+
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 	@echo "== again under AddressSanitizer + UBSan =="

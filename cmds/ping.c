@@ -139,8 +139,10 @@ static int parse_req(struct shell *sh, const struct nr_args *a, struct ping_req 
     if (npos != 1)
         return cmd_usage(sh, "needs the host to ping");
     q->host = pos[0];
-    if (poslen[0] == 0 || strlen(q->host) != poslen[0])
-        return cmd_error(sh, "invalid host name");
+    if (poslen[0] == 0)
+        return cmd_error(sh, "empty host name");
+    if (strlen(q->host) != poslen[0])
+        return cmd_error(sh, "host name contains a NUL byte");
     if (q->interval_us < 2000)
         return cmd_usage(sh, "-i %.3f: interval below 0.002 seconds", q->interval_us / 1e6);
     if (q->wait_us < 1000)
