@@ -78,7 +78,7 @@ check() {
 
 LOOP='ping -c 2 -i 0.05 127.0.0.1
 ping -c 2 -i 0.05 ::1
-ping -c 1 -6 localhost'
+ping -c 1 -4 localhost'
 
 check dgram-root 0 10 "$WIDE" true root <<<"$LOOP"
 check dgram-user 0 10 "$WIDE" true nobody <<<"$LOOP"
