@@ -79,6 +79,12 @@ cli: $(BIN)
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
 check-run: unit cli e2e tty docs
 
+# ping's socket kinds and loss handling in network namespaces (skips unless root).
+.PHONY: ping-tests
+ping-tests: $(BIN)
+	@bash tests/ping/run.sh $(BIN)
+check-run: ping-tests
+
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
 	@$(MAKE) --no-print-directory fuzz-regress

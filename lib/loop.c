@@ -112,6 +112,22 @@ static int backend_set(struct nr_loop *l, int fd, unsigned events, int op)
 }
 #endif
 
+/* Interest 0 must deliver nothing, but epoll (and poll) always report
+ * hangups: an fd with interest 0 leaves the epoll set until it has some. */
+static int backend_update(struct nr_loop *l, int fd, bool active, unsigned old, unsigned events)
+{
+#ifdef NR_USE_EPOLL
+    bool was_in = active && old != 0;
+    if (!was_in && events)
+        return backend_set(l, fd, events, EPOLL_CTL_ADD);
+    if (was_in && !events)
+        return epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+    if (was_in)
+        return backend_set(l, fd, events, EPOLL_CTL_MOD);
+#endif
+    return 0;
+}
+
 int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void *arg)
 {
     if (fd < 0) {
@@ -121,10 +137,8 @@ int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void 
     if (grow_watches(l, fd) < 0)
         return -1;
     struct watch *w = &l->w[fd];
-#ifdef NR_USE_EPOLL
-    if (backend_set(l, fd, events, w->active ? EPOLL_CTL_MOD : EPOLL_CTL_ADD) < 0)
+    if (backend_update(l, fd, w->active, w->events, events) < 0)
         return -1;
-#endif
     if (!w->active)
         l->nwatch++;
     w->fn = fn;
@@ -142,10 +156,8 @@ int nr_loop_set_events(struct nr_loop *l, int fd, unsigned events)
     }
     if (l->w[fd].events == events)
         return 0;
-#ifdef NR_USE_EPOLL
-    if (backend_set(l, fd, events, EPOLL_CTL_MOD) < 0)
+    if (backend_update(l, fd, true, l->w[fd].events, events) < 0)
         return -1;
-#endif
     l->w[fd].events = events;
     return 0;
 }
@@ -159,9 +171,7 @@ void nr_loop_unwatch(struct nr_loop *l, int fd)
 {
     if (!nr_loop_watched(l, fd))
         return;
-#ifdef NR_USE_EPOLL
-    epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
-#endif
+    backend_update(l, fd, true, l->w[fd].events, 0);
     memset(&l->w[fd], 0, sizeof l->w[fd]);
     l->nwatch--;
 }
@@ -274,6 +284,8 @@ static void dispatch(struct nr_loop *l, int fd, unsigned rev)
     if (!nr_loop_watched(l, fd))
         return;   /* unwatched by an earlier callback in this round */
     struct watch w = l->w[fd];
+    if (!w.events)
+        return;   /* interest 0: deliver nothing, not even hangups */
     unsigned want = w.events | NR_EV_ERROR;
     if (rev & want)
         w.fn(l, fd, rev & want, w.arg);
@@ -306,7 +318,7 @@ static int poll_backend(struct nr_loop *l, int ms)
         return -1;
     int n = 0;
     for (int fd = 0; fd < l->wcap && n < l->nwatch; fd++) {
-        if (!l->w[fd].active)
+        if (!l->w[fd].active || !l->w[fd].events)
             continue;
         p[n].fd = fd;
         p[n].events = (short)(((l->w[fd].events & NR_EV_READ) ? POLLIN : 0) |
