@@ -54,6 +54,8 @@ expect "3 MB line from a pipe" 1 '^after$' '^netrepl: 1: netrepl: line too long 
     bash -c "python3 -c 'import sys; sys.stdout.write(\"echo \" + \"y\" * 3000000 + \"\\n\" + \"echo after\\n\")' | \"$bin\" -k"
 n=$(python3 -c 'print("echo x\n" * 100000, end="")' | "$bin" | wc -l)
 [ "$n" = 100000 ] && { pass=$((pass + 1)); echo "ok   100000 commands from a pipe"; } || { fail=$((fail + 1)); echo "FAIL 100000 commands gave $n lines"; }
+# A wait in a piped script after the pipe's end (was: re-entry, stack overflow).
+expect "wait in a piped script at EOF" 0 '^hi$' EMPTY -- bash -c "echo 'sleep 0.2; echo hi' | \"$bin\""
 # A last line without a newline still runs; CRLF scripts work.
 printf 'echo first\r\necho last' >"$work/crlf.nr"
 expect "CRLF and no final newline" 0 '^last$' EMPTY -- feed "$work/crlf.nr" "$bin"
