@@ -4,6 +4,7 @@
 NR_CMD(cmd_echo)
 NR_CMD(cmd_help)
 NR_CMD(cmd_history)
+NR_CMD(cmd_lookup)
 NR_CMD(cmd_quit)
 NR_CMD(cmd_sleep)
 NR_CMD(cmd_source)
