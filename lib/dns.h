@@ -28,6 +28,7 @@ ares_channel nr_dns_channel(struct nr_dns *dns);
 void nr_dns_kick(struct nr_dns *dns);
 /* Cancels every outstanding query (callbacks get ARES_ECANCELLED). */
 void nr_dns_cancel_all(struct nr_dns *dns);
+/* csv NULL: back to the system's servers (/etc/resolv.conf). */
 int nr_dns_set_servers(struct nr_dns *dns, const char *csv, char *err, size_t errlen);
 
 /* Channel settings beyond the servers. timeout_us is the whole time one
