@@ -119,6 +119,14 @@ static int parse_args(struct shell *sh, const struct nr_args *a, struct req *r)
                 return -1;
         } else if (w[0] == '-' && w[1] && !r->port)
             return cmd_usage(sh, "unknown option '%s'", w), -1;
+        else if (memchr(w, 0, a->len[i])) {
+            struct nr_buf e = { 0 };
+            nr_escape_text(w, a->len[i], 0, &e);
+            nr_buf_add(&e, "", 1);
+            cmd_error(sh, "%s: name contains a NUL byte", e.p ? (char *)e.p : "");
+            nr_buf_free(&e);
+            return -1;
+        }
         else if (add_name(r, w, a->len[i]) < 0)
             return cmd_error(sh, "out of memory"), -1;
     }
@@ -168,6 +176,8 @@ static int server_csv(struct shell *sh, const char *s, char *csv, size_t n)
     if (strlen(s) >= sizeof work)
         return cmd_error(sh, "@%s: server address too long", s), -1;
     if (nr_ip_parse(s, &ip, false) < 0) {
+        if (!strchr(s, ':'))
+            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
         if (nr_hostport_split(s, work, sizeof work, &host, &port, err, sizeof err) < 0)
             return cmd_error(sh, "@%s: %s", s, err), -1;
         if (nr_ip_parse(host, &ip, false) < 0)
