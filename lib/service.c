@@ -92,9 +92,12 @@ size_t nr_service_each(const char *path, nr_service_fn fn, void *arg)
         const char *proto;
         if (n < 2 || !parse_portproto(w[1], &port, &proto))
             continue;
-        for (int i = 0; i < n; i++, seen++)
-            if (i != 1)
+        for (int i = 0; i < n; i++) {
+            if (i != 1) {
                 fn(arg, w[i], proto, port);
+                seen++;
+            }
+        }
     }
     free(line);
     fclose(f);
