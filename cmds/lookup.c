@@ -12,7 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { WINDOW = 256, MAX_NAMES = 10000000 };
+/* Queries in flight: enough to keep a server busy, few enough not to
+ * overflow its socket buffer (a drop costs a c-ares retry timeout). */
+enum { WINDOW = 100, MAX_NAMES = 10000000 };
 
 struct req {
     struct shell *sh;

@@ -277,6 +277,8 @@ int nr_lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint6
 
 /* ---- batches ---- */
 
+enum { HOLD = 32 };
+
 struct slot {
     struct nr_batch *b;
     struct nr_records *rs;
@@ -292,8 +294,9 @@ struct nr_batch {
     uint64_t seed;
     nr_batch_fn fn;
     void *arg;
-    struct slot *ring;   /* name i lives in ring[i % window] until handed out */
-    size_t next_start, next_out, received;
+    struct slot *ring;   /* name i lives in ring[i % nring] until handed out */
+    size_t nring;        /* HOLD x window: one slow answer does not stall the rest */
+    size_t next_start, next_out, received, inflight;
     bool pumping, cancelled;
 };
 
@@ -305,7 +308,8 @@ struct nr_batch *nr_batch_new(struct nr_dns *dns, enum nr_qtype t, const char *c
     if (!b)
         return NULL;
     b->window = window ? window : 1;
-    b->ring = calloc(b->window, sizeof *b->ring);
+    b->nring = b->window * HOLD;
+    b->ring = calloc(b->nring, sizeof *b->ring);
     if (!b->ring) {
         free(b);
         return NULL;
@@ -329,6 +333,7 @@ static void on_batch_result(void *arg, int status, struct nr_records *rs)
     s->rs = rs;
     s->done = true;
     s->b->received++;
+    s->b->inflight--;
     pump(s->b);
 }
 
@@ -343,17 +348,19 @@ static void pump(struct nr_batch *b)
     while (again && !b->cancelled) {
         again = false;
         struct slot *s;
-        while (b->next_out < b->next_start && (s = &b->ring[b->next_out % b->window])->done) {
+        while (b->next_out < b->next_start && (s = &b->ring[b->next_out % b->nring])->done) {
             struct nr_records *rs = s->rs;
             s->rs = NULL;
             s->done = false;
             b->fn(b->arg, b->next_out++, s->status, rs);
             again = true;
         }
-        while (!b->cancelled && b->next_start < b->n && b->next_start - b->next_out < b->window) {
+        while (!b->cancelled && b->next_start < b->n && b->inflight < b->window &&
+               b->next_start - b->next_out < b->nring) {
             size_t i = b->next_start++;
-            s = &b->ring[i % b->window];
+            s = &b->ring[i % b->nring];
             s->b = b;
+            b->inflight++;
             b->seed = b->seed * 6364136223846793005ULL + 1442695040888963407ULL;
             if (lookup_start(b->dns, b->t, b->names[i], b->seed, on_batch_result, s, false) < 0)
                 on_batch_result(s, ARES_ENOMEM, NULL);
@@ -396,7 +403,7 @@ void nr_batch_free(struct nr_batch *b)
 {
     if (!b)
         return;
-    for (size_t i = 0; i < b->window; i++)
+    for (size_t i = 0; i < b->nring; i++)
         nr_records_free(b->ring[i].rs);
     free(b->ring);
     free(b);

@@ -78,7 +78,9 @@ int nr_lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint6
                     nr_lookup_cb cb, void *arg);
 
 /* Many names through one channel: at most window queries in flight and at
- * most window results held; fn gets each result in the order of names
+ * most 32 x window results held (so one lost packet, retried after c-ares'
+ * per-try timeout, does not stall the others); fn gets each result in the
+ * order of names
  * (recs: ownership passes to fn). names are borrowed until nr_batch_free(). */
 struct nr_batch;
 typedef void (*nr_batch_fn)(void *arg, size_t i, int status, struct nr_records *recs);

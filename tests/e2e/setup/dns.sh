@@ -26,7 +26,7 @@ server:
     xfrdir: "$dir"
     pidfile: "$dir/nsd.pid"
     logfile: "$dir/nsd.log"
-    server-count: 1
+    server-count: ${NR_DNS_SERVER_COUNT:-1}
     verbosity: 0
     hide-version: yes
     round-robin: no
