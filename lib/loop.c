@@ -247,8 +247,9 @@ void nr_loop_cancel(struct nr_loop *l, uint64_t id)
     /* Not found: it has already fired. */
 }
 
-/* Runs every timer due at now; returns the wait until the next (-1: none). */
-static int64_t run_timers(struct nr_loop *l)
+/* Runs every timer due at now; returns the wait until the next (-1: none).
+ * *ran is set when a timer ran. */
+static int64_t run_timers(struct nr_loop *l, bool *ran)
 {
     int64_t now = nr_now_us();
     /* Timers added while running are due no earlier than now and run next round. */
@@ -258,6 +259,7 @@ static int64_t run_timers(struct nr_loop *l)
         l->heap[0] = l->heap[--l->nheap];
         heap_down(l->heap, l->nheap, 0);
         t.fn(l, t.arg);
+        *ran = true;
     }
     if (!l->nheap)
         return -1;
@@ -352,14 +354,17 @@ static int poll_backend(struct nr_loop *l, int ms)
 
 int nr_loop_run_once(struct nr_loop *l, int64_t max_wait_us)
 {
-    int64_t wait = run_timers(l);
+    bool ran = false;
+    int64_t wait = run_timers(l, &ran);
     if (max_wait_us >= 0 && (wait < 0 || wait > max_wait_us))
         wait = max_wait_us;
+    if (ran)
+        wait = 0;   /* a timer may have met the waiter's condition: let it look first */
     if (wait != 0 && l->idle_fn)
         l->idle_fn(l->idle_arg);
     if (poll_backend(l, to_ms(wait)) < 0)
         return -1;
-    run_timers(l);
+    run_timers(l, &ran);
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * the first word, then each command's sub-words and options, session ids,
  * command names for help, and file names where a command takes a file. */
 #include "shell/repl.h"
+#include "lib/service.h"
 
 #include <readline/readline.h>
 #include <stdlib.h>
@@ -73,12 +74,23 @@ static int current_words(int start, char *name, size_t n)
     return words;
 }
 
+struct svc_add {
+    void (*add)(const char *);
+};
+
+static void add_service(void *arg, const char *name, const char *proto, uint16_t port)
+{
+    ((struct svc_add *)arg)->add(name);
+}
+
 /* Candidates that depend on live state or system tables. */
 static void complete_dynamic(struct shell *sh, unsigned what, void (*add)(const char *))
 {
     (void)sh;
-    (void)what;
-    (void)add;
+    if (what & CMD_COMPLETE_SERVICES) {
+        struct svc_add sa = { add };
+        nr_service_each(NULL, add_service, &sa);
+    }
 }
 
 char **repl_complete(const char *text, int start, int end)

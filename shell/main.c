@@ -55,6 +55,7 @@ static int parse_args(struct shell *sh, struct cmdline *cl, int argc, char **arg
                 fprintf(stderr, "netrepl: --dns needs SERVER[:PORT][,...]\n");
                 return -1;
             }
+            free(sh->dns_servers);   /* --dns overrides NETREPL_DNS */
             sh->dns_servers = strdup(v);
         } else if (!strcmp(a, "-c")) {
             if (i + 1 >= argc) {
