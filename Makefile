@@ -36,7 +36,7 @@ APP_OBJ   := $(SHELL_SRC:%.c=$(BUILD)/%.o) $(CMD_SRC:%.c=$(BUILD)/%.o)
 BIN       := $(BUILD)/netrepl
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-run unit cli e2e tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
+.PHONY: all run check check-run unit cli e2e examples tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -73,11 +73,15 @@ tty: $(BIN)
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)
 
+# The teaching examples run as transcripts too (expected output in tests/examples/).
+examples: $(BIN)
+	@bash tests/e2e/run.sh --dir examples $(BIN)
+
 cli: $(BIN)
 	@bash tests/cli/run.sh $(BIN)
 
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
-check-run: unit cli e2e tty docs
+check-run: unit cli e2e examples tty docs
 
 # ping's socket kinds and loss handling in network namespaces (skips unless root).
 .PHONY: ping-tests
