@@ -99,5 +99,5 @@ for n, line in enumerate(open(sys.argv[1], "rb"), 1):
         fi
     fi
 done
-echo "e2e: $pass passed, $fail failed, $skip skipped"
+echo "${dir:+$(basename "$dir")}${dir:-e2e}: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]
