@@ -99,5 +99,6 @@ for n, line in enumerate(open(sys.argv[1], "rb"), 1):
         fi
     fi
 done
-echo "${dir:+$(basename "$dir")}${dir:-e2e}: $pass passed, $fail failed, $skip skipped"
+label=e2e; [ -n "$dir" ] && label=$(basename "$dir")
+echo "$label: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]
