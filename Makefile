@@ -36,7 +36,7 @@ APP_OBJ   := $(SHELL_SRC:%.c=$(BUILD)/%.o) $(CMD_SRC:%.c=$(BUILD)/%.o)
 BIN       := $(BUILD)/netrepl
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-run unit e2e tty deps test-deps install uninstall clean bench fuzz memcheck
+.PHONY: all run check check-run unit cli e2e examples tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -68,16 +68,58 @@ e2e: $(BIN)
 	@bash tests/e2e/run.sh $(BIN)
 
 tty: $(BIN)
-	@sh tests/tty/run.sh $(BIN)
+	@bash tests/tty/run.sh $(BIN)
 
-# One full pass (unit, transcripts, terminal) over one build.
-check-run: unit e2e tty
+docs: $(BIN)
+	@bash tests/docs/check.sh $(BIN)
+
+# The teaching examples run as transcripts too (expected output in tests/examples/).
+examples: $(BIN)
+	@bash tests/e2e/run.sh --dir examples $(BIN)
+
+cli: $(BIN)
+	@bash tests/cli/run.sh $(BIN)
+
+# One full pass (unit, command line, transcripts, terminal, docs) over one build.
+check-run: unit cli e2e examples tty docs
+
+# ping's socket kinds and loss handling in network namespaces (skips unless root).
+.PHONY: ping-tests
+ping-tests: $(BIN)
+	@bash tests/ping/run.sh $(BIN)
+check-run: ping-tests
 
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
+	@$(MAKE) --no-print-directory fuzz-regress
 	@echo "== again under AddressSanitizer + UBSan =="
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan SAN=1 check-run
+
+# The transcripts under valgrind: any error or definite leak fails.
+memcheck: $(BIN)
+	@NR_NO_JSON=1 NR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no" \
+	  bash tests/e2e/run.sh $(BIN)
+
+# libFuzzer targets (clang): tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME.
+# `make fuzz` fuzzes each for FUZZ_TIME seconds; `make fuzz-regress` only
+# replays the corpus (part of make check).
+FUZZ_TIME ?= 60
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_OBJ   = $(filter-out build-fuzz/shell/main.o,$(patsubst %.c,build-fuzz/%.o,$(LIB_SRC) $(SHELL_SRC) $(CMD_SRC)))
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -I. $(PKG_CFLAGS) -c $< -o $@
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(CSTD) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -I. $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$n; \
+	  echo "== $$f for $(FUZZ_TIME) s"; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build-fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>&1 | grep -E 'stat::number_of_executed_units|cov:.*DONE|ERROR|SUMMARY' ; done
+fuzz-regress: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f#build-fuzz/fuzz_}; $$f -runs=0 tests/fuzz/corpus/$$n >/dev/null 2>&1 || { echo "FAIL fuzz corpus $$n"; $$f -runs=0 tests/fuzz/corpus/$$n; exit 1; }; done; \
+	  echo "fuzz: $(words $(FUZZ_BIN)) passed, 0 failed"
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -25,8 +25,12 @@ static int help_run(struct shell *sh, const struct nr_args *a)
         return cmd_usage(sh, "too many arguments");
     if (a->argc == 2) {
         const struct nr_cmd *c = cmd_find(a->argv[1]);
-        if (!c)
+        if (!c) {
+            const char *n = cmd_nearest(a->argv[1]);
+            if (n)
+                return cmd_error(sh, "%s: no such command (did you mean '%s'?)", a->argv[1], n);
             return cmd_error(sh, "%s: no such command (try 'help')", a->argv[1]);
+        }
         return cmd_show_help(sh, c);
     }
     for (const struct nr_cmd *const *c = cmd_all(); *c; c++) {

@@ -4,6 +4,7 @@
 #include "cmds/sess.h"
 #include "lib/addr.h"
 #include "lib/dns.h"
+#include "lib/service.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -215,18 +216,16 @@ static int resolve_name(struct shell *sh, const struct nr_net *net, const char *
     return 0;
 }
 
-static int parse_port(struct shell *sh, const char *addr, const char *p, uint16_t *port)
+static int parse_port(struct shell *sh, const struct nr_net *net, const char *addr,
+                      const char *p, uint16_t *port)
 {
-    long long v;
     char err[NR_ERRLEN];
     if (!*p)
         return cmd_error(sh, "%s: missing port in address", addr), -1;
-    if (nr_parse_ll(p, 0, 65535, &v, err, sizeof err) < 0) {
-        if (p[0] >= '0' && p[0] <= '9')
-            return cmd_error(sh, "%s: invalid port %s", addr, p), -1;
-        return cmd_error(sh, "%s: unknown port '%s' (give a number)", addr, p), -1;
-    }
-    *port = (uint16_t)v;
+    /* Numbers and service names (/etc/services, as Go's LookupPort). */
+    if (nr_service_port(net->type == SOCK_DGRAM ? "udp" : "tcp", p, NULL, port,
+                        err, sizeof err) < 0)
+        return cmd_error(sh, "%s: %s %s", addr, err, p), -1;
     return 0;
 }
 
@@ -297,7 +296,7 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
     if (nr_hostport_split(addr, work, sizeof work, &host, &port, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", addr, err), -1;
     uint16_t p;
-    if (parse_port(sh, addr, port, &p) < 0)
+    if (parse_port(sh, net, addr, port, &p) < 0)
         return -1;
     out->port0 = p == 0;
     struct nr_ip ip;

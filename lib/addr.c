@@ -50,63 +50,120 @@ const uint8_t *nr_ip_v4bytes(const struct nr_ip *ip)
     return ip->len == 4 ? ip->b : ip->b + 12;
 }
 
+/* Dotted decimal; returns the end. t holds 16. */
+static char *fmt4(const uint8_t *p, char *t)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = p[i];
+        if (v >= 100)
+            *t++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *t++ = (char)('0' + v / 10 % 10);
+        *t++ = (char)('0' + v % 10);
+        *t++ = i < 3 ? '.' : 0;
+    }
+    return t - 1;
+}
+
+/* RFC 5952 as Go's netip: the first longest run of two or more zero groups
+ * becomes "::", hex in lowercase without leading zeros, and no embedded
+ * dotted quad (Go prints ::1.2.3.4 as ::102:304). t holds 40. */
+static char *fmt6(const uint8_t *p, char *t)
+{
+    static const char hx[] = "0123456789abcdef";
+    unsigned g[8];
+    int zs = -1, zl = 1;
+    for (int i = 0; i < 8; i++)
+        g[i] = (unsigned)p[2 * i] << 8 | p[2 * i + 1];
+    for (int i = 0; i < 8; i++) {
+        int j = i;
+        while (j < 8 && g[j] == 0)
+            j++;
+        if (j - i > zl) {
+            zs = i;
+            zl = j - i;
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        if (i == zs) {
+            *t++ = ':';
+            *t++ = ':';
+            i += zl - 1;
+            continue;
+        }
+        if (i > 0 && i != zs + zl)
+            *t++ = ':';
+        for (int sh = 12; sh >= 0; sh -= 4)
+            if ((g[i] >> sh) || sh == 0)
+                *t++ = hx[g[i] >> sh & 15];
+    }
+    *t = 0;
+    return t;
+}
+
 char *nr_ip_str(const struct nr_ip *ip, char *buf, size_t n)
 {
-    char t[INET6_ADDRSTRLEN];
+    char t[INET6_ADDRSTRLEN + 1 + NR_ZONELEN], *e;
     if (ip->len != 4 && ip->len != 16) {
         snprintf(buf, n, "?");
         return buf;
     }
-    if (nr_ip_is4(ip))
-        inet_ntop(AF_INET, nr_ip_v4bytes(ip), t, sizeof t);
+    /* A zone belongs to IPv6: a zoned v4-mapped address keeps its v6 form. */
+    if (nr_ip_is4(ip) && !ip->zone[0])
+        e = fmt4(nr_ip_v4bytes(ip), t);
     else
-        inet_ntop(AF_INET6, ip->b, t, sizeof t);
-    if (ip->zone[0])
-        snprintf(buf, n, "%s%%%s", t, ip->zone);
-    else
-        snprintf(buf, n, "%s", t);
+        e = fmt6(ip->b, t);
+    if (ip->zone[0]) {
+        *e++ = '%';
+        size_t zl = strnlen(ip->zone, NR_ZONELEN - 1);
+        memcpy(e, ip->zone, zl);
+        e += zl;
+        *e = 0;
+    }
+    size_t len = (size_t)(e - t);
+    if (n == 0)
+        return buf;
+    if (len >= n)
+        len = n - 1;
+    memcpy(buf, t, len);
+    buf[len] = 0;
     return buf;
 }
 
+/* A line-for-line transcription of Go's SplitHostPort, so that every
+ * malformed input gets Go's message. */
 int nr_hostport_split(const char *hp, char *work, size_t worklen,
                       const char **host, const char **port,
                       char *err, size_t errlen)
 {
-    size_t n = strlen(hp);
+    size_t n = strlen(hp), j = 0, k = 0;
     if (n + 1 > worklen)
         return nr_err(err, errlen, "address too long");
     memcpy(work, hp, n + 1);
-    char *colon = strrchr(work, ':');
+    char *colon = strrchr(work, ':'), *h = work;
     if (!colon)
         return nr_err(err, errlen, "missing port in address");
-    char *h = work;
     if (work[0] == '[') {
-        char *end = strchr(work, ']');
+        char *end = strchr(work, ']');   /* expected just before the last ':' */
         if (!end)
             return nr_err(err, errlen, "missing ']' in address");
         if (end + 1 == work + n)
             return nr_err(err, errlen, "missing port in address");
-        if (end[1] != ':')
-            return nr_err(err, errlen, end + 1 == colon ? "missing port in address"
-                                                        : "unexpected ']' in address");
         if (end + 1 != colon)
-            return nr_err(err, errlen, "too many colons in address");
+            return nr_err(err, errlen, end[1] == ':' ? "too many colons in address"
+                                                     : "missing port in address");
+        j = 1;
+        k = (size_t)(end - work) + 1;
         *end = 0;
         h = work + 1;
-        if (strchr(h, '['))
-            return nr_err(err, errlen, "unexpected '[' in address");
-    } else {
-        *colon = 0;
-        if (strchr(work, ':'))
-            return nr_err(err, errlen, "too many colons in address");
-        if (strchr(work, '['))
-            return nr_err(err, errlen, "unexpected '[' in address");
-        if (strchr(work, ']'))
-            return nr_err(err, errlen, "unexpected ']' in address");
+    } else if (memchr(work, ':', (size_t)(colon - work))) {
+        return nr_err(err, errlen, "too many colons in address");
     }
+    if (strchr(hp + j, '['))
+        return nr_err(err, errlen, "unexpected '[' in address");
+    if (strchr(hp + k, ']'))
+        return nr_err(err, errlen, "unexpected ']' in address");
     *colon = 0;
-    if (strchr(colon + 1, '[') || strchr(colon + 1, ']'))
-        return nr_err(err, errlen, "unexpected bracket in port");
     *host = h;
     *port = colon + 1;
     return 0;

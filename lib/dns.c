@@ -3,6 +3,7 @@
 #include "lib/util.h"
 
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,9 @@ struct nr_dns {
     struct nr_loop *loop;
     ares_channel ch;
     uint64_t timer;
+    int64_t timeout_us;
+    int tries, flags;
 };
-
 static void on_fd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
 {
     struct nr_dns *d = arg;
@@ -49,39 +51,117 @@ void nr_dns_kick(struct nr_dns *d)
                                  on_timer, d);
 }
 
-struct nr_dns *nr_dns_new(struct nr_loop *loop, const char *servers, char *err, size_t errlen)
+static int lib_init(char *err, size_t errlen)
 {
     static int lib_ready;
     if (!lib_ready) {
         int st = ares_library_init(ARES_LIB_INIT_ALL);
-        if (st != ARES_SUCCESS) {
-            nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
-            return NULL;
-        }
+        if (st != ARES_SUCCESS)
+            return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
         lib_ready = 1;
     }
+    return 0;
+}
+
+/* c-ares tries each of ns servers `tries` times, doubling the per-try
+ * timeout after each round: the sum is ns * t * (2^tries - 1). */
+static int per_try_ms(const struct nr_dns *d, int ns)
+{
+    long long total_ms = d->timeout_us / 1000;
+    long long div = (long long)(ns > 0 ? ns : 1) * ((1LL << d->tries) - 1);
+    long long t = total_ms / div;
+    return t < 1 ? 1 : (int)t;
+}
+
+static int count_servers(ares_channel ch)
+{
+    struct ares_addr_port_node *nodes = NULL;
+    int n = 0;
+    if (ares_get_servers_ports(ch, &nodes) == ARES_SUCCESS)
+        for (struct ares_addr_port_node *p = nodes; p; p = p->next)
+            n++;
+    ares_free_data(nodes);
+    return n;
+}
+
+static int init_one(struct nr_dns *d, ares_channel *ch, int ns, const char *csv,
+                    struct ares_addr_port_node *nodes, char *err, size_t errlen)
+{
+    struct ares_options o;
+    memset(&o, 0, sizeof o);
+    o.sock_state_cb = sock_state;
+    o.sock_state_cb_data = d;
+    o.lookups = (char *)"fb";   /* hosts file, then DNS */
+    o.timeout = per_try_ms(d, ns);
+    o.tries = d->tries;
+    /* NOCHECKRESP: hand SERVFAIL/REFUSED/NOTIMP to the caller instead of
+     * retrying them and ending as "connection refused" (c-ares 1.18). */
+    o.flags = d->flags | ARES_FLAG_NOCHECKRESP;
+    int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS | ARES_OPT_TIMEOUTMS |
+               ARES_OPT_TRIES | ARES_OPT_FLAGS;
+    int st = ares_init_options(ch, &o, mask);
+    if (st != ARES_SUCCESS)
+        return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
+    if (csv)
+        st = ares_set_servers_ports_csv(*ch, csv);
+    else if (nodes)
+        st = ares_set_servers_ports(*ch, nodes);
+    if (st != ARES_SUCCESS) {
+        ares_destroy(*ch);
+        return nr_err(err, errlen, "bad server list '%s': %s", csv ? csv : "?",
+                      ares_strerror(st));
+    }
+    return 0;
+}
+
+/* Builds a channel for the servers (csv, nodes, or the system's when both
+ * are NULL) whose per-try timeout matches their number, then swaps it in. */
+static int chan_open(struct nr_dns *d, const char *csv, struct ares_addr_port_node *nodes,
+                     char *err, size_t errlen)
+{
+    ares_channel ch;
+    int ns = 1;
+    for (int pass = 0;; pass++) {
+        if (init_one(d, &ch, ns, csv, nodes, err, errlen) < 0)
+            return -1;
+        int have = count_servers(ch);
+        if (have <= 1 || have == ns || pass == 1)
+            break;
+        ns = have;
+        ares_destroy(ch);
+    }
+    if (d->ch)
+        ares_destroy(d->ch);   /* pending callbacks get ARES_EDESTRUCTION */
+    d->ch = ch;
+    nr_dns_kick(d);
+    return 0;
+}
+
+struct nr_dns *nr_dns_new_conf(struct nr_loop *loop, const struct nr_dns_conf *c,
+                               char *err, size_t errlen)
+{
+    if (lib_init(err, errlen) < 0)
+        return NULL;
     struct nr_dns *d = calloc(1, sizeof *d);
     if (!d) {
         nr_err(err, errlen, "out of memory");
         return NULL;
     }
     d->loop = loop;
-    struct ares_options o;
-    memset(&o, 0, sizeof o);
-    o.sock_state_cb = sock_state;
-    o.sock_state_cb_data = d;
-    o.lookups = (char *)"fb";   /* hosts file, then DNS */
-    int st = ares_init_options(&d->ch, &o, ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS);
-    if (st != ARES_SUCCESS) {
-        nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
+    d->timeout_us = c->timeout_us > 0 ? c->timeout_us : NR_DNS_TIMEOUT_US;
+    d->tries = c->tries > 0 ? c->tries : NR_DNS_TRIES;
+    d->flags = c->flags;
+    if (chan_open(d, c->servers, NULL, err, errlen) < 0) {
         free(d);
         return NULL;
     }
-    if (servers && nr_dns_set_servers(d, servers, err, errlen) < 0) {
-        nr_dns_free(d);
-        return NULL;
-    }
     return d;
+}
+
+struct nr_dns *nr_dns_new(struct nr_loop *loop, const char *servers, char *err, size_t errlen)
+{
+    struct nr_dns_conf c = { .servers = servers };
+    return nr_dns_new_conf(loop, &c, err, errlen);
 }
 
 void nr_dns_free(struct nr_dns *d)
@@ -106,10 +186,59 @@ void nr_dns_cancel_all(struct nr_dns *d)
 
 int nr_dns_set_servers(struct nr_dns *d, const char *csv, char *err, size_t errlen)
 {
-    int st = ares_set_servers_ports_csv(d->ch, csv);
+    return chan_open(d, csv, NULL, err, errlen);
+}
+
+int nr_dns_configure(struct nr_dns *d, int64_t timeout_us, int tries, char *err, size_t errlen)
+{
+    struct ares_addr_port_node *nodes = NULL;
+    int st = ares_get_servers_ports(d->ch, &nodes);
     if (st != ARES_SUCCESS)
-        return nr_err(err, errlen, "bad server list '%s': %s", csv, ares_strerror(st));
-    return 0;
+        return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
+    int64_t old_t = d->timeout_us;
+    int old_n = d->tries;
+    d->timeout_us = timeout_us > 0 ? timeout_us : old_t;
+    d->tries = tries > 0 ? tries : old_n;
+    int r = chan_open(d, NULL, nodes, err, errlen);
+    if (r < 0) {
+        d->timeout_us = old_t;
+        d->tries = old_n;
+    }
+    ares_free_data(nodes);
+    return r;
+}
+
+int64_t nr_dns_timeout(const struct nr_dns *d)
+{
+    return d->timeout_us;
+}
+
+int nr_dns_tries(const struct nr_dns *d)
+{
+    return d->tries;
+}
+
+int nr_dns_servers(struct nr_dns *d, char *buf, size_t n)
+{
+    struct ares_addr_port_node *nodes = NULL;
+    int count = 0;
+    size_t off = 0;
+    buf[0] = 0;
+    if (ares_get_servers_ports(d->ch, &nodes) != ARES_SUCCESS)
+        return 0;
+    for (struct ares_addr_port_node *p = nodes; p && off < n; p = p->next, count++) {
+        struct nr_ip ip = { .len = p->family == AF_INET6 ? 16 : 4 };
+        memcpy(ip.b, &p->addr, ip.len);
+        char a[NR_ADDRSTRLEN], port[8];
+        snprintf(port, sizeof port, "%d", p->udp_port ? p->udp_port : 53);
+        nr_ip_str(&ip, a, sizeof a);
+        char hp[NR_ADDRSTRLEN + 8];
+        nr_hostport_join(a, port, hp, sizeof hp);
+        int w = snprintf(buf + off, n - off, "%s%s", count ? "," : "", hp);
+        off += w > 0 ? (size_t)w : 0;
+    }
+    ares_free_data(nodes);
+    return count;
 }
 
 void nr_addrs_free(struct nr_addrs *a)

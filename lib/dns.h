@@ -28,7 +28,33 @@ ares_channel nr_dns_channel(struct nr_dns *dns);
 void nr_dns_kick(struct nr_dns *dns);
 /* Cancels every outstanding query (callbacks get ARES_ECANCELLED). */
 void nr_dns_cancel_all(struct nr_dns *dns);
+/* csv NULL: back to the system's servers (/etc/resolv.conf). */
 int nr_dns_set_servers(struct nr_dns *dns, const char *csv, char *err, size_t errlen);
+
+/* Channel settings beyond the servers. timeout_us is the whole time one
+ * query may take (default NR_DNS_TIMEOUT_US): c-ares' per-try timeout is
+ * derived from it so that tries × servers attempts with c-ares' doubling
+ * back-off add up to it. flags: ARES_FLAG_* (ARES_FLAG_USEVC: TCP only). */
+#define NR_DNS_TIMEOUT_US 5000000
+#define NR_DNS_TRIES 2
+struct nr_dns_conf {
+    const char *servers;   /* CSV as for nr_dns_new, NULL: system */
+    int64_t timeout_us;    /* 0: default */
+    int tries;             /* 0: default */
+    int flags;
+};
+/* As nr_dns_new with settings. Caller frees with nr_dns_free(). */
+struct nr_dns *nr_dns_new_conf(struct nr_loop *loop, const struct nr_dns_conf *conf,
+                               char *err, size_t errlen);
+/* Re-creates the channel with a new timeout and tries (servers kept).
+ * Only between commands: outstanding queries end with ARES_EDESTRUCTION. */
+int nr_dns_configure(struct nr_dns *dns, int64_t timeout_us, int tries,
+                     char *err, size_t errlen);
+int64_t nr_dns_timeout(const struct nr_dns *dns);
+int nr_dns_tries(const struct nr_dns *dns);
+/* The servers as "127.0.0.1:53,[::1]:5353" (port always shown) into buf.
+ * Returns the number of servers. */
+int nr_dns_servers(struct nr_dns *dns, char *buf, size_t n);
 
 /* Resolved addresses in the resolver's order. Caller frees with nr_addrs_free(). */
 struct nr_addrs {

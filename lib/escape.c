@@ -1,6 +1,7 @@
 /* lib/escape — escaping and encoding untrusted bytes. */
 #include "lib/escape.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,20 @@ static int is_c1(const unsigned char *p, size_t len)
     return len == 2 && p[0] == 0xc2 && p[1] < 0xa0;
 }
 
+/* Appends the run of plain printable ASCII at p[*i..] (stopping also at
+ * '"' and '\\' when quoted) in one piece; advances *i past it. */
+static int plain_run(const unsigned char *p, size_t *i, size_t n, bool quoted, struct nr_buf *out)
+{
+    size_t run = *i;
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
+           !(quoted && (p[run] == '"' || p[run] == '\\')))
+        run++;
+    if (run > *i && nr_buf_add(out, p + *i, run - *i) < 0)
+        return -1;
+    *i = run;
+    return 0;
+}
+
 static int add_hexesc(struct nr_buf *out, unsigned char c)
 {
     char e[4] = { '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
@@ -48,14 +63,8 @@ int nr_escape_text(const void *vp, size_t n, int flags, struct nr_buf *out)
     const unsigned char *p = vp;
     size_t i = 0;
     while (i < n) {
-        size_t run = i;
-        /* Copy the longest run of plain printable ASCII at once. */
-        while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-               !((flags & NR_ESC_QUOTE) && (p[run] == '"' || p[run] == '\\')))
-            run++;
-        if (run > i && nr_buf_add(out, p + i, run - i) < 0)
+        if (plain_run(p, &i, n, flags & NR_ESC_QUOTE, out) < 0)
             return -1;
-        i = run;
         if (i >= n)
             break;
         unsigned char c = p[i];
@@ -93,12 +102,8 @@ int nr_escape_json(const void *vp, size_t n, struct nr_buf *out)
     const unsigned char *p = vp;
     size_t i = 0;
     while (i < n) {
-        size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
-            run++;
-        if (run > i && nr_buf_add(out, p + i, run - i) < 0)
+        if (plain_run(p, &i, n, true, out) < 0)
             return -1;
-        i = run;
         if (i >= n)
             break;
         unsigned char c = p[i];

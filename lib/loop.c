@@ -23,7 +23,6 @@ struct watch {
     void *arg;
     unsigned events;
     bool active;
-    bool in_backend;   /* registered with epoll (not while events == 0) */
 };
 
 struct timer {
@@ -111,24 +110,23 @@ static int backend_set(struct nr_loop *l, int fd, unsigned events, int op)
     ev.data.fd = fd;
     return epoll_ctl(l->epfd, op, fd, &ev);
 }
+#endif
 
-/* epoll reports hangup and error whatever the interest, so an fd with no
- * interest leaves the epoll set (else a hung-up pipe held back with events
- * 0 would run its callback, or spin the loop) and rejoins it later. */
-static int backend_sync(struct nr_loop *l, int fd, struct watch *w, unsigned events)
+/* Interest 0 must deliver nothing, but epoll (and poll) always report
+ * hangups: an fd with interest 0 leaves the epoll set until it has some. */
+static int backend_update(struct nr_loop *l, int fd, bool active, unsigned old, unsigned events)
 {
-    if (!events) {
-        if (w->in_backend && epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL) < 0)
-            return -1;
-        w->in_backend = false;
-        return 0;
-    }
-    if (backend_set(l, fd, events, w->in_backend ? EPOLL_CTL_MOD : EPOLL_CTL_ADD) < 0)
-        return -1;
-    w->in_backend = true;
+#ifdef NR_USE_EPOLL
+    bool was_in = active && old != 0;
+    if (!was_in && events)
+        return backend_set(l, fd, events, EPOLL_CTL_ADD);
+    if (was_in && !events)
+        return epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+    if (was_in)
+        return backend_set(l, fd, events, EPOLL_CTL_MOD);
+#endif
     return 0;
 }
-#endif
 
 int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void *arg)
 {
@@ -139,10 +137,8 @@ int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void 
     if (grow_watches(l, fd) < 0)
         return -1;
     struct watch *w = &l->w[fd];
-#ifdef NR_USE_EPOLL
-    if (backend_sync(l, fd, w, events) < 0)
+    if (backend_update(l, fd, w->active, w->events, events) < 0)
         return -1;
-#endif
     if (!w->active)
         l->nwatch++;
     w->fn = fn;
@@ -160,10 +156,8 @@ int nr_loop_set_events(struct nr_loop *l, int fd, unsigned events)
     }
     if (l->w[fd].events == events)
         return 0;
-#ifdef NR_USE_EPOLL
-    if (backend_sync(l, fd, &l->w[fd], events) < 0)
+    if (backend_update(l, fd, true, l->w[fd].events, events) < 0)
         return -1;
-#endif
     l->w[fd].events = events;
     return 0;
 }
@@ -177,10 +171,7 @@ void nr_loop_unwatch(struct nr_loop *l, int fd)
 {
     if (!nr_loop_watched(l, fd))
         return;
-#ifdef NR_USE_EPOLL
-    if (l->w[fd].in_backend)
-        epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
-#endif
+    backend_update(l, fd, true, l->w[fd].events, 0);
     memset(&l->w[fd], 0, sizeof l->w[fd]);
     l->nwatch--;
 }
@@ -256,8 +247,9 @@ void nr_loop_cancel(struct nr_loop *l, uint64_t id)
     /* Not found: it has already fired. */
 }
 
-/* Runs every timer due at now; returns the wait until the next (-1: none). */
-static int64_t run_timers(struct nr_loop *l)
+/* Runs every timer due at now; returns the wait until the next (-1: none).
+ * *ran is set when a timer ran. */
+static int64_t run_timers(struct nr_loop *l, bool *ran)
 {
     int64_t now = nr_now_us();
     /* Timers added while running are due no earlier than now and run next round. */
@@ -267,6 +259,7 @@ static int64_t run_timers(struct nr_loop *l)
         l->heap[0] = l->heap[--l->nheap];
         heap_down(l->heap, l->nheap, 0);
         t.fn(l, t.arg);
+        *ran = true;
     }
     if (!l->nheap)
         return -1;
@@ -294,7 +287,7 @@ static void dispatch(struct nr_loop *l, int fd, unsigned rev)
         return;   /* unwatched by an earlier callback in this round */
     struct watch w = l->w[fd];
     if (!w.events)
-        return;   /* held back: deliver nothing, not even a hangup */
+        return;   /* interest 0: deliver nothing, not even hangups */
     unsigned want = w.events | NR_EV_ERROR;
     if (rev & want)
         w.fn(l, fd, rev & want, w.arg);
@@ -361,14 +354,17 @@ static int poll_backend(struct nr_loop *l, int ms)
 
 int nr_loop_run_once(struct nr_loop *l, int64_t max_wait_us)
 {
-    int64_t wait = run_timers(l);
+    bool ran = false;
+    int64_t wait = run_timers(l, &ran);
     if (max_wait_us >= 0 && (wait < 0 || wait > max_wait_us))
         wait = max_wait_us;
+    if (ran)
+        wait = 0;   /* a timer may have met the waiter's condition: let it look first */
     if (wait != 0 && l->idle_fn)
         l->idle_fn(l->idle_arg);
     if (poll_backend(l, to_ms(wait)) < 0)
         return -1;
-    run_timers(l);
+    run_timers(l, &ran);
     return 0;
 }
 

@@ -67,8 +67,7 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
-/* The closest command name, or NULL when nothing is close. */
-static const char *nearest(const char *name)
+const char *cmd_nearest(const char *name)
 {
     const char *best = NULL;
     size_t bd = 3;   /* suggest only within two edits */
@@ -91,7 +90,7 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
     const struct nr_cmd *c = cmd_find(name);
     sh->cmd = c ? c->name : name;
     if (!c) {
-        const char *n = strlen(name) == a->len[0] ? nearest(name) : NULL;
+        const char *n = strlen(name) == a->len[0] ? cmd_nearest(name) : NULL;
         if (n)
             return cmd_error(sh, "unknown command (did you mean '%s'?)", n);
         return cmd_error(sh, "unknown command (try 'help')");
@@ -151,16 +150,14 @@ int sh_run_file(struct shell *sh, const char *path)
         return cmd_error(sh, "%s: %s", path, strerror(errno));
     const char *osrc = sh->src;
     long oline = sh->line;
-    bool ointer = sh->interactive;
     sh->src = path;
     sh->line = 0;
     sh->depth++;
-    sh->interactive = false;   /* a sourced file behaves as a script */
     char *buf = NULL;
     size_t cap = 0;
     ssize_t n;
     int r = CMD_OK;
-    while (r != CMD_QUIT && (n = getline(&buf, &cap, f)) >= 0) {
+    while (r != CMD_QUIT && !sh->quit && !sh->interrupted && (n = getline(&buf, &cap, f)) >= 0) {
         sh->line++;
         int ri = sh_run_line(sh, buf, (size_t)n);
         if (ri == CMD_QUIT)
@@ -176,6 +173,5 @@ int sh_run_file(struct shell *sh, const char *path)
     sh->depth--;
     sh->src = osrc;
     sh->line = oline;
-    sh->interactive = ointer;
     return r;
 }

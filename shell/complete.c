@@ -2,6 +2,7 @@
  * the first word, then each command's sub-words and options, session ids,
  * command names for help, and file names where a command takes a file. */
 #include "shell/repl.h"
+#include "lib/service.h"
 #include "lib/session.h"
 
 #include <readline/readline.h>
@@ -74,6 +75,15 @@ static int current_words(int start, char *name, size_t n)
     return words;
 }
 
+struct svc_add {
+    void (*add)(const char *);
+};
+
+static void add_service(void *arg, const char *name, const char *proto, uint16_t port)
+{
+    ((struct svc_add *)arg)->add(name);
+}
+
 /* Candidates that depend on live state or system tables. */
 static void complete_dynamic(struct shell *sh, unsigned what, void (*add)(const char *))
 {
@@ -83,6 +93,10 @@ static void complete_dynamic(struct shell *sh, unsigned what, void (*add)(const 
             snprintf(id, sizeof id, "%d", nr_sess_at(sh->sessions, i)->id);
             add(id);
         }
+    }
+    if (what & CMD_COMPLETE_SERVICES) {
+        struct svc_add sa = { add };
+        nr_service_each(NULL, add_service, &sa);
     }
 }
 

@@ -135,7 +135,9 @@ int main(int argc, char **argv)
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "netrepl: write error: %s\n", strerror(errno));
+        /* A reader that went away (| head) is not worth a message. */
+        if (errno != EPIPE)
+            fprintf(stderr, "netrepl: write error: %s\n", strerror(errno));
         return 1;
     }
     return status;

@@ -20,20 +20,34 @@ static void json_sep(struct shell *sh, const char *key)
         printf("\"%s\":", key);
 }
 
+/* Starts a member: "key": in objects, a bare element in arrays. Returns
+ * false for a keyless value outside an array (text-only field). */
+static bool json_field(struct shell *sh, const char *key)
+{
+    int d = sh->json_depth;
+    if (!key && !(d > 0 && d < 16 && sh->json_close[d] == ']'))
+        return false;
+    json_sep(sh, key);
+    return true;
+}
+
 static void json_open(struct shell *sh, const char *key, char c)
 {
     json_sep(sh, key);
     fputc(c, stdout);
     sh->json_depth++;
-    if (sh->json_depth < 16)
+    if (sh->json_depth < 16) {
         sh->json_first[sh->json_depth] = true;
+        sh->json_close[sh->json_depth] = c == '[' ? ']' : '}';
+    }
 }
 
-static void json_close(struct shell *sh, char c)
+static void json_close(struct shell *sh)
 {
-    fputc(c, stdout);
-    if (sh->json_depth > 0)
-        sh->json_depth--;
+    if (sh->json_depth <= 0)
+        return;
+    fputc(sh->json_depth < 16 ? sh->json_close[sh->json_depth] : '}', stdout);
+    sh->json_depth--;
 }
 
 static void json_string(const void *p, size_t n)
@@ -50,7 +64,7 @@ void out_begin(struct shell *sh, const char *kind)
 {
     if (!sh->json)
         return;
-    sh->json_depth = 0;
+    out_end(sh);   /* a record left open ends here, on its own line */
     json_open(sh, NULL, '{');
     json_sep(sh, "type");
     json_string(kind, strlen(kind));
@@ -60,18 +74,18 @@ void out_end(struct shell *sh)
 {
     if (!sh->json)
         return;
-    while (sh->json_depth > 1)
-        json_close(sh, sh->json_depth > 1 ? '}' : ']');
-    json_close(sh, '}');
+    if (sh->json_depth <= 0)
+        return;
+    while (sh->json_depth > 0)   /* also closes what a command left open */
+        json_close(sh);
     fputc('\n', stdout);
 }
 
 void out_str(struct shell *sh, const char *key, const char *fmt, const char *v)
 {
     if (sh->json) {
-        if (!key)
+        if (!json_field(sh, key))
             return;
-        json_sep(sh, key);
         if (v)
             json_string(v, strlen(v));
         else
@@ -84,10 +98,8 @@ void out_str(struct shell *sh, const char *key, const char *fmt, const char *v)
 void out_int(struct shell *sh, const char *key, const char *fmt, long long v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             printf("%lld", v);
-        }
     } else if (fmt) {
         printf(fmt, v);
     }
@@ -96,10 +108,8 @@ void out_int(struct shell *sh, const char *key, const char *fmt, long long v)
 void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long long v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             printf("%llu", v);
-        }
     } else if (fmt) {
         printf(fmt, v);
     }
@@ -108,10 +118,8 @@ void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long 
 void out_double(struct shell *sh, const char *key, const char *fmt, double v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             printf("%.6g", v);
-        }
     } else if (fmt) {
         printf(fmt, v);
     }
@@ -120,10 +128,8 @@ void out_double(struct shell *sh, const char *key, const char *fmt, double v)
 void out_bool(struct shell *sh, const char *key, const char *fmt, bool v)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             fputs(v ? "true" : "false", stdout);
-        }
     } else if (fmt) {
         printf(fmt, v ? "yes" : "no");
     }
@@ -131,19 +137,28 @@ void out_bool(struct shell *sh, const char *key, const char *fmt, bool v)
 
 void out_null(struct shell *sh, const char *key)
 {
-    if (sh->json && key) {
-        json_sep(sh, key);
+    if (sh->json && json_field(sh, key))
         fputs("null", stdout);
+}
+
+void out_num(struct shell *sh, const char *key, const char *fmt, const char *digits)
+{
+    if (sh->json) {
+        if (key) {
+            json_sep(sh, key);
+            fputs(digits && *digits && strspn(digits, "0123456789") == strlen(digits)
+                  ? digits : "null", stdout);
+        }
+    } else if (fmt) {
+        printf(fmt, digits ? digits : "");
     }
 }
 
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw)
 {
     if (sh->json) {
-        if (key) {
-            json_sep(sh, key);
+        if (json_field(sh, key))
             json_string(p, n);
-        }
         return;
     }
     if (raw) {
@@ -175,7 +190,7 @@ void out_list_begin(struct shell *sh, const char *key)
 void out_list_end(struct shell *sh)
 {
     if (sh->json)
-        json_close(sh, ']');
+        json_close(sh);
 }
 
 void out_obj_begin(struct shell *sh, const char *key)
@@ -187,7 +202,7 @@ void out_obj_begin(struct shell *sh, const char *key)
 void out_obj_end(struct shell *sh)
 {
     if (sh->json)
-        json_close(sh, '}');
+        json_close(sh);
 }
 
 void out_flush(struct shell *sh)
@@ -202,6 +217,7 @@ static int report(struct shell *sh, const char *usage, const char *fmt, va_list 
     const char *cmd = sh->cmd ? sh->cmd : "netrepl";
     sh->failures++;
     if (sh->json) {
+        out_end(sh);   /* finish a record the command had begun */
         out_begin(sh, "error");
         out_str(sh, "command", NULL, cmd);
         out_str(sh, "error", NULL, msg);
@@ -250,7 +266,7 @@ int cmd_usage(struct shell *sh, const char *fmt, ...)
 
 void sh_notice(struct shell *sh, const char *fmt, ...)
 {
-    if (!sh->interactive)
+    if (!sh->interactive || sh->quiet)
         return;
     char msg[1024];
     va_list ap;

@@ -48,7 +48,18 @@ static void on_sigfd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
     if (!got_sigint)
         return;
     got_sigint = 0;
-    if (sh->waiting || !sh->interactive) {
+    if (!sh->interactive) {
+        /* A script stops: the waiting command fails, no further line runs. */
+        sh->interrupted = 1;
+        sh->quit = true;
+        sh->failures++;
+        return;
+    }
+    if (sh->waiting) {
+        if (!sh->interrupted) {
+            fputc('\n', stdout);   /* end the line the terminal echoed ^C on */
+            fflush(stdout);
+        }
         sh->interrupted = 1;
         return;
     }
@@ -126,8 +137,9 @@ static void run_lines(struct script *s, bool at_eof)
             continue;
         }
         int r = sh_run_line(s->sh, (const char *)start, n);
-        if (r == CMD_QUIT || (r == CMD_FAIL && !s->sh->keep_going))
-            s->stop = true;
+        if (r == CMD_QUIT || (r == CMD_FAIL && !s->sh->keep_going) || ferror(stdout) ||
+            s->sh->quit)
+            s->stop = true;   /* nobody reads our output any more */
     }
     nr_buf_consume(&s->pending, off);
     if (!s->stop && s->pending.len > MAX_PENDING) {
@@ -215,8 +227,11 @@ int repl_script_fd(struct shell *sh, int fd, const char *name)
 static char *pending_line;
 static bool got_line, got_eof;
 
+/* Removing the handler here (readline allows it) stops readline from
+ * drawing a fresh prompt before the command has printed anything. */
 static void on_rl_line(char *line)
 {
+    rl_callback_handler_remove();
     if (!line)
         got_eof = true;
     else {
@@ -255,18 +270,16 @@ static void run_typed_line(struct shell *sh, char *line)
 {
     if (*line) {
         add_history(line);
-        rl_callback_handler_remove();
         nr_loop_set_events(sh->loop, 0, 0);
         sh->line++;
         if (sh_run_line(sh, line, strlen(line)) == CMD_QUIT)
             sh->quit = true;
         fflush(stdout);
         sh->failures = 0;   /* at the prompt a failure is only reported */
-        if (!sh->quit) {
-            nr_loop_set_events(sh->loop, 0, NR_EV_READ);
-            rl_callback_handler_install(prompt(sh), on_rl_line);
-        }
+        nr_loop_set_events(sh->loop, 0, NR_EV_READ);
     }
+    if (!sh->quit)
+        rl_callback_handler_install(prompt(sh), on_rl_line);
     free(line);
 }
 

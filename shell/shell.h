@@ -63,12 +63,15 @@ struct shell {
     int current;          /* current session id, 0 for none */
     int last_id;          /* $_: the session most recently created, 0 none */
 
-    int json_depth;       /* printer state */
-    bool json_first[16];
+    int json_depth;       /* printer state: nesting, and per level */
+    bool json_first[16];  /* no member printed yet */
+    char json_close[16];  /* the bracket that closes it */
 };
 
 /* ---- dispatch (shell/cmdtab.c) ---- */
 const struct nr_cmd *cmd_find(const char *name);
+/* The closest command name within two edits, or NULL. */
+const char *cmd_nearest(const char *name);
 /* All commands, sorted by name, NULL-terminated. */
 const struct nr_cmd *const *cmd_all(void);
 /* Prints a command's usage, summary and long help (help CMD, CMD --help). */
@@ -100,6 +103,9 @@ void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long 
 void out_double(struct shell *sh, const char *key, const char *fmt, double v);
 void out_bool(struct shell *sh, const char *key, const char *fmt, bool v);
 void out_null(struct shell *sh, const char *key);
+/* A number given as decimal digits (may exceed 64 bits, e.g. 2^128): JSON
+ * writes it unquoted, text through fmt ("%s"). */
+void out_num(struct shell *sh, const char *key, const char *fmt, const char *digits);
 /* Untrusted bytes: text shows them escaped (see lib/escape: flags NR_ESC_*),
  * or raw when raw is set; JSON gives a string (invalid UTF-8 as \u00NN). */
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw);

@@ -131,6 +131,35 @@ static int dollar(struct tok *t, const char *last_id, char *err, size_t errlen)
     return add(t, last_id, strlen(last_id));
 }
 
+/* A "double-quoted" part of a word starting at s[*i]: escapes and $_. */
+static int dquote(struct tok *t, const char *s, size_t n, size_t *i, const char *last_id,
+                  char *err, size_t errlen)
+{
+    t->in_word = 1;
+    for (++*i;;) {
+        if (*i >= n)
+            return nr_err(err, errlen, "unterminated double quote");
+        if (s[*i] == '"') {
+            ++*i;
+            return 0;
+        }
+        if (s[*i] == '\0')
+            return nr_err(err, errlen, "NUL byte in input at column %zu", *i + 1);
+        int r;
+        if (s[*i] == '\\') {
+            r = escape(t, s, n, i, err, errlen);
+        } else if (s[*i] == '$' && *i + 1 < n && s[*i + 1] == '_') {
+            r = dollar(t, last_id, err, errlen);
+            *i += 2;
+        } else {
+            r = add(t, s + *i, 1);
+            ++*i;
+        }
+        if (r < 0)
+            return -1;
+    }
+}
+
 static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
                 char *err, size_t errlen)
 {
@@ -160,29 +189,8 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
                 return nr_err(err, errlen, "out of memory");
             i = (size_t)(end - s) + 1;
         } else if (c == '"') {
-            t->in_word = 1;
-            for (i++;; ) {
-                if (i >= n)
-                    return nr_err(err, errlen, "unterminated double quote");
-                if (s[i] == '"') {
-                    i++;
-                    break;
-                }
-                if (s[i] == '\0')
-                    return nr_err(err, errlen, "NUL byte in input at column %zu", i + 1);
-                int r;
-                if (s[i] == '\\') {
-                    r = escape(t, s, n, &i, err, errlen);
-                } else if (s[i] == '$' && i + 1 < n && s[i + 1] == '_') {
-                    r = dollar(t, last_id, err, errlen);
-                    i += 2;
-                } else {
-                    r = add(t, s + i, 1);
-                    i++;
-                }
-                if (r < 0)
-                    return -1;
-            }
+            if (dquote(t, s, n, &i, last_id, err, errlen) < 0)
+                return -1;
         } else if (c == '\\') {
             if (escape(t, s, n, &i, err, errlen) < 0)
                 return -1;
@@ -191,9 +199,14 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
                 return -1;
             i += 2;
         } else {
-            if (add(t, s + i, 1) < 0)
+            /* A run of ordinary bytes is added at once (strchr also stops
+             * at NUL, reported by the next round). */
+            size_t j = i + 1;
+            while (j < n && !strchr(" \t\r;\n'\"\\$", s[j]))
+                j++;
+            if (add(t, s + i, j - i) < 0)
                 return nr_err(err, errlen, "out of memory");
-            i++;
+            i = j;
         }
     }
     return 0;

@@ -17,6 +17,7 @@ cmd python3 python3
 cmd socat socat
 cmd nsd nsd
 cmd dig bind9-dnsutils
+cmd dnsperf dnsperf
 cmd ping iputils-ping
 cmd ip iproute2
 cmd setpriv util-linux

@@ -7,14 +7,23 @@
 #   #args: -k --dns 127.0.0.1:$NR_DNS_PORT     extra netrepl arguments (expanded)
 #   #needs: root                                skipped unless root
 #   #filter: s/:[0-9]+ /:PORT /g                sed -E applied to stdout+stderr
+# Every script runs a second time with --json, and each stdout line must then
+# be a JSON object with a "type" (NR_NO_JSON=1 skips that).
 # Before any script runs, every tests/e2e/setup/*.sh is sourced: they start
 # the loopback peers (DNS server, HTTP server, ...), export their ports, and
 # add PIDs to NR_PIDS for the cleanup below.
 #
-# Usage: run.sh NETREPL [NAME...]
+# Usage: run.sh [--dir DIR] NETREPL [NAME...]
+#   --dir DIR: run the scripts in DIR instead (examples/), with the same peers,
+#   from the project's top directory; their expected files are in tests/NAME-OF-DIR/.
 set -u
+dir=
+if [ "${1:-}" = --dir ]; then dir=$(cd "$2" && pwd); shift 2; fi
 bin=$(realpath "$1"); shift
 here=$(cd "$(dirname "$0")" && pwd)
+scripts_dir=${dir:-$here}
+run_dir=$here want_dir=$here
+if [ -n "$dir" ]; then run_dir=$(cd "$here/../.." && pwd); want_dir=$here/../$(basename "$dir"); fi
 work=$(mktemp -d)
 NR_PIDS=""
 cleanup() {
@@ -24,6 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 export NR_WORK=$work NR_BIN=$bin NR_TESTS=$here
+# NR_WRAP runs the binary under a tool (make memcheck sets valgrind).
+NR_WRAP=${NR_WRAP:-}
 # No test may reach the machine's resolver: default to a dead loopback port.
 export NETREPL_DNS=${NETREPL_DNS:-127.0.0.1:9}
 export HOME=$work XDG_STATE_HOME=$work/state
@@ -34,9 +45,9 @@ for s in "$here"/setup/*.sh; do
 done
 
 if [ $# -gt 0 ]; then
-    scripts=(); for n in "$@"; do scripts+=("$here/$n.nr"); done
+    scripts=(); for n in "$@"; do scripts+=("$scripts_dir/$n.nr"); done
 else
-    scripts=("$here"/*.nr)
+    scripts=("$scripts_dir"/*.nr)
 fi
 
 pass=0 fail=0 skip=0
@@ -49,10 +60,10 @@ for t in "${scripts[@]}"; do
         skip=$((skip + 1)); echo "skip $name (needs root)"; continue
     fi
     eval "set -- $args"
-    (cd "$here" && timeout 60 "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")
-    want_rc=0; [ -f "$here/$name.rc" ] && want_rc=$(cat "$here/$name.rc")
+    (cd "$run_dir" && timeout 60 $NR_WRAP "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")
+    want_rc=0; [ -f "$want_dir/$name.rc" ] && want_rc=$(cat "$want_dir/$name.rc")
     for f in out err; do
-        [ -f "$here/$name.$f" ] && cp "$here/$name.$f" "$work/want.$f" || : >"$work/want.$f"
+        [ -f "$want_dir/$name.$f" ] && cp "$want_dir/$name.$f" "$work/want.$f" || : >"$work/want.$f"
         if [ -n "$filter" ]; then
             while IFS= read -r expr; do
                 sed -E -i "$expr" "$work/$f"
@@ -63,16 +74,31 @@ for t in "${scripts[@]}"; do
     diff -u "$work/want.out" "$work/out" >"$work/diff" 2>&1 || ok=0
     diff -u "$work/want.err" "$work/err" >>"$work/diff" 2>&1 || ok=0
     [ "$(cat "$work/rc")" = "$want_rc" ] || { ok=0; echo "exit status $(cat "$work/rc"), want $want_rc" >>"$work/diff"; }
+    # The same script with --json: every stdout line must be one JSON object.
+    if [ "${NR_NO_JSON:-}" != 1 ]; then
+        (cd "$run_dir" && timeout 60 $NR_WRAP "$bin" --json "$@" <"$t" >"$work/json" 2>/dev/null)
+        python3 -c '
+import json, sys
+for n, line in enumerate(open(sys.argv[1], "rb"), 1):
+    try:
+        o = json.loads(line)
+        assert isinstance(o, dict) and "type" in o, "not an object with a type"
+    except Exception as e:
+        sys.exit("--json line %d is not a JSON object (%s): %r" % (n, e, line[:200]))
+' "$work/json" >>"$work/diff" 2>&1 || ok=0
+    fi
     if [ $ok = 1 ]; then
         pass=$((pass + 1)); echo "ok   $name"
     else
         fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/     /' "$work/diff" | head -60
         if [ "${NR_UPDATE:-}" = 1 ]; then   # regenerate expected files (review the diff!)
-            cp "$work/out" "$here/$name.out"; cp "$work/err" "$here/$name.err"
-            [ -s "$here/$name.err" ] || rm -f "$here/$name.err"
-            rc=$(cat "$work/rc"); if [ "$rc" = 0 ]; then rm -f "$here/$name.rc"; else echo "$rc" >"$here/$name.rc"; fi
+            mkdir -p "$want_dir"
+            cp "$work/out" "$want_dir/$name.out"; cp "$work/err" "$want_dir/$name.err"
+            [ -s "$want_dir/$name.err" ] || rm -f "$want_dir/$name.err"
+            rc=$(cat "$work/rc"); if [ "$rc" = 0 ]; then rm -f "$want_dir/$name.rc"; else echo "$rc" >"$want_dir/$name.rc"; fi
         fi
     fi
 done
-echo "e2e: $pass passed, $fail failed, $skip skipped"
+label=e2e; [ -n "$dir" ] && label=$(basename "$dir")
+echo "$label: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

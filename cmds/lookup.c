@@ -1,0 +1,441 @@
+/* cmds/lookup — `lookup [TYPE] NAME...`: DNS records with Go's Lookup*
+ * semantics (lib/lookup), many names at once through one c-ares channel,
+ * printed in the order given; plus `lookup port` (lib/service). */
+#include "shell/shell.h"
+#include "lib/escape.h"
+#include "lib/lookup.h"
+#include "lib/service.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Queries in flight: enough to keep a server busy, few enough not to
+ * overflow its socket buffer (a drop costs a c-ares retry timeout). */
+enum { WINDOW = 100, MAX_NAMES = 10000000 };
+
+struct req {
+    struct shell *sh;
+    enum nr_qtype t;
+    bool port;                /* lookup port PROTO SERVICE... */
+    const char *proto;
+    char **names;             /* owned */
+    size_t n, cap;
+    const char *server;       /* @SERVER[:PORT] as typed, or NULL */
+    bool tcp;                 /* +tcp */
+    struct nr_dns *dns;       /* the channel used (tmp or the shell's) */
+    struct nr_dns *tmp;       /* a short-lived channel for @SERVER / +tcp */
+    char servers[512];        /* for messages */
+    int64_t timeout_us;
+    size_t failed;
+};
+
+static void req_free(struct req *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->names[i]);
+    free(r->names);
+    nr_dns_free(r->tmp);
+}
+
+static int add_name(struct req *r, const char *s, size_t len)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        char **p = realloc(r->names, cap * sizeof *p);
+        if (!p)
+            return -1;
+        r->names = p;
+        r->cap = cap;
+    }
+    char *d = malloc(len + 1);
+    if (!d)
+        return -1;
+    memcpy(d, s, len);
+    d[len] = 0;
+    r->names[r->n++] = d;
+    return 0;
+}
+
+/* One name a line; blank lines and '#' comments skipped. */
+static int read_names(struct shell *sh, struct req *r, const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return cmd_error(sh, "-f %s: %s", path, strerror(errno)), -1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+        char *s = line, *e = line + n;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (s == e || *s == '#')
+            continue;
+        if (r->n >= MAX_NAMES || add_name(r, s, (size_t)(e - s)) < 0) {
+            cmd_error(sh, "-f %s: too many names or out of memory", path);
+            rc = -1;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static bool is_net(const char *w)
+{
+    static const char *const nets[] = { "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "ip", NULL };
+    for (const char *const *p = nets; *p; p++)
+        if (!strcmp(w, *p))
+            return true;
+    return false;
+}
+
+/* "lookup [TYPE] NAME... [@SERVER] [+tcp] [-f FILE]" */
+static int parse_args(struct shell *sh, const struct nr_args *a, struct req *r)
+{
+    int i = 1;
+    if (i < a->argc && !strcmp(a->argv[i], "port")) {
+        r->port = true;
+        i++;
+        if (i < a->argc && is_net(a->argv[i]))
+            r->proto = a->argv[i++];
+    } else if (i < a->argc && nr_qtype_parse(a->argv[i], &r->t) == 0) {
+        i++;
+    }
+    for (; i < a->argc; i++) {
+        const char *w = a->argv[i];
+        if (w[0] == '@' && !r->port)
+            r->server = w + 1;
+        else if (!strcmp(w, "+tcp") && !r->port)
+            r->tcp = true;
+        else if (!strcmp(w, "-f")) {
+            if (++i >= a->argc)
+                return cmd_usage(sh, "-f needs a file name"), -1;
+            if (read_names(sh, r, a->argv[i]) < 0)
+                return -1;
+        } else if (w[0] == '-' && w[1] && !r->port)
+            return cmd_usage(sh, "unknown option '%s'", w), -1;
+        else if (memchr(w, 0, a->len[i])) {
+            struct nr_buf e = { 0 };
+            nr_escape_text(w, a->len[i], 0, &e);
+            nr_buf_add(&e, "", 1);
+            cmd_error(sh, "%s: name contains a NUL byte", e.p ? (char *)e.p : "");
+            nr_buf_free(&e);
+            return -1;
+        }
+        else if (add_name(r, w, a->len[i]) < 0)
+            return cmd_error(sh, "out of memory"), -1;
+    }
+    if (r->n == 0)
+        return cmd_usage(sh, r->port ? "needs a service name or number" : "needs a name"), -1;
+    return 0;
+}
+
+/* `srv SERVICE PROTO NAME` becomes `_SERVICE._PROTO.NAME` (Go's LookupSRV). */
+static int srv_join(struct shell *sh, struct req *r)
+{
+    if (r->t != NR_Q_SRV || r->n != 3 || strchr(r->names[0], '.') || strchr(r->names[1], '.'))
+        return 0;
+    char buf[1024], err[NR_ERRLEN];
+    if (nr_srv_name(r->names[0], r->names[1], r->names[2], buf, sizeof buf, err, sizeof err) < 0)
+        return cmd_error(sh, "srv %s %s %s: %s", r->names[0], r->names[1], r->names[2], err), -1;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->names[i]);
+    r->n = 0;
+    return add_name(r, buf, strlen(buf));
+}
+
+/* Bad names are argument errors: nothing is sent for them. */
+static int check_names(struct shell *sh, struct req *r)
+{
+    char err[NR_ERRLEN];
+    int bad = 0;
+    for (size_t i = 0; i < r->n && bad < 10; i++) {
+        const char *s = r->names[i];
+        struct nr_ip ip;
+        if (r->t == NR_Q_ADDR) {
+            if (nr_ip_parse(s, &ip, true) < 0)
+                bad++, cmd_error(sh, "addr %s: not an IP address", s);
+        } else if (nr_dns_name_check(s, strlen(s), err, sizeof err) < 0) {
+            bad++, cmd_error(sh, "%s %s: %s", nr_qtype_name(r->t), s, err);
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+/* "@1.2.3.4", "@1.2.3.4:5353", "@[::1]:5353", "@::1" → c-ares CSV. */
+static int server_csv(struct shell *sh, const char *s, char *csv, size_t n)
+{
+    char work[256], err[NR_ERRLEN];
+    const char *host = s, *port = "53";
+    struct nr_ip ip;
+    if (strlen(s) >= sizeof work)
+        return cmd_error(sh, "@%s: server address too long", s), -1;
+    if (nr_ip_parse(s, &ip, false) < 0) {
+        if (!strchr(s, ':'))
+            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
+        if (nr_hostport_split(s, work, sizeof work, &host, &port, err, sizeof err) < 0)
+            return cmd_error(sh, "@%s: %s", s, err), -1;
+        if (nr_ip_parse(host, &ip, false) < 0)
+            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
+    }
+    long long p;
+    if (nr_parse_ll(port, 1, 65535, &p, err, sizeof err) < 0)
+        return cmd_error(sh, "@%s: port %s: %s", s, port, err), -1;
+    char a[NR_ADDRSTRLEN], pp[8];
+    snprintf(pp, sizeof pp, "%lld", p);
+    nr_hostport_join(nr_ip_str(&ip, a, sizeof a), pp, csv, n);
+    return 0;
+}
+
+static int open_channel(struct shell *sh, struct req *r)
+{
+    struct nr_dns *main_dns = sh_dns(sh);
+    if (!main_dns)
+        return -1;
+    r->dns = main_dns;
+    r->timeout_us = nr_dns_timeout(main_dns);
+    nr_dns_servers(main_dns, r->servers, sizeof r->servers);
+    if (!r->server && !r->tcp)
+        return 0;
+    char csv[sizeof r->servers], err[NR_ERRLEN];
+    if (r->server && server_csv(sh, r->server, csv, sizeof csv) < 0)
+        return -1;
+    struct nr_dns_conf c = {
+        .servers = r->server ? csv : r->servers,
+        .timeout_us = r->timeout_us,
+        .tries = nr_dns_tries(main_dns),
+        .flags = r->tcp ? ARES_FLAG_USEVC : 0,
+    };
+    r->tmp = nr_dns_new_conf(sh->loop, &c, err, sizeof err);
+    if (!r->tmp)
+        return cmd_error(sh, "%s", err), -1;
+    r->dns = r->tmp;
+    nr_dns_servers(r->tmp, r->servers, sizeof r->servers);
+    return 0;
+}
+
+/* ---- printing ---- */
+
+static void out_name(struct shell *sh, const char *key, const char *s)
+{
+    out_data(sh, key, s, strlen(s), 0, false);
+}
+
+static const char *rtype_name(int t)
+{
+    switch (t) {
+    case 1: return "A";
+    case 2: return "NS";
+    case 5: return "CNAME";
+    case 6: return "SOA";
+    case 12: return "PTR";
+    case 15: return "MX";
+    case 16: return "TXT";
+    case 28: return "AAAA";
+    case 33: return "SRV";
+    case 257: return "CAA";
+    default: return "?";
+    }
+}
+
+static void out_quoted(struct shell *sh, const char *key, const unsigned char *p, size_t n)
+{
+    out_text(sh, "\"");
+    out_data(sh, key, p, n, NR_ESC_QUOTE, false);
+    out_text(sh, "\"");
+}
+
+static void print_data(struct shell *sh, const struct nr_rec *r)
+{
+    char ip[NR_ADDRSTRLEN];
+    switch (r->rtype) {
+    case 1: case 28:
+        out_str(sh, "ip", "%s", nr_ip_str(&r->ip, ip, sizeof ip));
+        break;
+    case 15:
+        out_uint(sh, "pref", "%llu ", r->pref);
+        out_name(sh, "host", r->host);
+        break;
+    case 2: out_name(sh, "host", r->host); break;
+    case 5: out_name(sh, "cname", r->host); break;
+    case 12: out_name(sh, "ptr", r->host); break;
+    case 33:
+        out_uint(sh, "priority", "%llu ", r->pref);
+        out_uint(sh, "weight", "%llu ", r->weight);
+        out_uint(sh, "port", "%llu ", r->port);
+        out_name(sh, "target", r->host);
+        break;
+    case 16: out_quoted(sh, "text", r->data, r->len); break;
+    case 6:
+        out_name(sh, "ns", r->host);
+        out_text(sh, " ");
+        out_name(sh, "mbox", r->host2);
+        out_uint(sh, "serial", " %llu", r->serial);
+        out_uint(sh, "refresh", " %llu", r->refresh);
+        out_uint(sh, "retry", " %llu", r->retry);
+        out_uint(sh, "expire", " %llu", r->expire);
+        out_uint(sh, "minttl", " %llu", r->minttl);
+        break;
+    case 257:
+        out_uint(sh, "flags", "%llu ", r->pref);
+        out_name(sh, "tag", r->tag);
+        out_text(sh, " ");
+        out_quoted(sh, "value", r->data, r->len);
+        break;
+    }
+}
+
+static void print_records(struct shell *sh, const struct req *r, const char *name,
+                          const struct nr_records *rs)
+{
+    out_begin(sh, "lookup");
+    out_str(sh, "name", NULL, name);
+    out_str(sh, "qtype", NULL, nr_qtype_name(r->t));
+    out_list_begin(sh, "records");
+    for (size_t i = 0; i < rs->n; i++) {
+        out_obj_begin(sh, NULL);
+        out_name(sh, NULL, name);
+        out_str(sh, "rtype", "  %s  ", rtype_name(rs->r[i].rtype));
+        print_data(sh, &rs->r[i]);
+        out_text(sh, "\n");
+        out_obj_end(sh);
+    }
+    out_list_end(sh);
+    out_end(sh);
+}
+
+/* NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout… each in its own words. */
+static const char *status_text(const struct req *r, int st, char *buf, size_t n)
+{
+    switch (st) {
+    case ARES_ENOTFOUND: return "no such domain (NXDOMAIN)";
+    case ARES_ENODATA:
+        snprintf(buf, n, "no %s records (NODATA)",
+                 r->t == NR_Q_HOST || r->t == NR_Q_IP ? "A or AAAA" : nr_qtype_upper(r->t));
+        return buf;
+    case ARES_ESERVFAIL: return "server failure (SERVFAIL)";
+    case ARES_EREFUSED: return "query refused (REFUSED)";
+    case ARES_EFORMERR: return "server rejected the query as malformed (FORMERR)";
+    case ARES_ENOTIMP: return "server does not implement the query (NOTIMP)";
+    case ARES_EBADRESP: return "malformed reply";
+    case ARES_ECONNREFUSED: return "connection refused";
+    case ARES_ETIMEOUT:
+        snprintf(buf, n, "timed out after %g s", (double)r->timeout_us / 1e6);
+        return buf;
+    default: return nr_dns_strerror(st);
+    }
+}
+
+static void on_result(void *arg, size_t i, int status, struct nr_records *rs)
+{
+    struct req *r = arg;
+    char buf[128];
+    if (status == ARES_SUCCESS)
+        print_records(r->sh, r, r->names[i], rs);
+    else {
+        r->failed++;
+        cmd_error(r->sh, "%s %s via %s: %s", nr_qtype_name(r->t), r->names[i], r->servers,
+                  status_text(r, status, buf, sizeof buf));
+    }
+    nr_records_free(rs);
+}
+
+/* Runs every name through one batch; a stall longer than the timeout
+ * (which c-ares itself should have ended) cancels what is left. */
+static int run_batch(struct shell *sh, struct req *r)
+{
+    uint64_t seed = (uint64_t)nr_now_us() ^ ((uint64_t)getpid() << 32);
+    struct nr_batch *b = nr_batch_new(r->dns, r->t, (const char *const *)r->names, r->n,
+                                      WINDOW, seed, on_result, r);
+    if (!b)
+        return cmd_error(sh, "out of memory");
+    nr_batch_run(b);
+    int rc = CMD_OK;
+    while (!nr_batch_done(b)) {
+        size_t before = nr_batch_received(b);
+        enum nr_wait w = sh_wait(sh, nr_batch_done, b, nr_now_us() + r->timeout_us + 1000000);
+        if (w == NR_WAIT_INTR || w == NR_WAIT_FAIL ||
+            (w == NR_WAIT_TIMEOUT && nr_batch_received(b) == before)) {
+            size_t done = nr_batch_delivered(b);
+            nr_batch_cancel(b);
+            rc = cmd_error(sh, "%s after %zu of %zu names", w == NR_WAIT_INTR ? "interrupted"
+                           : "stalled", done, r->n);
+        }
+    }
+    nr_dns_free(r->tmp);   /* its queries end before the batch goes */
+    r->tmp = NULL;
+    nr_batch_free(b);
+    return r->failed ? CMD_FAIL : rc;
+}
+
+static int lookup_ports(struct shell *sh, struct req *r)
+{
+    char err[NR_ERRLEN];
+    int rc = CMD_OK;
+    for (size_t i = 0; i < r->n; i++) {
+        uint16_t port;
+        const char *proto = r->proto ? r->proto : "";
+        if (nr_service_port(proto, r->names[i], NULL, &port, err, sizeof err) < 0) {
+            rc = cmd_error(sh, "port %s%s%s: %s", proto, *proto ? " " : "", r->names[i], err);
+            continue;
+        }
+        out_begin(sh, "port");
+        out_str(sh, "network", NULL, *proto ? proto : "ip");
+        out_name(sh, "service", r->names[i]);
+        out_uint(sh, "port", "  %llu\n", port);
+        out_end(sh);
+    }
+    return rc;
+}
+
+static int lookup_run(struct shell *sh, const struct nr_args *a)
+{
+    struct req r = { .sh = sh, .t = NR_Q_HOST };
+    int rc = CMD_FAIL;
+    if (parse_args(sh, a, &r) < 0)
+        goto done;
+    if (r.port) {
+        rc = lookup_ports(sh, &r);
+        goto done;
+    }
+    if (srv_join(sh, &r) < 0 || check_names(sh, &r) < 0 || open_channel(sh, &r) < 0)
+        goto done;
+    rc = run_batch(sh, &r);
+done:
+    req_free(&r);
+    return rc;
+}
+
+static const char *const lookup_words[] = {
+    "host", "ip", "a", "aaaa", "addr", "ptr", "cname", "mx", "ns", "srv", "txt", "soa",
+    "caa", "port", "tcp", "udp", "+tcp", "-f", "@", NULL,
+};
+
+const struct nr_cmd cmd_lookup = {
+    "lookup", NULL, "lookup [TYPE] NAME... [@SERVER[:PORT]] [+tcp] [-f FILE]",
+    "query DNS records (host ip a aaaa addr cname mx ns srv txt soa caa port)",
+    "TYPE: host (default: A and AAAA, hosts file first), ip (the same), a or\n"
+    "aaaa (one family, DNS only), addr (PTR names of an IP), cname (the\n"
+    "canonical name, the name itself when it has addresses but no CNAME),\n"
+    "mx (by preference), ns, srv (by priority, weighted-random within one;\n"
+    "'srv SERVICE PROTO NAME' or '_svc._proto.name'), txt (a record's strings\n"
+    "joined), soa, caa, port ('lookup port [NET] SERVICE...': /etc/services,\n"
+    "with a built-in table when it is missing).\n"
+    "Names are queried as given (no search list), concurrently through one\n"
+    "c-ares channel, and printed in the order given; -f FILE reads one name a\n"
+    "line. @SERVER[:PORT] asks another server for this call only, +tcp uses\n"
+    "TCP. Each failure names the type, the name and the server: no such\n"
+    "domain, no records of that type, server failure, refused, timed out,\n"
+    "malformed reply, connection refused. Ctrl-C cancels.\n"
+    "Example: lookup mx gmail.com\n"
+    "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
+    "Example: lookup port tcp telnet\n",
+    lookup_run, lookup_words, CMD_COMPLETE_FILES | CMD_COMPLETE_SERVICES,
+};

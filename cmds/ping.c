@@ -1,0 +1,297 @@
+/* cmds/ping — ICMP/ICMPv6 echo, iputils style: resolve HOST, open an ICMP
+ * socket (datagram or raw, lib/icmp), run the echo session (lib/ping) on the
+ * loop, print a line per reply and the statistics. All formatting is here. */
+#include "shell/shell.h"
+#include "lib/dns.h"
+#include "lib/ping.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_ARGS = 64 };
+
+struct ping_req {
+    const char *host;
+    int family;          /* AF_UNSPEC, or AF_INET / AF_INET6 from -4 / -6 */
+    long long count, size, ttl;
+    int64_t interval_us, wait_us;
+};
+
+/* A lookup that may outlive the command (Ctrl-C): whoever finishes last frees. */
+struct lookup {
+    bool done, abandoned;
+    int status;
+    struct nr_ip ip;
+};
+
+static void on_resolved(void *arg, int status, struct nr_addrs *addrs)
+{
+    struct lookup *l = arg;
+    if (status == ARES_SUCCESS && addrs && addrs->n > 0)
+        l->ip = addrs->ip[0];   /* the resolver's first choice, as iputils */
+    else if (status == ARES_SUCCESS)
+        status = ARES_ENODATA;
+    nr_addrs_free(addrs);
+    l->status = status;
+    l->done = true;
+    if (l->abandoned)
+        free(l);
+}
+
+static bool lookup_done(void *arg)
+{
+    return ((struct lookup *)arg)->done;
+}
+
+static bool family_ok(const struct nr_ip *ip, int family)
+{
+    return family == AF_UNSPEC || (family == AF_INET) == nr_ip_is4(ip);
+}
+
+/* HOST to one address: literals directly, names through c-ares. */
+static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
+{
+    if (nr_ip_parse(q->host, ip, true) == 0) {
+        if (!family_ok(ip, q->family))
+            return cmd_error(sh, "%s: not an IPv%d address", q->host, q->family == AF_INET ? 4 : 6);
+        return CMD_OK;
+    }
+    struct nr_dns *dns = sh_dns(sh);
+    if (!dns)
+        return CMD_FAIL;
+    struct lookup *l = calloc(1, sizeof *l);
+    if (!l)
+        return cmd_error(sh, "out of memory");
+    nr_dns_resolve(dns, q->host, q->family, on_resolved, l);
+    enum nr_wait w = sh_wait(sh, lookup_done, l, nr_now_us() + 30 * 1000000LL);
+    if (!l->done) {
+        l->abandoned = true;
+        return cmd_error(sh, "%s: %s", q->host, w == NR_WAIT_INTR ? "interrupted" : "lookup timed out");
+    }
+    int status = l->status;
+    *ip = l->ip;
+    free(l);
+    if (status != ARES_SUCCESS)
+        return cmd_error(sh, "%s: %s", q->host, nr_dns_strerror(status));
+    return CMD_OK;
+}
+
+/* iputils spellings opt_parse does not take: "-4"/"-6" (it reads them as
+ * negative numbers) and values glued to the option ("-c3", "-W0.5"). */
+static int ping_words_split(struct shell *sh, const struct nr_args *a, struct nr_args *rest,
+                            int *family)
+{
+    static const char *const glued[] = { "-c", "-i", "-s", "-t", "-W" };
+    rest->argc = 0;
+    bool ended = false;
+    for (int i = 0; i < a->argc; i++) {
+        const char *w = a->argv[i];
+        ended |= i > 0 && !strcmp(w, "--");
+        if (rest->argc + 2 > MAX_ARGS)
+            return cmd_usage(sh, "too many arguments");
+        if (i > 0 && !ended && (!strcmp(w, "-4") || !strcmp(w, "-6"))) {
+            int f = w[1] == '4' ? AF_INET : AF_INET6;
+            if (*family != AF_UNSPEC && *family != f)
+                return cmd_usage(sh, "-4 and -6 exclude each other");
+            *family = f;
+            continue;
+        }
+        for (size_t g = 0; i > 0 && !ended && g < 5 && w[0] == '-' && strlen(w) > 2; g++) {
+            if (!strncmp(w, glued[g], 2) && w[2] != '=') {
+                rest->argv[rest->argc] = (char *)glued[g];
+                rest->len[rest->argc++] = 2;
+                w += 2;
+                break;
+            }
+        }
+        rest->argv[rest->argc] = (char *)w;
+        rest->len[rest->argc++] = a->len[i] - (size_t)(w - a->argv[i]);
+    }
+    return CMD_OK;
+}
+
+static int parse_req(struct shell *sh, const struct nr_args *a, struct ping_req *q)
+{
+    char *argv[MAX_ARGS];
+    size_t len[MAX_ARGS];
+    struct nr_args rest = { 0, argv, len };
+    memset(q, 0, sizeof *q);
+    q->family = AF_UNSPEC;
+    q->count = sh->interactive ? 0 : 4;   /* a prompt pings until Ctrl-C */
+    q->size = 56;
+    q->interval_us = 1000000;
+    q->wait_us = 2000000;
+    if (ping_words_split(sh, a, &rest, &q->family) != CMD_OK)
+        return CMD_FAIL;
+    const struct opt opts[] = {
+        { "-c", OPT_INT, &q->count, 1, 1000000, NULL },
+        { "-i", OPT_SECONDS, &q->interval_us, 0, 3600, NULL },
+        { "-s", OPT_INT, &q->size, 0, NR_ICMP_MAXDATA, NULL },
+        { "-t", OPT_INT, &q->ttl, 1, 255, NULL },
+        { "-W", OPT_SECONDS, &q->wait_us, 0, 3600, NULL },
+        { NULL, 0, NULL, 0, 0, NULL },
+    };
+    const char *pos[1];
+    size_t poslen[1];
+    int npos;
+    if (opt_parse(sh, &rest, opts, pos, poslen, 1, &npos) < 0)
+        return CMD_FAIL;
+    if (npos != 1)
+        return cmd_usage(sh, "needs the host to ping");
+    q->host = pos[0];
+    if (poslen[0] == 0)
+        return cmd_error(sh, "empty host name");
+    if (strlen(q->host) != poslen[0])
+        return cmd_error(sh, "host name contains a NUL byte");
+    if (q->interval_us < 2000)
+        return cmd_usage(sh, "-i %.3f: interval below 0.002 seconds", q->interval_us / 1e6);
+    if (q->wait_us < 1000)
+        return cmd_usage(sh, "-W: wait below 0.001 seconds");
+    return CMD_OK;
+}
+
+static void on_event(void *arg, const struct nr_ping_event *ev)
+{
+    struct shell *sh = arg;
+    char from[NR_ADDRSTRLEN];
+    if (ev->kind == NR_PING_SEND_ERROR) {
+        out_begin(sh, "ping_error");
+        out_int(sh, "icmp_seq", "icmp_seq=%lld", ev->seq);
+        out_str(sh, "error", " send failed: %s\n", strerror(ev->err));
+        out_end(sh);
+        return;
+    }
+    out_begin(sh, "ping_reply");
+    out_uint(sh, "bytes", "%llu bytes", ev->bytes);
+    out_str(sh, "from", " from %s:", nr_ip_str(&ev->from, from, sizeof from));
+    out_int(sh, "icmp_seq", " icmp_seq=%lld", ev->seq);
+    if (ev->ttl >= 0)
+        out_int(sh, "ttl", " ttl=%lld", ev->ttl);
+    else
+        out_null(sh, "ttl");
+    out_double(sh, "time_ms", " time=%.3f ms", (double)ev->rtt_us / 1000.0);
+    out_bool(sh, "dup", ev->dup ? " (DUP!)" : NULL, ev->dup);
+    out_text(sh, "\n");
+    out_end(sh);
+}
+
+static void print_start(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip,
+                        const struct nr_icmp_sock *s)
+{
+    char addr[NR_ADDRSTRLEN];
+    out_begin(sh, "ping_start");
+    out_str(sh, "host", "PING %s", q->host);
+    out_str(sh, "address", " (%s)", nr_ip_str(ip, addr, sizeof addr));
+    if (s->family == AF_INET)
+        out_text(sh, " %lld(%lld) bytes of data", q->size, q->size + 28);
+    else
+        out_text(sh, " %lld data bytes", q->size);
+    out_int(sh, "size", NULL, q->size);
+    out_str(sh, "socket", ", %s socket\n", nr_icmp_kind_str(s->kind));
+    out_int(sh, "id", NULL, s->id);
+    out_end(sh);
+}
+
+/* A count in the text summary only when non-zero (as iputils), always in JSON. */
+static void extra(struct shell *sh, const char *key, const char *fmt, long v)
+{
+    out_int(sh, key, NULL, v);
+    if (v)
+        out_text(sh, fmt, v);
+}
+
+static void print_ms(struct shell *sh, const char *key, const char *sep, int64_t us)
+{
+    out_double(sh, key, NULL, (double)us / 1000.0);
+    out_text(sh, "%s%lld.%03lld", sep, (long long)(us / 1000), (long long)(us % 1000));
+}
+
+static void print_stats(struct shell *sh, const char *host, const struct nr_ping_stats *st)
+{
+    out_begin(sh, "ping_stats");
+    out_str(sh, "host", "\n--- %s ping statistics ---\n", host);
+    out_int(sh, "transmitted", "%lld packets transmitted", st->transmitted);
+    out_int(sh, "received", ", %lld received", st->received);
+    extra(sh, "duplicates", ", +%ld duplicates", st->dups);
+    extra(sh, "corrupted", ", +%ld corrupted", st->corrupted);
+    extra(sh, "errors", ", +%ld errors", st->errors);
+    extra(sh, "out_of_order", ", %ld out of order", st->reordered);
+    extra(sh, "late", ", %ld late", st->late);
+    out_int(sh, "ignored", NULL, st->ignored);
+    out_double(sh, "loss_percent", ", %g%% packet loss", nr_ping_loss(st));
+    out_int(sh, "time_ms", ", time %lldms\n", (nr_now_us() - st->start_us) / 1000);
+    if (st->received + st->dups > 0) {
+        int64_t avg, mdev;
+        nr_ping_rtt(st, &avg, &mdev);
+        print_ms(sh, "rtt_min_ms", "rtt min/avg/max/mdev = ", st->tmin);
+        print_ms(sh, "rtt_avg_ms", "/", avg);
+        print_ms(sh, "rtt_max_ms", "/", st->tmax);
+        print_ms(sh, "rtt_mdev_ms", "/", mdev);
+        out_text(sh, " ms\n");
+    }
+    out_end(sh);
+}
+
+static int run_echoes(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip)
+{
+    char err[NR_ERRLEN];
+    struct sockaddr_storage to;
+    socklen_t tolen;
+    struct nr_icmp_sock s;
+    if (nr_ip_sockaddr(ip, 0, &to, &tolen, err, sizeof err) < 0)
+        return cmd_error(sh, "%s: %s", q->host, err);
+    if (nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err) < 0)
+        return cmd_error(sh, "%s", err);
+    print_start(sh, q, ip, &s);
+    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size };
+    struct nr_ping *p = nr_ping_start(sh->loop, &s, (struct sockaddr *)&to, tolen, &o,
+                                      on_event, sh, err, sizeof err);
+    if (!p)
+        return cmd_error(sh, "%s", err);
+    sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
+    nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
+    const struct nr_ping_stats *st = nr_ping_stats(p);
+    print_stats(sh, q->host, st);
+    long received = st->received;
+    nr_ping_free(p);
+    if (received == 0)
+        return cmd_error(sh, "%s: 100%% packet loss", q->host);
+    return CMD_OK;
+}
+
+static int ping_run(struct shell *sh, const struct nr_args *a)
+{
+    struct ping_req q;
+    struct nr_ip ip;
+    if (parse_req(sh, a, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
+        return CMD_FAIL;
+    if (ip.len == 16 && nr_ip_is4(&ip)) {   /* ::ffff:a.b.c.d is an IPv4 host */
+        memmove(ip.b, nr_ip_v4bytes(&ip), 4);
+        ip.len = 4;
+        ip.zone[0] = 0;
+    }
+    return run_echoes(sh, &q, &ip);
+}
+
+static const char *const ping_words[] = { "-c", "-i", "-s", "-t", "-W", "-4", "-6", NULL };
+
+const struct nr_cmd cmd_ping = {
+    "ping", NULL, "ping HOST [-c N] [-i S] [-s SIZE] [-t TTL] [-W S] [-4|-6]",
+    "send ICMP echo requests and show the replies and statistics",
+    "Sends ICMP (IPv4) or ICMPv6 echo requests to HOST (a name or an address,\n"
+    "fe80::1%eth0 included) and prints a line per reply, then iputils-style\n"
+    "statistics: packets sent, received, duplicates, loss, and round-trip\n"
+    "min/avg/max/mdev from the kernel's receive timestamps.\n"
+    "  -c N     send N requests (default 4 in scripts; at the prompt until Ctrl-C)\n"
+    "  -i S     seconds between requests (default 1, at least 0.002)\n"
+    "  -s SIZE  payload bytes (default 56; the first 8 carry the send time)\n"
+    "  -t TTL   time to live / hop limit of the requests\n"
+    "  -W S     seconds to wait for each reply (default 2); later is lost\n"
+    "  -4, -6   resolve HOST to IPv4 or IPv6 only\n"
+    "Uses an unprivileged ICMP datagram socket when net.ipv4.ping_group_range\n"
+    "includes your group, else a raw socket (root or CAP_NET_RAW). Fails when\n"
+    "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
+    "Example: ping -c 3 127.0.0.1\n"
+    "Example: ping -6 -c 2 -i 0.2 localhost\n",
+    ping_run, ping_words, 0,
+};

@@ -1,0 +1,410 @@
+/* lib/lookup — running lookups on the channel: one name (with the hosts
+ * file and A+AAAA merge for host/ip, the AAAA fallback for cname, the
+ * reverse name for addr) and batches of names with a bounded window. */
+#include "lib/lookup.h"
+#include "lib/util.h"
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct {
+    const char *name, *upper;
+} qtypes[] = {
+    [NR_Q_HOST] = { "host", "HOST" }, [NR_Q_IP] = { "ip", "IP" },
+    [NR_Q_A] = { "a", "A" },          [NR_Q_AAAA] = { "aaaa", "AAAA" },
+    [NR_Q_ADDR] = { "addr", "PTR" },  [NR_Q_CNAME] = { "cname", "CNAME" },
+    [NR_Q_MX] = { "mx", "MX" },       [NR_Q_NS] = { "ns", "NS" },
+    [NR_Q_SRV] = { "srv", "SRV" },    [NR_Q_TXT] = { "txt", "TXT" },
+    [NR_Q_SOA] = { "soa", "SOA" },    [NR_Q_CAA] = { "caa", "CAA" },
+};
+
+int nr_qtype_parse(const char *w, enum nr_qtype *t)
+{
+    for (size_t i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++) {
+        if (!strcasecmp(w, qtypes[i].name)) {
+            *t = (enum nr_qtype)i;
+            return 0;
+        }
+    }
+    if (!strcasecmp(w, "ptr")) {
+        *t = NR_Q_ADDR;
+        return 0;
+    }
+    return -1;
+}
+
+const char *nr_qtype_name(enum nr_qtype t)
+{
+    return qtypes[t].name;
+}
+
+const char *nr_qtype_upper(enum nr_qtype t)
+{
+    return qtypes[t].upper;
+}
+
+/* ---- one lookup ---- */
+
+enum { DNS_A = 1, DNS_PTR = 12, DNS_MX = 15, DNS_NS = 2, DNS_TXT = 16, DNS_SOA = 6,
+       DNS_AAAA = 28, DNS_SRV = 33, DNS_CAA = 257, C_IN = 1 };
+
+struct job {
+    struct nr_dns *dns;
+    enum nr_qtype t;
+    char *qname;                  /* the name queried */
+    uint64_t seed;
+    nr_lookup_cb cb;
+    void *arg;
+    int pending;                  /* host/ip: A and AAAA outstanding */
+    int status[2];
+    struct nr_records *recs[2];
+};
+
+static int qtype_dns(enum nr_qtype t)
+{
+    switch (t) {
+    case NR_Q_AAAA: return DNS_AAAA;
+    case NR_Q_ADDR: return DNS_PTR;
+    case NR_Q_MX: return DNS_MX;
+    case NR_Q_NS: return DNS_NS;
+    case NR_Q_SRV: return DNS_SRV;
+    case NR_Q_TXT: return DNS_TXT;
+    case NR_Q_SOA: return DNS_SOA;
+    case NR_Q_CAA: return DNS_CAA;
+    default: return DNS_A;
+    }
+}
+
+static void job_end(struct job *j, int status, struct nr_records *rs)
+{
+    nr_lookup_cb cb = j->cb;
+    void *arg = j->arg;
+    free(j->qname);
+    free(j);
+    cb(arg, status, rs);
+}
+
+static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen);
+
+static void query(struct job *j, int dnstype, ares_callback cb)
+{
+    ares_query(nr_dns_channel(j->dns), j->qname, C_IN, dnstype, cb, j);
+}
+
+static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct job *j = arg;
+    struct nr_records *rs = NULL;
+    if (status == ARES_SUCCESS)
+        status = nr_records_from_reply(j->t, j->qname, abuf, alen, j->seed, &rs);
+    else if (status == ARES_ENOTFOUND && j->t == NR_Q_CNAME && abuf &&
+             nr_records_from_reply(j->t, j->qname, abuf, alen, 0, &rs) == ARES_SUCCESS)
+        status = ARES_SUCCESS;   /* a CNAME to a name that does not exist */
+    if (status == ARES_ENODATA && j->t == NR_Q_CNAME && j->pending == 0) {
+        /* Go: a name with only AAAA records is its own canonical name too. */
+        j->pending = -1;
+        query(j, DNS_AAAA, on_reply);
+        return;
+    }
+    job_end(j, status, rs);
+}
+
+/* The more telling of two failures (A's and AAAA's). */
+static int worse(int a, int b)
+{
+    if (a == ARES_ENODATA)
+        return b;
+    if (b == ARES_ENODATA || a == ARES_ENOTFOUND)
+        return a;
+    return b == ARES_ENOTFOUND ? b : a;
+}
+
+static void host_done(struct job *j)
+{
+    struct nr_records *a = j->recs[0], *b = j->recs[1];
+    if (!a && !b) {
+        job_end(j, worse(j->status[0], j->status[1]), NULL);
+        return;
+    }
+    if (a && b) {
+        for (size_t i = 0; i < b->n; i++) {
+            if (a->n == a->cap) {
+                size_t cap = a->cap * 2 + 8;
+                struct nr_rec *r = realloc(a->r, cap * sizeof *r);
+                if (!r)
+                    break;
+                a->r = r;
+                a->cap = cap;
+            }
+            a->r[a->n++] = b->r[i];
+        }
+        b->n = 0;
+        nr_records_free(b);
+    }
+    job_end(j, ARES_SUCCESS, a ? a : b);
+}
+
+static void on_host_part(struct job *j, int k, int status, unsigned char *abuf, int alen)
+{
+    if (status == ARES_SUCCESS)
+        status = nr_records_from_reply(k ? NR_Q_AAAA : NR_Q_A, j->qname, abuf, alen, 0,
+                                       &j->recs[k]);
+    j->status[k] = status;
+    if (--j->pending == 0)
+        host_done(j);
+}
+
+static void on_host_a(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    on_host_part(arg, 0, status, abuf, alen);
+}
+
+static void on_host_aaaa(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    on_host_part(arg, 1, status, abuf, alen);
+}
+
+/* Go's LookupHost consults the hosts file first; c-ares reads it for us. */
+static struct nr_records *from_hosts_file(struct job *j)
+{
+    struct nr_records *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        return NULL;
+    static const int fam[2] = { AF_INET, AF_INET6 };
+    for (int k = 0; k < 2; k++) {
+        struct hostent *he = NULL;
+        if (ares_gethostbyname_file(nr_dns_channel(j->dns), j->qname, fam[k], &he) != ARES_SUCCESS)
+            continue;
+        for (char **a = he->h_addr_list; a && *a; a++) {
+            if (rs->n == rs->cap) {
+                size_t cap = rs->cap * 2 + 4;
+                struct nr_rec *r = realloc(rs->r, cap * sizeof *r);
+                if (!r)
+                    break;
+                rs->r = r;
+                rs->cap = cap;
+            }
+            struct nr_rec *r = &rs->r[rs->n++];
+            memset(r, 0, sizeof *r);
+            r->rtype = k ? DNS_AAAA : DNS_A;
+            r->ip.len = k ? 16 : 4;
+            memcpy(r->ip.b, *a, r->ip.len);
+        }
+        ares_free_hostent(he);
+    }
+    if (rs->n == 0) {
+        nr_records_free(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+/* An IP literal given to host/ip is its own answer (Go does the same). */
+static struct nr_records *from_literal(const char *name)
+{
+    struct nr_ip ip;
+    if (nr_ip_parse(name, &ip, true) < 0)
+        return NULL;
+    struct nr_records *rs = calloc(1, sizeof *rs);
+    if (!rs || !(rs->r = calloc(1, sizeof *rs->r))) {
+        free(rs);
+        return NULL;
+    }
+    rs->n = rs->cap = 1;
+    rs->r[0].rtype = ip.len == 4 ? DNS_A : DNS_AAAA;
+    rs->r[0].ip = ip;
+    return rs;
+}
+
+static void start_host(struct job *j)
+{
+    struct nr_records *rs = from_literal(j->qname);
+    if (!rs)
+        rs = from_hosts_file(j);
+    if (rs) {
+        job_end(j, ARES_SUCCESS, rs);
+        return;
+    }
+    j->pending = 2;
+    query(j, DNS_A, on_host_a);
+    if (j->pending > 0)   /* A may have failed at once; the job lives on */
+        query(j, DNS_AAAA, on_host_aaaa);
+}
+
+static int lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,
+                        nr_lookup_cb cb, void *arg, bool kick)
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (!j)
+        return -1;
+    j->dns = dns;
+    j->t = t;
+    j->seed = seed;
+    j->cb = cb;
+    j->arg = arg;
+    if (t == NR_Q_ADDR) {
+        struct nr_ip ip;
+        char rev[80];
+        if (nr_ip_parse(name, &ip, true) < 0) {
+            free(j);
+            cb(arg, ARES_EBADNAME, NULL);
+            return 0;
+        }
+        j->qname = strdup(nr_reverse_name(&ip, rev, sizeof rev));
+    } else {
+        j->qname = strdup(name);
+    }
+    if (!j->qname) {
+        free(j);
+        return -1;
+    }
+    if (t == NR_Q_HOST || t == NR_Q_IP)
+        start_host(j);
+    else
+        query(j, qtype_dns(t), on_reply);
+    if (kick)
+        nr_dns_kick(dns);
+    return 0;
+}
+
+int nr_lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,
+                    nr_lookup_cb cb, void *arg)
+{
+    return lookup_start(dns, t, name, seed, cb, arg, true);
+}
+
+/* ---- batches ---- */
+
+enum { HOLD = 32 };
+
+struct slot {
+    struct nr_batch *b;
+    struct nr_records *rs;
+    int status;
+    bool done;
+};
+
+struct nr_batch {
+    struct nr_dns *dns;
+    enum nr_qtype t;
+    const char *const *names;
+    size_t n, window;
+    uint64_t seed;
+    nr_batch_fn fn;
+    void *arg;
+    struct slot *ring;   /* name i lives in ring[i % nring] until handed out */
+    size_t nring;        /* HOLD x window: one slow answer does not stall the rest */
+    size_t next_start, next_out, received, inflight;
+    bool pumping, cancelled;
+};
+
+struct nr_batch *nr_batch_new(struct nr_dns *dns, enum nr_qtype t, const char *const *names,
+                              size_t n, size_t window, uint64_t seed,
+                              nr_batch_fn fn, void *arg)
+{
+    struct nr_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->window = window ? window : 1;
+    b->nring = b->window * HOLD;
+    b->ring = calloc(b->nring, sizeof *b->ring);
+    if (!b->ring) {
+        free(b);
+        return NULL;
+    }
+    b->dns = dns;
+    b->t = t;
+    b->names = names;
+    b->n = n;
+    b->seed = seed;
+    b->fn = fn;
+    b->arg = arg;
+    return b;
+}
+
+static void pump(struct nr_batch *b);
+
+static void on_batch_result(void *arg, int status, struct nr_records *rs)
+{
+    struct slot *s = arg;
+    s->status = status;
+    s->rs = rs;
+    s->done = true;
+    s->b->received++;
+    s->b->inflight--;
+    pump(s->b);
+}
+
+/* Hands out finished results in order and refills the window; a query
+ * may finish inside its own start, hence the loop and the guard. */
+static void pump(struct nr_batch *b)
+{
+    if (b->pumping)
+        return;
+    b->pumping = true;
+    bool again = true, started = false;
+    while (again && !b->cancelled) {
+        again = false;
+        struct slot *s;
+        while (b->next_out < b->next_start && (s = &b->ring[b->next_out % b->nring])->done) {
+            struct nr_records *rs = s->rs;
+            s->rs = NULL;
+            s->done = false;
+            b->fn(b->arg, b->next_out++, s->status, rs);
+            again = true;
+        }
+        while (!b->cancelled && b->next_start < b->n && b->inflight < b->window &&
+               b->next_start - b->next_out < b->nring) {
+            size_t i = b->next_start++;
+            s = &b->ring[i % b->nring];
+            s->b = b;
+            b->inflight++;
+            b->seed = b->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (lookup_start(b->dns, b->t, b->names[i], b->seed, on_batch_result, s, false) < 0)
+                on_batch_result(s, ARES_ENOMEM, NULL);
+            started = again = true;
+        }
+    }
+    b->pumping = false;
+    if (started)
+        nr_dns_kick(b->dns);
+}
+
+void nr_batch_run(struct nr_batch *b)
+{
+    pump(b);
+}
+
+bool nr_batch_done(void *arg)
+{
+    const struct nr_batch *b = arg;
+    return b->cancelled || b->next_out == b->n;
+}
+
+size_t nr_batch_received(const struct nr_batch *b)
+{
+    return b->received;
+}
+
+size_t nr_batch_delivered(const struct nr_batch *b)
+{
+    return b->next_out;
+}
+
+void nr_batch_cancel(struct nr_batch *b)
+{
+    b->cancelled = true;
+    nr_dns_cancel_all(b->dns);
+}
+
+void nr_batch_free(struct nr_batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->nring; i++)
+        nr_records_free(b->ring[i].rs);
+    free(b->ring);
+    free(b);
+}

@@ -1,0 +1,104 @@
+/* lib/lookup — DNS record lookups with Go's Lookup* semantics over the
+ * shell's c-ares channel (lib/dns): query types, replies turned into plain
+ * record structs (no printing), MX/SRV ordering, name checks, and a batch
+ * runner that keeps a bounded window of queries in flight and hands results
+ * back in the order the names were given. Never prints, never blocks. */
+#ifndef NR_LOOKUP_H
+#define NR_LOOKUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/addr.h"
+#include "lib/dns.h"
+
+enum nr_qtype {
+    NR_Q_HOST,   /* A + AAAA, hosts file first (Go LookupHost) */
+    NR_Q_IP,     /* the same, shown as IPs (Go LookupIP) */
+    NR_Q_A, NR_Q_AAAA,   /* one family, DNS only (as dig) */
+    NR_Q_ADDR,   /* PTR of an IP (Go LookupAddr) */
+    NR_Q_CNAME,  /* canonical name (Go LookupCNAME) */
+    NR_Q_MX, NR_Q_NS, NR_Q_SRV, NR_Q_TXT, NR_Q_SOA, NR_Q_CAA,
+};
+/* "mx" → NR_Q_MX. Returns 0, or -1 for an unknown word. */
+int nr_qtype_parse(const char *word, enum nr_qtype *t);
+const char *nr_qtype_name(enum nr_qtype t);   /* "mx" */
+const char *nr_qtype_upper(enum nr_qtype t);  /* "MX" */
+
+/* One record; which fields hold data depends on rtype (ns_t_*). Names are
+ * absolute with a trailing dot, as Go returns them. */
+struct nr_rec {
+    int rtype;              /* 1 A, 28 AAAA, 15 MX, 2 NS, 33 SRV, 16 TXT, 6 SOA, 257 CAA, 12 PTR, 5 CNAME */
+    struct nr_ip ip;        /* A, AAAA */
+    char *host;             /* MX exchange, NS, SRV target, PTR, CNAME, SOA mname */
+    char *host2;            /* SOA rname */
+    char *tag;              /* CAA property */
+    unsigned char *data;    /* TXT (the record's strings joined), CAA value */
+    size_t len;
+    unsigned pref;          /* MX preference, SRV priority, CAA flags */
+    unsigned weight, port;  /* SRV */
+    uint32_t serial, refresh, retry, expire, minttl;   /* SOA */
+};
+/* Caller frees with nr_records_free() (the struct too). */
+struct nr_records {
+    size_t n, cap;
+    struct nr_rec *r;
+};
+void nr_records_free(struct nr_records *rs);
+
+/* Turns the reply to a query of type t (not HOST/IP) into records; qname is
+ * the name asked (needed for CNAME chains). Returns ARES_SUCCESS with *out
+ * (caller frees), ARES_ENODATA when the reply holds no record of that type,
+ * ARES_EBADRESP for a malformed reply, or ARES_ENOMEM. MX come sorted by
+ * preference, SRV as nr_srv_sort with seed. */
+int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned char *abuf,
+                          int alen, uint64_t seed, struct nr_records **out);
+
+/* Stable sort by preference (RFC 5321 order). */
+void nr_mx_sort(struct nr_records *rs);
+/* RFC 2782, as Go: by priority, then weighted-random within one priority.
+ * *seed drives a xorshift generator (any non-zero value). */
+void nr_srv_sort(struct nr_records *rs, uint64_t *seed);
+
+/* A name a query may carry: "." or labels of 1..63 bytes, 253 in all, an
+ * optional final dot, no NUL. Returns 0 or -1 with err. */
+int nr_dns_name_check(const char *name, size_t len, char *err, size_t errlen);
+/* "_service._proto.name" (Go's LookupSRV form) into buf; 0 or -1. */
+int nr_srv_name(const char *service, const char *proto, const char *name,
+                char *buf, size_t n, char *err, size_t errlen);
+/* "4.3.2.1.in-addr.arpa" / nibbles ".ip6.arpa" for ip into buf. */
+char *nr_reverse_name(const struct nr_ip *ip, char *buf, size_t n);
+
+/* One lookup. For NR_Q_ADDR, name is an IP literal. cb runs exactly once,
+ * maybe before nr_lookup_start returns; recs (ownership passes to cb) is
+ * non-NULL only with ARES_SUCCESS. Returns 0, or -1 (ENOMEM, cb not run). */
+typedef void (*nr_lookup_cb)(void *arg, int status, struct nr_records *recs);
+int nr_lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,
+                    nr_lookup_cb cb, void *arg);
+
+/* Many names through one channel: at most window queries in flight and at
+ * most 32 x window results held (so one lost packet, retried after c-ares'
+ * per-try timeout, does not stall the others); fn gets each result in the
+ * order of names
+ * (recs: ownership passes to fn). names are borrowed until nr_batch_free(). */
+struct nr_batch;
+typedef void (*nr_batch_fn)(void *arg, size_t i, int status, struct nr_records *recs);
+struct nr_batch *nr_batch_new(struct nr_dns *dns, enum nr_qtype t, const char *const *names,
+                              size_t n, size_t window, uint64_t seed,
+                              nr_batch_fn fn, void *arg);
+/* Starts queries (call once; the loop does the rest). */
+void nr_batch_run(struct nr_batch *b);
+/* True when every result has been handed to fn (or after cancel). */
+bool nr_batch_done(void *b);
+/* Results received so far (to tell a stall from progress). */
+size_t nr_batch_received(const struct nr_batch *b);
+/* How many were handed to fn. */
+size_t nr_batch_delivered(const struct nr_batch *b);
+/* Stops handing out results and cancels every query on the channel. */
+void nr_batch_cancel(struct nr_batch *b);
+/* Call after the channel has no more queries of this batch (done, cancelled
+ * or the channel freed). */
+void nr_batch_free(struct nr_batch *b);
+
+#endif

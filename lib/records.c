@@ -1,0 +1,513 @@
+/* lib/records — DNS replies into struct nr_rec (the printing-neutral form),
+ * record ordering (MX by preference, SRV per RFC 2782), name checks and
+ * reverse names. Built on c-ares' ares_parse_*_reply; PTR and CNAME chains
+ * are read with a small answer-section walker over ares_expand_name. */
+#include "lib/lookup.h"
+#include "lib/util.h"
+
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Wire constants (RFC 1035, 8659), kept here rather than relying on the
+ * libc's optional nameser compatibility names. */
+enum { HFIXEDSZ = 12, QFIXEDSZ = 4, RRFIXEDSZ = 10, C_IN = 1 };
+enum { T_A = 1, T_NS = 2, T_CNAME = 5, T_SOA = 6, T_PTR = 12, T_MX = 15, T_TXT = 16,
+       T_AAAA = 28, T_SRV = 33, T_CAA = 257 };
+
+static unsigned get16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+void nr_records_free(struct nr_records *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n; i++) {
+        free(rs->r[i].host);
+        free(rs->r[i].host2);
+        free(rs->r[i].tag);
+        free(rs->r[i].data);
+    }
+    free(rs->r);
+    free(rs);
+}
+
+/* Appends a zeroed record of rtype; NULL when out of memory. */
+static struct nr_rec *rec_add(struct nr_records *rs, int rtype)
+{
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 8;
+        struct nr_rec *r = realloc(rs->r, cap * sizeof *r);
+        if (!r)
+            return NULL;
+        rs->r = r;
+        rs->cap = cap;
+    }
+    struct nr_rec *r = &rs->r[rs->n++];
+    memset(r, 0, sizeof *r);
+    r->rtype = rtype;
+    return r;
+}
+
+/* "mx1.nr.test" → "mx1.nr.test." (Go's absolute form); "" → ".". */
+static char *absname(const char *s)
+{
+    size_t n = strlen(s);
+    char *d = malloc(n + 2);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    if (n == 0 || s[n - 1] != '.')
+        d[n++] = '.';
+    d[n] = 0;
+    return d;
+}
+
+static unsigned char *bytesdup(const void *p, size_t n)
+{
+    unsigned char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, p, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+/* ---- the answer-section walker ---- */
+
+typedef int (*rr_fn)(void *arg, const unsigned char *abuf, int alen, const char *owner,
+                     int type, const unsigned char *rd, int rdlen);
+
+static int walk_answers(const unsigned char *abuf, int alen, rr_fn fn, void *arg)
+{
+    if (alen < HFIXEDSZ)
+        return ARES_EBADRESP;
+    int qd = (int)get16(abuf + 4), an = (int)get16(abuf + 6);
+    const unsigned char *p = abuf + HFIXEDSZ, *end = abuf + alen;
+    for (int i = 0; i < qd + an; i++) {
+        char *owner;
+        long enclen;
+        if (ares_expand_name(p, abuf, alen, &owner, &enclen) != ARES_SUCCESS)
+            return ARES_EBADRESP;
+        p += enclen;
+        int fixed = i < qd ? QFIXEDSZ : RRFIXEDSZ;
+        if (end - p < fixed) {
+            ares_free_string(owner);
+            return ARES_EBADRESP;
+        }
+        int st = ARES_SUCCESS;
+        if (i >= qd) {
+            int rdlen = (int)get16(p + 8);
+            if (end - p - RRFIXEDSZ < rdlen)
+                st = ARES_EBADRESP;
+            else if (get16(p + 2) == C_IN)
+                st = fn(arg, abuf, alen, owner, (int)get16(p), p + RRFIXEDSZ, rdlen);
+            p += rdlen;
+        }
+        ares_free_string(owner);
+        if (st != ARES_SUCCESS)
+            return st;
+        p += fixed;
+    }
+    return ARES_SUCCESS;
+}
+
+struct names {
+    int type;                 /* collect this type's rdata names */
+    struct nr_records *rs;
+    /* CNAME chain: owner → target pairs, and whether the end has an address */
+    char *from[32], *to[32];
+    int nlinks;
+    char addr_owner[8][256];
+    int naddr;
+};
+
+static int collect(void *arg, const unsigned char *abuf, int alen, const char *owner,
+                   int type, const unsigned char *rd, int rdlen)
+{
+    struct names *w = arg;
+    if (type == T_A || type == T_AAAA) {
+        if (w->naddr < 8)
+            snprintf(w->addr_owner[w->naddr++], 256, "%s", owner);
+        return ARES_SUCCESS;
+    }
+    if (type != w->type && type != T_CNAME)
+        return ARES_SUCCESS;
+    char *target;
+    long len;
+    if (ares_expand_name(rd, abuf, alen, &target, &len) != ARES_SUCCESS)
+        return ARES_EBADRESP;
+    if (len > rdlen) {
+        ares_free_string(target);
+        return ARES_EBADRESP;
+    }
+    int st = ARES_SUCCESS;
+    if (type == w->type && type == T_PTR) {
+        struct nr_rec *r = rec_add(w->rs, T_PTR);
+        if (!r || !(r->host = absname(target)))
+            st = ARES_ENOMEM;
+    } else if (type == T_CNAME && w->nlinks < 32) {
+        w->from[w->nlinks] = strdup(owner);
+        w->to[w->nlinks++] = strdup(target);
+    }
+    ares_free_string(target);
+    return st;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    if (na && a[na - 1] == '.')
+        na--;
+    if (nb && b[nb - 1] == '.')
+        nb--;
+    return na == nb && !strncasecmp(a, b, na);
+}
+
+/* Follows the CNAME chain from qname; Go's LookupCNAME answer. */
+static int cname_result(struct names *w, const char *qname)
+{
+    const char *cur = qname;
+    bool moved = false;
+    for (int hop = 0; hop < 32; hop++) {
+        int i = 0;
+        while (i < w->nlinks && !(w->from[i] && same_name(w->from[i], cur)))
+            i++;
+        if (i == w->nlinks || !w->to[i])
+            break;
+        cur = w->to[i];
+        moved = true;
+    }
+    bool has_addr = false;
+    for (int i = 0; i < w->naddr; i++)
+        has_addr |= same_name(w->addr_owner[i], cur);
+    if (!moved && !has_addr)
+        return ARES_ENODATA;
+    struct nr_rec *r = rec_add(w->rs, T_CNAME);
+    if (!r || !(r->host = absname(cur)))
+        return ARES_ENOMEM;
+    return ARES_SUCCESS;
+}
+
+static int from_walk(int type, const char *qname, const unsigned char *abuf, int alen,
+                     struct nr_records *rs)
+{
+    struct names w;
+    memset(&w, 0, sizeof w);
+    w.type = type;
+    w.rs = rs;
+    int st = walk_answers(abuf, alen, collect, &w);
+    if (st == ARES_SUCCESS && type == T_CNAME)
+        st = cname_result(&w, qname);
+    for (int i = 0; i < w.nlinks; i++) {
+        free(w.from[i]);
+        free(w.to[i]);
+    }
+    return st;
+}
+
+/* ---- ares_parse_*_reply into records ---- */
+
+static int from_hostent(int type, const unsigned char *abuf, int alen, struct nr_records *rs)
+{
+    struct hostent *he = NULL;
+    int st = type == T_A ? ares_parse_a_reply(abuf, alen, &he, NULL, NULL)
+           : type == T_AAAA ? ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL)
+           : ares_parse_ns_reply(abuf, alen, &he);
+    if (st != ARES_SUCCESS)
+        return st;
+    if (type == T_NS) {
+        for (char **a = he->h_aliases; a && *a && st == ARES_SUCCESS; a++) {
+            struct nr_rec *r = rec_add(rs, T_NS);
+            if (!r || !(r->host = absname(*a)))
+                st = ARES_ENOMEM;
+        }
+    } else {
+        for (char **a = he->h_addr_list; a && *a && st == ARES_SUCCESS; a++) {
+            struct nr_rec *r = rec_add(rs, type);
+            if (!r) {
+                st = ARES_ENOMEM;
+                break;
+            }
+            r->ip.len = type == T_A ? 4 : 16;
+            memcpy(r->ip.b, *a, r->ip.len);
+        }
+    }
+    ares_free_hostent(he);
+    return st;
+}
+
+static int from_mx(const unsigned char *abuf, int alen, struct nr_records *rs)
+{
+    struct ares_mx_reply *mx = NULL;
+    int st = ares_parse_mx_reply(abuf, alen, &mx);
+    for (struct ares_mx_reply *p = mx; st == ARES_SUCCESS && p; p = p->next) {
+        struct nr_rec *r = rec_add(rs, T_MX);
+        if (!r || !(r->host = absname(p->host)))
+            st = ARES_ENOMEM;
+        else
+            r->pref = p->priority;
+    }
+    ares_free_data(mx);
+    if (st == ARES_SUCCESS)
+        nr_mx_sort(rs);
+    return st;
+}
+
+static int from_srv(const unsigned char *abuf, int alen, uint64_t seed, struct nr_records *rs)
+{
+    struct ares_srv_reply *srv = NULL;
+    int st = ares_parse_srv_reply(abuf, alen, &srv);
+    for (struct ares_srv_reply *p = srv; st == ARES_SUCCESS && p; p = p->next) {
+        struct nr_rec *r = rec_add(rs, T_SRV);
+        if (!r || !(r->host = absname(p->host)))
+            st = ARES_ENOMEM;
+        else {
+            r->pref = p->priority;
+            r->weight = p->weight;
+            r->port = p->port;
+        }
+    }
+    ares_free_data(srv);
+    if (st == ARES_SUCCESS)
+        nr_srv_sort(rs, &seed);
+    return st;
+}
+
+/* A record's character-strings arrive as chunks; Go joins them. */
+static int from_txt(const unsigned char *abuf, int alen, struct nr_records *rs)
+{
+    struct ares_txt_ext *txt = NULL;
+    int st = ares_parse_txt_reply_ext(abuf, alen, &txt);
+    struct nr_rec *r = NULL;
+    for (struct ares_txt_ext *p = txt; st == ARES_SUCCESS && p; p = p->next) {
+        if (p->record_start || !r) {
+            r = rec_add(rs, T_TXT);
+            if (!r || !(r->data = bytesdup("", 0))) {
+                st = ARES_ENOMEM;
+                break;
+            }
+        }
+        unsigned char *d = realloc(r->data, r->len + p->length + 1);
+        if (!d) {
+            st = ARES_ENOMEM;
+            break;
+        }
+        memcpy(d + r->len, p->txt, p->length);
+        r->len += p->length;
+        d[r->len] = 0;
+        r->data = d;
+    }
+    ares_free_data(txt);
+    return st;
+}
+
+static int from_soa(const unsigned char *abuf, int alen, struct nr_records *rs)
+{
+    struct ares_soa_reply *soa = NULL;
+    int st = ares_parse_soa_reply(abuf, alen, &soa);
+    if (st != ARES_SUCCESS)
+        return st;
+    struct nr_rec *r = rec_add(rs, T_SOA);
+    if (!r || !(r->host = absname(soa->nsname)) || !(r->host2 = absname(soa->hostmaster)))
+        st = ARES_ENOMEM;
+    else {
+        r->serial = soa->serial;
+        r->refresh = soa->refresh;
+        r->retry = soa->retry;
+        r->expire = soa->expire;
+        r->minttl = soa->minttl;
+    }
+    ares_free_data(soa);
+    return st;
+}
+
+static int from_caa(const unsigned char *abuf, int alen, struct nr_records *rs)
+{
+    struct ares_caa_reply *caa = NULL;
+    int st = ares_parse_caa_reply(abuf, alen, &caa);
+    for (struct ares_caa_reply *p = caa; st == ARES_SUCCESS && p; p = p->next) {
+        struct nr_rec *r = rec_add(rs, T_CAA);
+        if (!r || !(r->tag = (char *)bytesdup(p->property, p->plength)) ||
+            !(r->data = bytesdup(p->value, p->length)))
+            st = ARES_ENOMEM;
+        else {
+            r->len = p->length;
+            r->pref = (unsigned)p->critical;
+        }
+    }
+    ares_free_data(caa);
+    return st;
+}
+
+static int dispatch(enum nr_qtype t, const char *qname, const unsigned char *abuf, int alen,
+                    uint64_t seed, struct nr_records *rs)
+{
+    switch (t) {
+    case NR_Q_HOST: case NR_Q_IP: case NR_Q_A: return from_hostent(T_A, abuf, alen, rs);
+    case NR_Q_AAAA: return from_hostent(T_AAAA, abuf, alen, rs);
+    case NR_Q_NS: return from_hostent(T_NS, abuf, alen, rs);
+    case NR_Q_MX: return from_mx(abuf, alen, rs);
+    case NR_Q_SRV: return from_srv(abuf, alen, seed, rs);
+    case NR_Q_TXT: return from_txt(abuf, alen, rs);
+    case NR_Q_SOA: return from_soa(abuf, alen, rs);
+    case NR_Q_CAA: return from_caa(abuf, alen, rs);
+    case NR_Q_ADDR: return from_walk(T_PTR, qname, abuf, alen, rs);
+    case NR_Q_CNAME: return from_walk(T_CNAME, qname, abuf, alen, rs);
+    }
+    return ARES_ENOTIMP;
+}
+
+int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned char *abuf,
+                          int alen, uint64_t seed, struct nr_records **out)
+{
+    *out = NULL;
+    struct nr_records *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        return ARES_ENOMEM;
+    int st = dispatch(t, qname, abuf, alen, seed, rs);
+    if (st == ARES_SUCCESS && rs->n == 0)
+        st = ARES_ENODATA;
+    if (st != ARES_SUCCESS) {
+        nr_records_free(rs);
+        return st;
+    }
+    *out = rs;
+    return ARES_SUCCESS;
+}
+
+/* ---- ordering ---- */
+
+void nr_mx_sort(struct nr_records *rs)
+{
+    /* Insertion sort: stable, and record sets are small. */
+    for (size_t i = 1; i < rs->n; i++) {
+        struct nr_rec r = rs->r[i];
+        size_t j = i;
+        for (; j > 0 && rs->r[j - 1].pref > r.pref; j--)
+            rs->r[j] = rs->r[j - 1];
+        rs->r[j] = r;
+    }
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+    uint64_t x = *s ? *s : 0x9e3779b97f4a7c15ULL;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+static bool srv_less(const struct nr_rec *a, const struct nr_rec *b)
+{
+    return a->pref < b->pref || (a->pref == b->pref && a->weight < b->weight);
+}
+
+/* Go's shuffleByWeight on r[0..n): picks each next record with probability
+ * proportional to its weight among those left. */
+static void shuffle_by_weight(struct nr_rec *r, size_t n, uint64_t *seed)
+{
+    unsigned long sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += r[i].weight;
+    while (sum > 0 && n > 1) {
+        unsigned long pick = (unsigned long)(xorshift(seed) % sum), s = 0;
+        for (size_t i = 0; i < n; i++) {
+            s += r[i].weight;
+            if (s > pick) {
+                struct nr_rec t = r[0];
+                r[0] = r[i];
+                r[i] = t;
+                break;
+            }
+        }
+        sum -= r[0].weight;
+        r++;
+        n--;
+    }
+}
+
+void nr_srv_sort(struct nr_records *rs, uint64_t *seed)
+{
+    for (size_t i = 1; i < rs->n; i++) {
+        struct nr_rec r = rs->r[i];
+        size_t j = i;
+        for (; j > 0 && srv_less(&r, &rs->r[j - 1]); j--)
+            rs->r[j] = rs->r[j - 1];
+        rs->r[j] = r;
+    }
+    for (size_t i = 0; i < rs->n;) {
+        size_t j = i + 1;
+        while (j < rs->n && rs->r[j].pref == rs->r[i].pref)
+            j++;
+        shuffle_by_weight(rs->r + i, j - i, seed);
+        i = j;
+    }
+}
+
+/* ---- names ---- */
+
+int nr_dns_name_check(const char *name, size_t len, char *err, size_t errlen)
+{
+    if (len == 0)
+        return nr_err(err, errlen, "empty name");
+    if (memchr(name, 0, len))
+        return nr_err(err, errlen, "name contains a NUL byte");
+    if (len == 1 && name[0] == '.')
+        return 0;
+    if (name[len - 1] == '.')
+        len--;
+    if (len > 253)
+        return nr_err(err, errlen, "name longer than 253 bytes");
+    size_t label = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || name[i] == '.') {
+            if (label == 0)
+                return nr_err(err, errlen, "empty label in name");
+            if (label > 63)
+                return nr_err(err, errlen, "label longer than 63 bytes");
+            label = 0;
+        } else {
+            label++;
+        }
+    }
+    return 0;
+}
+
+int nr_srv_name(const char *service, const char *proto, const char *name,
+                char *buf, size_t n, char *err, size_t errlen)
+{
+    int w;
+    if (!*service && !*proto)   /* Go: both empty means name is the full SRV name */
+        w = snprintf(buf, n, "%s", name);
+    else
+        w = snprintf(buf, n, "_%s._%s.%s", service, proto, name);
+    if (w < 0 || (size_t)w >= n)
+        return nr_err(err, errlen, "name too long");
+    return 0;
+}
+
+char *nr_reverse_name(const struct nr_ip *ip, char *buf, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t off = 0;
+    buf[0] = 0;
+    if (nr_ip_is4(ip)) {
+        const uint8_t *b = nr_ip_v4bytes(ip);
+        snprintf(buf, n, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+        return buf;
+    }
+    for (int i = 15; i >= 0 && off + 4 < n; i--) {
+        buf[off++] = hex[ip->b[i] & 15];
+        buf[off++] = '.';
+        buf[off++] = hex[ip->b[i] >> 4];
+        buf[off++] = '.';
+    }
+    snprintf(buf + off, n - off, "ip6.arpa");
+    return buf;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The command line and input handling of the real binary: options, exit
+# statuses, script sources, and hostile input (NUL bytes, huge lines).
+# Usage: run.sh NETREPL
+set -u
+bin=$(realpath "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9
+pass=0 fail=0
+# expect NAME WANT_RC WANT_STDOUT_REGEX WANT_STDERR_REGEX -- CMD...
+# (EMPTY instead of a regex: that output must be empty)
+expect() {
+    local name=$1 rc=$2 out=$3 err=$4; shift 5
+    "$@" >"$work/o" 2>"$work/e" </dev/null; local got=$?
+    local ok=1
+    [ "$got" = "$rc" ] || ok=0
+    if [ "$out" = EMPTY ]; then [ -s "$work/o" ] && ok=0; else grep -Eq -- "$out" "$work/o" || ok=0; fi
+    if [ "$err" = EMPTY ]; then [ -s "$work/e" ] && ok=0; else grep -Eq -- "$err" "$work/e" || ok=0; fi
+    if [ $ok = 1 ]; then pass=$((pass + 1)); echo "ok   $name"; else
+        fail=$((fail + 1)); echo "FAIL $name (rc $got, want $rc)"
+        sed 's/^/     out| /' "$work/o" | head -5; sed 's/^/     err| /' "$work/e" | head -5
+    fi
+}
+feed() { local f=$1; shift; "$@" <"$f"; }
+
+expect "--help" 0 '^Usage: netrepl' EMPTY -- "$bin" --help
+expect "--help lists exit status" 0 'Exit status' EMPTY -- "$bin" --help
+expect "--version" 0 '^netrepl [0-9]+\.[0-9]+' EMPTY -- "$bin" --version
+expect "unknown option exits 2" 2 EMPTY "unknown option '--nope'" -- "$bin" --nope
+expect "-c without commands exits 2" 2 EMPTY '-c needs' -- "$bin" -c
+expect "two files exit 2" 2 EMPTY 'more than one FILE' -- "$bin" a b
+expect "missing FILE exits 2" 2 EMPTY 'nofile.nr: No such file' -- "$bin" "$work/nofile.nr"
+expect "-c runs commands" 0 '^a$' EMPTY -- "$bin" -c 'echo a; echo b'
+expect "-c stops at the first failure" 1 '^a$' '^netrepl: 1: nosuch: unknown command' -- "$bin" -c 'echo a; nosuch; echo c'
+"$bin" -c 'echo a; nosuch; echo c' 2>/dev/null | grep -q '^c$' && { fail=$((fail + 1)); echo "FAIL -c went on after a failure"; }
+
+printf 'echo one\nnosuch\necho three\n' >"$work/s.nr"
+expect "FILE: errors name file and line" 1 '^one$' "^netrepl: $work/s.nr:2: nosuch: unknown command" -- "$bin" "$work/s.nr"
+expect "-k keeps going, exit 1" 1 '^three$' 'nosuch' -- "$bin" -k "$work/s.nr"
+expect "-x echoes lines" 0 '^netrepl> echo hi$' EMPTY -- "$bin" -x -c 'echo hi'
+expect "--json output" 0 '^\{"type":"echo","text":"hi"\}$' EMPTY -- "$bin" --json -c 'echo hi'
+expect "--json errors" 1 '^\{"type":"error","command":"nosuch"' EMPTY -- "$bin" --json -c 'nosuch'
+
+printf 'echo a\0b\necho after\n' >"$work/nul.nr"
+expect "NUL byte in input: one error line" 1 EMPTY '^netrepl: 1: syntax: NUL byte in input at column 7$' -- feed "$work/nul.nr" "$bin"
+expect "NUL byte with -k goes on" 1 '^after$' 'NUL byte' -- feed "$work/nul.nr" "$bin" -k
+
+python3 -c 'print("echo " + "x" * 100000); print("echo after")' >"$work/big.nr"
+expect "100 KB line: one error line" 1 EMPTY '^netrepl: 1: netrepl: line too long \(100006 bytes, at most 65536\)$' -- feed "$work/big.nr" "$bin"
+expect "100 KB line with -k goes on" 1 '^after$' 'line too long' -- feed "$work/big.nr" "$bin" -k
+# Through a pipe, a line that never ends is dropped as it streams in.
+expect "3 MB line from a pipe" 1 '^after$' '^netrepl: 1: netrepl: line too long \(over 1048576 bytes\)$' -- \
+    bash -c "python3 -c 'import sys; sys.stdout.write(\"echo \" + \"y\" * 3000000 + \"\\n\" + \"echo after\\n\")' | \"$bin\" -k"
+n=$(python3 -c 'print("echo x\n" * 100000, end="")' | "$bin" | wc -l)
+[ "$n" = 100000 ] && { pass=$((pass + 1)); echo "ok   100000 commands from a pipe"; } || { fail=$((fail + 1)); echo "FAIL 100000 commands gave $n lines"; }
+# A wait in a piped script after the pipe's end (was: re-entry, stack overflow).
+expect "wait in a piped script at EOF" 0 '^hi$' EMPTY -- bash -c "echo 'sleep 0.2; echo hi' | \"$bin\""
+# A last line without a newline still runs; CRLF scripts work.
+printf 'echo first\r\necho last' >"$work/crlf.nr"
+expect "CRLF and no final newline" 0 '^last$' EMPTY -- feed "$work/crlf.nr" "$bin"
+# A script that writes to a closed pipe neither hangs nor crashes.
+timeout 10 bash -c "python3 -c 'print(\"echo x\n\" * 200000, end=\"\")' | \"$bin\" 2>$work/e | head -1 >/dev/null"
+[ $? -lt 124 ] && [ ! -s "$work/e" ] && { pass=$((pass + 1)); echo "ok   closed stdout ends the run"; } || { fail=$((fail + 1)); echo "FAIL closed stdout"; }
+
+# SIGINT (Ctrl-C in a terminal running a script) ends the wait and the script.
+printf 'echo before\nsleep 20\necho after\n' >"$work/int.nr"
+"$bin" "$work/int.nr" >"$work/o" 2>"$work/e" &
+pid=$!
+sleep 0.3; kill -INT $pid
+t0=$(date +%s%N); wait $pid; rc=$?; t1=$(date +%s%N)
+if [ $rc = 1 ] && grep -q '^before$' "$work/o" && ! grep -q after "$work/o" &&
+   grep -q "int.nr:2: sleep: interrupted" "$work/e" && [ $(( (t1 - t0) / 1000000 )) -lt 1000 ]; then
+    pass=$((pass + 1)); echo "ok   SIGINT stops a script"
+else
+    fail=$((fail + 1)); echo "FAIL SIGINT: rc $rc"; cat "$work/o" "$work/e"
+fi
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" = 0 ]

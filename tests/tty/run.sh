@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Interactive behaviour through a real terminal: tmux runs netrepl, send-keys
+# types, capture-pane reads the screen. Checks the prompt, command output,
+# Tab completion, Ctrl-C at the prompt and during a wait, history, Ctrl-D.
+# Usage: run.sh NETREPL
+set -u
+bin=$(realpath "$1")
+work=$(mktemp -d)
+sock="$work/tmux.sock"
+T() { tmux -S "$sock" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+pass=0 fail=0
+
+screen() { T capture-pane -p -t nr; }
+# wait_for REGEX [SECONDS]: poll the screen until a line matches.
+wait_for() {
+    local i
+    for ((i = 0; i < ${2:-5} * 20; i++)); do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+check() {   # check NAME REGEX [SECONDS]
+    if wait_for "$2" "${3:-5}"; then
+        pass=$((pass + 1)); echo "ok   $1"
+    else
+        fail=$((fail + 1)); echo "FAIL $1: no line matching /$2/ on screen:"; screen | sed 's/^/     | /'
+    fi
+}
+check_not() {   # check_not NAME REGEX: the screen has no such line now
+    if screen | grep -Eq -- "$2"; then
+        fail=$((fail + 1)); echo "FAIL $1: unexpected /$2/:"; screen | sed 's/^/     | /'
+    else
+        pass=$((pass + 1)); echo "ok   $1"
+    fi
+}
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$work/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$work/asan"
+export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9 NO_COLOR=1
+T -f /dev/null new-session -d -s nr -x 100 -y 30 "$bin; echo EXIT=\$?; sleep 30"
+check "banner and prompt" '^netrepl> ?$'
+
+T send-keys -t nr 'echo hello "tty"' Enter
+check "command output" '^hello tty$'
+check "prompt returns" '^netrepl> ?$'
+
+T send-keys -t nr 'ech' Tab
+check "Tab completes a command name" '^netrepl> echo ?$'
+T send-keys -t nr 'done' Enter
+check "completed command runs" '^done$'
+
+T send-keys -t nr 'help sl' Tab
+check "Tab completes help's argument" '^netrepl> help sleep ?$'
+T send-keys -t nr C-u
+check "C-u clears the line" '^netrepl> ?$'
+T send-keys -t nr 'this line is thrown away'
+wait_for 'thrown away$'
+T send-keys -t nr C-c
+check "Ctrl-C at the prompt discards the line" '^netrepl> this line is thrown away\^C$'
+T send-keys -t nr 'echo after-ctrl-c' Enter
+check "shell goes on after Ctrl-C" '^after-ctrl-c$'
+
+T send-keys -t nr 'sleep 30' Enter
+sleep 0.3
+start=$(date +%s%N)
+T send-keys -t nr C-c
+check "Ctrl-C interrupts a waiting command" '^sleep: interrupted$' 2
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+if [ "$ms" -lt 2000 ]; then pass=$((pass + 1)); echo "ok   interrupt took ${ms} ms"; else fail=$((fail + 1)); echo "FAIL interrupt took ${ms} ms"; fi
+
+T send-keys -t nr 'nosuchcmd' Enter
+check "errors are one line naming the command" "^nosuchcmd: unknown command"
+
+T send-keys -t nr C-d
+check "Ctrl-D exits with status 0" '^EXIT=0$'
+if grep -q '^echo hello "tty"$' "$work/state/netrepl/history" 2>/dev/null; then
+    pass=$((pass + 1)); echo "ok   history saved"
+else
+    fail=$((fail + 1)); echo "FAIL history not saved in $work/state/netrepl/history"
+fi
+
+# History is loaded again by the next session: Up recalls the last line.
+T kill-session -t nr
+T -f /dev/null new-session -d -s nr -x 100 -y 30 "$bin; echo EXIT=\$?; sleep 30"
+check "second session starts" '^netrepl> ?$'
+T send-keys -t nr Up
+check "Up recalls history from the last session" '^netrepl> nosuchcmd$'
+T send-keys -t nr C-u 'quit' Enter
+check "quit exits with status 0" '^EXIT=0$'
+
+# Sanitizer reports cannot reach the pane reliably: they go to files.
+if ls "$work"/asan.* >/dev/null 2>&1; then
+    fail=$((fail + 1)); echo "FAIL sanitizer reports:"; cat "$work"/asan.*
+fi
+echo "tty: $pass passed, $fail failed"
+[ "$fail" = 0 ]
