@@ -153,8 +153,18 @@ struct recv_opts {
     const char *until;
     size_t until_len;
     bool all, hex, raw;
+    bool open_line;   /* the last text shown did not end in a newline */
     size_t shown;   /* bytes shown so far (hexdump offsets) */
 };
+
+/* Text that did not end in a newline gets one before anything else is shown
+ * (with --all only once the stream has ended, so chunks stay joined). */
+static void end_line(struct shell *sh, struct recv_opts *o)
+{
+    if (o->open_line)
+        out_text(sh, "\n");
+    o->open_line = false;
+}
 
 static void show_bytes(struct shell *sh, struct recv_opts *o, const void *p, size_t n)
 {
@@ -168,8 +178,10 @@ static void show_bytes(struct shell *sh, struct recv_opts *o, const void *p, siz
         nr_buf_free(&b);
     } else {
         out_data(sh, "data", p, n, NR_ESC_KEEP_NL, o->raw);
-        if (n && ((const char *)p)[n - 1] != '\n')
-            out_text(sh, "\n");
+        if (n)
+            o->open_line = ((const char *)p)[n - 1] != '\n';
+        if (o->open_line && !o->all)
+            end_line(sh, o);
     }
     o->shown += n;
 }
@@ -243,6 +255,8 @@ static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
         enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
         if (s->in.len)
             show_chunk(sh, s, o, s->in.len);
+        if (s->err || stream_ended(s) || r != NR_WAIT_DONE)
+            end_line(sh, o);
         if (s->err)
             return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
         if (stream_ended(s)) {
