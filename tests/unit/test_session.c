@@ -9,12 +9,15 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/session.h"
@@ -315,6 +318,45 @@ static void test_send_on_closed(void **st)
     shell_free(sh);
 }
 
+/* In a network namespace of its own (lo down), dialing loopback fails at
+ * once with ENETUNREACH: the "unreachable" error, distinct from refused and
+ * timed out. Needs root (unshare); skipped otherwise. */
+static int unreachable_child(void)
+{
+    if (unshare(CLONE_NEWNET) < 0)
+        return 77;
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    struct nr_net net;
+    struct sockaddr_in sa;
+    char err[NR_ERRLEN];
+    int e = 0;
+    nr_net_parse("tcp", &net);
+    loopback(&sa, 80);
+    struct nr_session *s = nr_sess_dial(t, 1, &net, (struct sockaddr *)&sa, sizeof sa,
+                                        NULL, 0, &e, err, sizeof err);
+    int ok = !s && e == ENETUNREACH && !strcmp(err, "network is unreachable");
+    nr_sessions_free(t);
+    nr_loop_free(l);
+    return ok ? 0 : 1;
+}
+
+static void test_unreachable(void **st)
+{
+    if (geteuid() != 0)
+        skip();
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(unreachable_child());
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77)
+        skip();
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_dial_close_cycles),
         cmocka_unit_test(test_emfile),
         cmocka_unit_test(test_send_on_closed),
+        cmocka_unit_test(test_unreachable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
