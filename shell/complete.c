@@ -3,6 +3,7 @@
  * command names for help, and file names where a command takes a file. */
 #include "shell/repl.h"
 #include "lib/service.h"
+#include "lib/session.h"
 
 #include <readline/readline.h>
 #include <stdlib.h>
@@ -86,7 +87,13 @@ static void add_service(void *arg, const char *name, const char *proto, uint16_t
 /* Candidates that depend on live state or system tables. */
 static void complete_dynamic(struct shell *sh, unsigned what, void (*add)(const char *))
 {
-    (void)sh;
+    if ((what & CMD_COMPLETE_SESSIONS) && sh && sh->sessions) {
+        for (size_t i = 0; i < nr_sess_count(sh->sessions); i++) {
+            char id[16];
+            snprintf(id, sizeof id, "%d", nr_sess_at(sh->sessions, i)->id);
+            add(id);
+        }
+    }
     if (what & CMD_COMPLETE_SERVICES) {
         struct svc_add sa = { add };
         nr_service_each(NULL, add_service, &sa);

@@ -1,6 +1,7 @@
 /* shell/main — options, mode selection, start-up and shutdown. */
 #include "shell/repl.h"
 #include "lib/dns.h"
+#include "lib/session.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -129,6 +130,7 @@ int main(int argc, char **argv)
     }
     nr_loop_on_idle(sh.loop, on_idle, &sh);
     int status = run(&sh, &cl);
+    nr_sessions_free(sh.sessions);   /* closes every session */
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);

@@ -72,6 +72,32 @@ end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))
 if [ "$ms" -lt 2000 ]; then pass=$((pass + 1)); echo "ok   interrupt took ${ms} ms"; else fail=$((fail + 1)); echo "FAIL interrupt took ${ms} ms"; fi
 
+# Sessions: notices above the prompt keep the line being typed; the prompt
+# shows the current session; Tab offers session ids; Ctrl-C ends a recv.
+T send-keys -t nr 'listen tcp 127.0.0.1:16093' Enter
+check "listen makes its session current" '^netrepl\[1\]> ?$'
+T send-keys -t nr 'echo typed but not run'
+wait_for 'typed but not run$'
+printf 'ping\n' | socat -t 1 - TCP:127.0.0.1:16093 2>/dev/null &
+check "accept notice above the prompt" '^\[2\] accepted 127\.0\.0\.1:[0-9]+ on \[1\]$'
+check "data notice" '^\[2\] 5 bytes arrived \(5 buffered\)$'
+check "peer-closed notice" '^\[2\] closed by peer \(5 bytes still buffered\)$'
+check "the line being typed survives the notices" '^netrepl\[1\]> echo typed but not run$'
+T send-keys -t nr C-u 'recv ' Tab Tab
+check "Tab offers session ids" '(^| )1 +2 *$'
+T send-keys -t nr C-u 'recv 2' Enter
+check "recv shows the data" '^ping$'
+check "recv says the peer closed" '^\(peer closed the connection\)$'
+T send-keys -t nr 'dial tcp [1]' Enter
+check "dial makes its session current" '^netrepl\[3\]> ?$'
+T send-keys -t nr 'recv --timeout 30' Enter
+sleep 0.3
+T send-keys -t nr C-c
+check "Ctrl-C interrupts recv" '^recv: \[3\] interrupted$' 2
+T send-keys -t nr 'close all' Enter
+check "close all" '^closed 4 sessions$'
+wait
+
 T send-keys -t nr 'nosuchcmd' Enter
 check "errors are one line naming the command" "^nosuchcmd: unknown command"
 

@@ -1,0 +1,52 @@
+/* cmds/sess — what the session commands (dial, listen, accept, send, recv,
+ * sessions, use, close, shutdown, set, info) share: the table on the shell,
+ * session arguments, address resolution through c-ares, event notices. */
+#ifndef NR_CMDS_SESS_H
+#define NR_CMDS_SESS_H
+
+#include "lib/addr.h"
+#include "lib/session.h"
+#include "shell/shell.h"
+
+/* The shell's session table, created on first use (NULL + error printed on
+ * ENOMEM). Freed by main() with nr_sessions_free(). */
+struct nr_sessions *sh_sessions(struct shell *sh);
+
+/* A session from an ID word ("3", "[3]"), or the current one when word is
+ * NULL. Prints an error naming the word and returns NULL when there is none. */
+struct nr_session *sess_arg(struct shell *sh, const char *word);
+/* True when w looks like a session id ("3" or "[3]"). */
+bool sess_is_id(const char *w);
+
+/* Data notices for this session are held back (a command is reading it). */
+void sess_mute(int id);
+
+/* Candidate socket addresses for ADDR on net. */
+enum { SESS_MAXADDRS = 16 };
+struct sess_addrs {
+    size_t n;
+    struct sockaddr_storage ss[SESS_MAXADDRS];
+    socklen_t len[SESS_MAXADDRS];
+    bool wildcard;   /* passive with an empty host: all interfaces */
+    bool port0;      /* port 0: the system chooses */
+};
+/* Resolves "host:port" (or a Unix path) for net: literal IPs directly, names
+ * through c-ares (hosts file first). passive: an empty host means all
+ * interfaces (listen); otherwise the local system (dial). Waits until
+ * deadline_us. Returns 0, or -1 after printing the error. */
+int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
+                 bool passive, int64_t deadline_us, struct sess_addrs *out);
+
+/* "127.0.0.1:50312", "[::1]:80", a Unix path, "-" when len is 0. */
+const char *sess_addr(const struct sockaddr_storage *ss, socklen_t len, char *buf, size_t n);
+
+/* An address field: text "-" and JSON null when len is 0. */
+void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
+                   const struct sockaddr_storage *ss, socklen_t len);
+/* Prints "[ID] proto local -> remote" fields (text and JSON). */
+void sess_out_ends(struct shell *sh, const struct nr_session *s);
+
+/* Parses on/off, yes/no, true/false, 1/0. Returns 0 or -1. */
+int sess_parse_bool(const char *w, bool *v);
+
+#endif

@@ -1,0 +1,415 @@
+/* cmds/table — the session table: sessions (ls), use, close, shutdown, set,
+ * info. */
+#include "cmds/sess.h"
+
+#include <dirent.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- sessions ---- */
+
+static void role_text(const struct nr_session *s, char *buf, size_t n)
+{
+    if (s->svc)
+        snprintf(buf, n, "%s", nr_sess_service(s->svc));
+    else
+        snprintf(buf, n, "%s", nr_sess_role(s));
+}
+
+static void session_row(struct shell *sh, const struct nr_session *s, int64_t now)
+{
+    char l[NR_ADDRSTRLEN], role[16];
+    role_text(s, role, sizeof role);
+    out_begin(sh, "session");
+    out_str(sh, NULL, "%s", s->id == sh->current ? "*" : " ");
+    out_int(sh, "id", "%4lld ", s->id);
+    out_bool(sh, "current", NULL, s->id == sh->current);
+    out_str(sh, "proto", "%-5s ", s->net.name);
+    out_str(sh, "role", "%-8s ", role);
+    out_str(sh, "local", "%-22s ", sess_addr(&s->local, s->local_len, l, sizeof l));
+    sess_out_addr(sh, "remote", "%-22s ", &s->remote, s->remote_len);
+    out_str(sh, "state", "%-14s ", nr_sess_state(s));
+    out_uint(sh, "bytes_in", "%9llu ", s->bytes_in);
+    out_uint(sh, "bytes_out", "%9llu ", s->bytes_out);
+    out_uint(sh, "buffered", "%8llu ", nr_sess_buffered(s));
+    out_uint(sh, "drops", "%5llu ", s->drops);
+    out_double(sh, "age_s", "%6.1fs\n", (double)(now - s->created_us) / 1e6);
+    out_end(sh);
+}
+
+static int sessions_run(struct shell *sh, const struct nr_args *a)
+{
+    if (a->argc > 1)
+        return cmd_usage(sh, "takes no arguments");
+    struct nr_sessions *t = sh_sessions(sh);
+    if (!t)
+        return CMD_FAIL;
+    size_t n = nr_sess_count(t);
+    if (!n) {
+        out_text(sh, "no sessions\n");
+        return CMD_OK;
+    }
+    out_text(sh, "%5s %-5s %-8s %-22s %-22s %-14s %9s %9s %8s %5s %7s\n", "ID", "PROTO",
+             "ROLE", "LOCAL", "REMOTE", "STATE", "IN", "OUT", "BUFFERED", "DROPS", "AGE");
+    int64_t now = nr_now_us();
+    for (size_t i = 0; i < n; i++)
+        session_row(sh, nr_sess_at(t, i), now);
+    return CMD_OK;
+}
+
+/* ---- use ---- */
+
+static void show_brief(struct shell *sh, const char *kind, const struct nr_session *s)
+{
+    out_begin(sh, kind);
+    sess_out_ends(sh, s);
+    out_str(sh, "state", " %s\n", nr_sess_state(s));
+    out_end(sh);
+}
+
+static int use_run(struct shell *sh, const struct nr_args *a)
+{
+    if (a->argc > 2)
+        return cmd_usage(sh, "takes one session id");
+    if (a->argc == 2 && !strcmp(a->argv[1], "none")) {
+        sh->current = 0;
+        return CMD_OK;
+    }
+    if (a->argc == 1 && !sh->current) {
+        out_text(sh, "no current session\n");
+        return CMD_OK;
+    }
+    struct nr_session *s = sess_arg(sh, a->argc == 2 ? a->argv[1] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    sh->current = s->id;
+    show_brief(sh, "use", s);
+    return CMD_OK;
+}
+
+/* ---- close ---- */
+
+static int close_run(struct shell *sh, const struct nr_args *a)
+{
+    if (a->argc > 2)
+        return cmd_usage(sh, "takes one session id, or all");
+    struct nr_sessions *t = sh_sessions(sh);
+    if (!t)
+        return CMD_FAIL;
+    if (a->argc == 2 && !strcmp(a->argv[1], "all")) {
+        size_t n = nr_sess_count(t);
+        while (nr_sess_count(t))
+            nr_sess_close(nr_sess_at(t, nr_sess_count(t) - 1));
+        sh->current = 0;
+        out_begin(sh, "close");
+        out_uint(sh, "closed", "closed %llu sessions\n", n);
+        out_end(sh);
+        return CMD_OK;
+    }
+    struct nr_session *s = sess_arg(sh, a->argc == 2 ? a->argv[1] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    int id = s->id;
+    unsigned served = s->served_active;
+    nr_sess_close(s);
+    if (sh->current == id)
+        sh->current = 0;
+    out_begin(sh, "close");
+    out_int(sh, "id", "[%lld] closed", id);
+    if (served)
+        out_uint(sh, "served_closed", " (and %llu clients it was serving)", served);
+    out_text(sh, "\n");
+    out_end(sh);
+    return CMD_OK;
+}
+
+/* ---- shutdown ---- */
+
+static int shutdown_run(struct shell *sh, const struct nr_args *a)
+{
+    static const char *const hows[] = { "read", "write", "both" };
+    static const char *const what[] = {
+        "no more reading (buffered data stays)", "FIN sent: the peer sees end of stream",
+        "FIN sent, no more reading",
+    };
+    if (a->argc < 2 || a->argc > 3)
+        return cmd_usage(sh, "needs read, write or both");
+    const char *hw = a->argv[a->argc - 1];
+    int how = -1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(hw, hows[i]))
+            how = i;   /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
+    if (how < 0)
+        return cmd_usage(sh, "%s: not read, write or both", hw);
+    struct nr_session *s = sess_arg(sh, a->argc == 3 ? a->argv[1] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    char err[NR_ERRLEN];
+    if (nr_sess_shutdown(s, how, err, sizeof err) < 0)
+        return cmd_error(sh, "[%d] %s", s->id, err);
+    out_begin(sh, "shutdown");
+    out_int(sh, "id", "[%lld] ", s->id);
+    out_str(sh, "how", "shutdown %s: ", hw);
+    out_str(sh, NULL, "%s", what[how]);
+    out_str(sh, "state", " (%s)\n", nr_sess_state(s));
+    out_end(sh);
+    return CMD_OK;
+}
+
+/* ---- set ---- */
+
+static int set_value(struct shell *sh, struct nr_session *s, const char *opt, const char *v)
+{
+    char err[NR_ERRLEN];
+    bool b;
+    long long n;
+    if (!strcmp(opt, "timeout")) {
+        int64_t us;
+        if (nr_parse_seconds(v, 86400, &us, err, sizeof err) < 0)
+            return cmd_error(sh, "timeout %s: %s", v, err);
+        s->timeout_us = us;
+        return CMD_OK;
+    }
+    bool boolish = !strcmp(opt, "keepalive") || !strcmp(opt, "nodelay") ||
+                   !strcmp(opt, "reuseaddr");
+    if (boolish) {
+        if (sess_parse_bool(v, &b) < 0)
+            return cmd_error(sh, "%s %s: give on or off", opt, v);
+        n = b;
+    } else if (nr_parse_ll(v, !strcmp(opt, "ttl") ? 1 : 0, !strcmp(opt, "ttl") ? 255 : 1 << 30,
+                           &n, err, sizeof err) < 0) {
+        return cmd_error(sh, "%s %s: %s", opt, v, err);
+    }
+    if (nr_sock_setopt(s->fd, s->local.ss_family, opt, n, err, sizeof err) < 0)
+        return cmd_error(sh, "[%d] %s", s->id, err);
+    return CMD_OK;
+}
+
+static int set_run(struct shell *sh, const struct nr_args *a)
+{
+    if (a->argc != 3 && a->argc != 4)
+        return cmd_usage(sh, "needs an option and a value");
+    struct nr_session *s = sess_arg(sh, a->argc == 4 ? a->argv[1] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    const char *opt = a->argv[a->argc - 2], *v = a->argv[a->argc - 1];
+    if (set_value(sh, s, opt, v) != CMD_OK)
+        return CMD_FAIL;
+    long long now;
+    out_begin(sh, "set");
+    out_int(sh, "id", "[%lld] ", s->id);
+    out_str(sh, "option", "%s ", opt);
+    if (!strcmp(opt, "timeout"))
+        out_double(sh, "value", "%g s\n", (double)s->timeout_us / 1e6);
+    else if (nr_sock_getopt(s->fd, s->local.ss_family, opt, &now) == 0)
+        out_int(sh, "value", "%lld (as the kernel reports it)\n", now);
+    out_end(sh);
+    return CMD_OK;
+}
+
+/* ---- info ---- */
+
+static void info_opts(struct shell *sh, const struct nr_session *s)
+{
+    for (const char *const *o = nr_sock_optnames; *o; o++) {
+        long long v;
+        char label[24];
+        if (nr_sock_getopt(s->fd, s->local.ss_family, *o, &v) < 0)
+            continue;
+        snprintf(label, sizeof label, "  %-12s", *o);
+        out_str(sh, NULL, "%s", label);
+        if (!strcmp(*o, "keepalive") || !strcmp(*o, "nodelay") || !strcmp(*o, "reuseaddr"))
+            out_bool(sh, *o, "%s\n", v != 0);
+        else
+            out_int(sh, *o, "%lld\n", v);
+    }
+}
+
+static void info_tcp(struct shell *sh, const struct nr_session *s)
+{
+    struct nr_tcpinfo ti;
+    if (s->net.family == AF_UNIX || s->net.type != SOCK_STREAM || nr_tcp_info(s->fd, &ti) < 0)
+        return;
+    if (s->role == NR_ROLE_LISTEN) {
+        out_str(sh, "tcp_state", "  tcp state   %s\n", ti.state);
+        return;
+    }
+    out_obj_begin(sh, "tcp_info");
+    out_str(sh, "state", "  tcp state   %s\n", ti.state);
+    out_double(sh, "rtt_ms", "  rtt         %.3f ms", ti.rtt_us / 1000.0);
+    out_double(sh, "rttvar_ms", " (var %.3f ms)\n", ti.rttvar_us / 1000.0);
+    out_uint(sh, "cwnd", "  cwnd        %llu segments", ti.snd_cwnd);
+    out_uint(sh, "mss", " (mss %llu)\n", ti.snd_mss);
+    out_uint(sh, "retransmits", "  retransmits %llu", ti.retransmits);
+    out_uint(sh, "total_retrans", " (total %llu)\n", ti.total_retrans);
+    out_uint(sh, "unacked", "  unacked     %llu\n", ti.unacked);
+    out_obj_end(sh);
+}
+
+static void info_session(struct shell *sh, const struct nr_session *s)
+{
+    char l[NR_ADDRSTRLEN], role[16];
+    role_text(s, role, sizeof role);
+    out_begin(sh, "info");
+    out_int(sh, "id", "session [%lld]\n", s->id);
+    out_str(sh, "proto", "  proto       %s\n", s->net.name);
+    out_str(sh, "role", "  role        %s\n", role);
+    out_str(sh, "state", "  state       %s\n", nr_sess_state(s));
+    out_str(sh, "local", "  local       %s\n", sess_addr(&s->local, s->local_len, l, sizeof l));
+    sess_out_addr(sh, "remote", "  remote      %s\n", &s->remote, s->remote_len);
+    if (s->role == NR_ROLE_ACCEPTED)
+        out_int(sh, "listener", "  listener    [%lld]\n", s->listener);
+    out_double(sh, "age_s", "  age         %.1f s\n", (double)(nr_now_us() - s->created_us) / 1e6);
+    out_uint(sh, "bytes_in", "  bytes in    %llu\n", s->bytes_in);
+    out_uint(sh, "bytes_out", "  bytes out   %llu\n", s->bytes_out);
+    out_uint(sh, "buffered", "  buffered    %llu", nr_sess_buffered(s));
+    if (s->net.type == SOCK_DGRAM)
+        out_uint(sh, "datagrams", " (%llu datagrams)", s->dq_count);
+    out_text(sh, s->paused && s->role != NR_ROLE_LISTEN ? " (full: reading paused)\n" : "\n");
+    out_uint(sh, "drops", "  drops       %llu\n", s->drops);
+    if (s->svc) {
+        out_uint(sh, "clients", "  clients     %llu now", s->served_active);
+        out_uint(sh, "served", ", %llu served\n", s->served_total);
+    }
+    if (s->err)
+        out_str(sh, "error", "  error       %s\n", nr_sock_strerror(s->err));
+    out_double(sh, "timeout_s", "  timeout     %g s\n", (double)s->timeout_us / 1e6);
+    info_opts(sh, s);
+    info_tcp(sh, s);
+    out_end(sh);
+}
+
+static long count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    long n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n - 1;   /* the directory's own fd */
+}
+
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size, res = -1;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &size, &res) != 2)
+            res = -1;
+        fclose(f);
+    }
+    return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void info_shell(struct shell *sh)
+{
+    struct nr_sessions *t = sh->sessions;
+    size_t n = t ? nr_sess_count(t) : 0, buffered = 0, served = 0;
+    for (size_t i = 0; i < n; i++) {
+        buffered += nr_sess_buffered(nr_sess_at(t, i));
+        served += nr_sess_at(t, i)->served_active;
+    }
+    out_begin(sh, "info");
+    out_uint(sh, "sessions", "sessions     %llu\n", n);
+    out_uint(sh, "served", "served       %llu clients of --echo/--daytime/--discard\n", served);
+    out_uint(sh, "buffered", "buffered     %llu bytes\n", buffered);
+    out_int(sh, "open_fds", "open fds     %lld\n", count_fds());
+    out_int(sh, "rss_kib", "rss          %lld KiB\n", rss_kib());
+    out_end(sh);
+}
+
+static int info_run(struct shell *sh, const struct nr_args *a)
+{
+    if (a->argc > 2)
+        return cmd_usage(sh, "takes one session id");
+    if (!sh_sessions(sh))
+        return CMD_FAIL;
+    if ((a->argc == 2 && !strcmp(a->argv[1], "shell")) || (a->argc == 1 && !sh->current)) {
+        info_shell(sh);
+        return CMD_OK;
+    }
+    struct nr_session *s = sess_arg(sh, a->argc == 2 ? a->argv[1] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    info_session(sh, s);
+    return CMD_OK;
+}
+
+/* ---- descriptors ---- */
+
+static const char *const set_words[] = {
+    "keepalive", "nodelay", "timeout", "rcvbuf", "sndbuf", "ttl", "reuseaddr",
+    "on", "off", NULL,
+};
+static const char *const shutdown_words[] = { "read", "write", "both", NULL };
+static const char *const close_words[] = { "all", NULL };
+static const char *const use_words[] = { "none", NULL };
+static const char *const info_words[] = { "shell", NULL };
+
+const struct nr_cmd cmd_sessions = {
+    "sessions", "ls", "sessions", "list the sessions (ls)",
+    "One line per session: id (* marks the current one), protocol, role (dial,\n"
+    "listen, accepted; echo/daytime/discard for service listeners), local and\n"
+    "remote address, state (connecting, connected, listening, half-closed,\n"
+    "closed by peer, closed, error), bytes in and out, bytes received but not\n"
+    "yet read, datagrams dropped (buffer full), age.\n"
+    "Example: ls\n",
+    sessions_run, NULL, 0,
+};
+
+const struct nr_cmd cmd_use = {
+    "use", NULL, "use [ID|none]", "make a session current (commands default to it)",
+    "The current session is shown in the prompt (netrepl[3]>) and is what send,\n"
+    "recv, close, shutdown, set and info act on without an ID. dial, listen and\n"
+    "accept make their new session current; background accepts never do.\n"
+    "Example: use 3\n",
+    use_run, use_words, CMD_COMPLETE_SESSIONS,
+};
+
+const struct nr_cmd cmd_close = {
+    "close", NULL, "close [ID|all]", "close a session (or all of them)",
+    "Closes the socket and forgets the session; unread data is discarded. A\n"
+    "listener with a service closes its clients too; a Unix listener removes\n"
+    "its socket file.\n"
+    "Example: close 2\n"
+    "Example: close all\n",
+    close_run, close_words, CMD_COMPLETE_SESSIONS,
+};
+
+const struct nr_cmd cmd_shutdown = {
+    "shutdown", NULL, "shutdown [ID] read|write|both", "half-close a connection",
+    "write sends FIN: the peer reads end of stream but can still answer, which\n"
+    "recv then shows (HTTP/1.0 style: send the request, shutdown write, recv\n"
+    "--all). read stops reading; both does both. close releases the session.\n"
+    "Example: shutdown 2 write\n",
+    shutdown_run, shutdown_words, CMD_COMPLETE_SESSIONS,
+};
+
+const struct nr_cmd cmd_set = {
+    "set", NULL, "set [ID] OPTION VALUE", "set a socket option or the session timeout",
+    "OPTION: keepalive on|off, nodelay on|off, reuseaddr on|off, rcvbuf BYTES,\n"
+    "sndbuf BYTES, ttl HOPS (IPv6: unicast hops), timeout SECONDS (the default\n"
+    "wait of recv, send and accept on this session, like Go's SetDeadline).\n"
+    "Prints the value the kernel reports back (Linux doubles buffer sizes).\n"
+    "Example: set 2 nodelay on\n"
+    "Example: set 2 timeout 30\n",
+    set_run, set_words, CMD_COMPLETE_SESSIONS,
+};
+
+const struct nr_cmd cmd_info = {
+    "info", NULL, "info [ID|shell]", "details of a session: options, TCP_INFO",
+    "Shows a session's addresses, counters, socket options (keepalive, nodelay,\n"
+    "reuseaddr, rcvbuf, sndbuf, ttl) and, for TCP on Linux, TCP_INFO: state,\n"
+    "round-trip time and variance, congestion window, retransmits. 'info shell'\n"
+    "(or info with no current session) shows the process: sessions, open file\n"
+    "descriptors, memory.\n"
+    "Example: info 2\n",
+    info_run, info_words, CMD_COMPLETE_SESSIONS,
+};

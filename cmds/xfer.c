@@ -1,0 +1,415 @@
+/* cmds/xfer — send and recv: bytes to and from a session. What a peer sent
+ * is shown escaped (control bytes, terminal escapes) unless --raw. */
+#include "cmds/sess.h"
+#include "lib/escape.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAX_WORDS = 256, MAX_FILE = 1 << 30 };
+
+/* ---- send ---- */
+
+static int read_file(struct shell *sh, const char *path, struct nr_buf *b)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cmd_error(sh, "--file %s: %s", path, strerror(errno)), -1;
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        if (b->len + (size_t)n > MAX_FILE || nr_buf_add(b, buf, (size_t)n) < 0) {
+            close(fd);
+            return cmd_error(sh, "--file %s: too large to send (at most 1 GiB)", path), -1;
+        }
+    }
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return cmd_error(sh, "--file %s: %s", path, strerror(e)), -1;
+    return 0;
+}
+
+struct send_opts {
+    const char *hex, *file, *to;
+    bool nl, crlf;
+    int64_t timeout;
+};
+
+/* The bytes to send: words joined by blanks, then --hex, --file, line end. */
+static int send_data(struct shell *sh, const struct send_opts *o, const char **w,
+                     const size_t *wl, int nw, struct nr_buf *b)
+{
+    char err[NR_ERRLEN];
+    for (int i = 0; i < nw; i++) {
+        if ((i && nr_buf_add(b, " ", 1) < 0) || nr_buf_add(b, w[i], wl[i]) < 0)
+            return cmd_error(sh, "out of memory"), -1;
+    }
+    if (o->hex && nr_hex_decode(o->hex, b, err, sizeof err) < 0)
+        return cmd_error(sh, "--hex %s: %s", o->hex, err), -1;
+    if (o->file && read_file(sh, o->file, b) < 0)
+        return -1;
+    if ((o->crlf && nr_buf_add(b, "\r\n", 2) < 0) || (o->nl && nr_buf_add(b, "\n", 1) < 0))
+        return cmd_error(sh, "out of memory"), -1;
+    return 0;
+}
+
+static bool flushed(void *arg)
+{
+    return nr_sess_flushed(arg);
+}
+
+static int send_to(struct shell *sh, struct nr_session *s, const struct send_opts *o,
+                   const struct nr_buf *b)
+{
+    struct sess_addrs ad;
+    char err[NR_ERRLEN], a[NR_ADDRSTRLEN];
+    if (s->net.type != SOCK_DGRAM)
+        return cmd_error(sh, "--to is for UDP sockets ([%d] is %s)", s->id, s->net.name);
+    struct nr_net net = s->net;
+    net.family = s->local.ss_family == AF_INET6 && s->net.family == AF_UNSPEC
+                     ? AF_UNSPEC : s->local.ss_family;
+    if (sess_resolve(sh, &net, o->to, false, nr_now_us() + s->timeout_us, &ad) < 0)
+        return CMD_FAIL;
+    if (nr_sess_sendto(s, b->p, b->len, (struct sockaddr *)&ad.ss[0], ad.len[0],
+                       err, sizeof err) < 0)
+        return cmd_error(sh, "[%d] to %s: %s", s->id, o->to, err);
+    out_begin(sh, "send");
+    out_int(sh, "id", "[%lld] ", s->id);
+    out_uint(sh, "bytes", "sent %llu bytes", b->len);
+    out_str(sh, "to", " to %s\n", sess_addr(&ad.ss[0], ad.len[0], a, sizeof a));
+    out_end(sh);
+    return CMD_OK;
+}
+
+static int send_on(struct shell *sh, struct nr_session *s, const struct send_opts *o,
+                   const struct nr_buf *b)
+{
+    char err[NR_ERRLEN];
+    if (nr_sess_send(s, b->p, b->len, err, sizeof err) < 0)
+        return cmd_error(sh, "[%d] %s", s->id, err);
+    int64_t t = o->timeout >= 0 ? o->timeout : s->timeout_us;
+    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE
+                                        : sh_wait(sh, flushed, s, nr_now_us() + t);
+    if (s->err && s->net.type == SOCK_STREAM)
+        return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
+    if (w == NR_WAIT_INTR)
+        return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", s->id);
+    if (w != NR_WAIT_DONE)
+        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu bytes still queued)",
+                         s->id, s->out.len - s->out_off);
+    out_begin(sh, "send");
+    out_int(sh, "id", "[%lld] ", s->id);
+    out_uint(sh, "bytes", "sent %llu bytes\n", b->len);
+    out_end(sh);
+    return CMD_OK;
+}
+
+static int send_run(struct shell *sh, const struct nr_args *a)
+{
+    struct send_opts o = { .timeout = -1 };
+    const struct opt opts[] = {
+        { "--hex", OPT_STR, &o.hex, 0, 0, NULL },
+        { "--file", OPT_STR, &o.file, 0, 0, NULL },
+        { "--to", OPT_STR, &o.to, 0, 0, NULL },
+        { "-l", OPT_FLAG, &o.nl, 0, 0, "--line" },
+        { "--crlf", OPT_FLAG, &o.crlf, 0, 0, NULL },
+        { "--timeout", OPT_SECONDS, &o.timeout, 0, 86400, NULL },
+        { NULL, 0, NULL, 0, 0, NULL },
+    };
+    const char *w[MAX_WORDS];
+    size_t wl[MAX_WORDS];
+    int nw;
+    if (opt_parse(sh, a, opts, w, wl, MAX_WORDS, &nw) < 0 || !sh_sessions(sh))
+        return CMD_FAIL;
+    /* A leading number is the session id when more follows (send 2 hello),
+     * or when it is all there is besides a data option (send 2 --hex 41). */
+    bool has_id = nw > 0 && sess_is_id(w[0]) && strlen(w[0]) == wl[0] &&
+                  (nw > 1 || o.hex || o.file || (!sh->current && (o.nl || o.crlf)));
+    if (nw == 0 && !o.hex && !o.file && !o.nl && !o.crlf)
+        return cmd_usage(sh, "nothing to send");
+    struct nr_session *s = sess_arg(sh, has_id ? w[0] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    struct nr_buf b = { 0 };
+    int r = CMD_FAIL;
+    if (send_data(sh, &o, w + has_id, wl + has_id, nw - has_id, &b) == 0) {
+        if (!b.p)
+            nr_buf_add(&b, "", 0);
+        r = o.to ? send_to(sh, s, &o, &b) : send_on(sh, s, &o, &b);
+    }
+    nr_buf_free(&b);
+    return r;
+}
+
+/* ---- recv ---- */
+
+struct recv_opts {
+    int64_t timeout;
+    long long max;
+    const char *until;
+    size_t until_len;
+    bool all, hex, raw;
+    bool open_line;   /* the last text shown did not end in a newline */
+    size_t shown;   /* bytes shown so far (hexdump offsets) */
+};
+
+/* Text that did not end in a newline gets one before anything else is shown
+ * (with --all only once the stream has ended, so chunks stay joined). */
+static void end_line(struct shell *sh, struct recv_opts *o)
+{
+    if (o->open_line)
+        out_text(sh, "\n");
+    o->open_line = false;
+}
+
+static void show_bytes(struct shell *sh, struct recv_opts *o, const void *p, size_t n)
+{
+    if (o->hex) {
+        struct nr_buf b = { 0 };
+        if (sh->json)
+            nr_hex_encode(p, n, 0, &b);
+        else
+            nr_hexdump(p, n, o->shown, &b);
+        out_str(sh, "hex", "%s", b.p ? (const char *)b.p : "");
+        nr_buf_free(&b);
+    } else {
+        out_data(sh, "data", p, n, NR_ESC_KEEP_NL, o->raw);
+        if (n)
+            o->open_line = ((const char *)p)[n - 1] != '\n';
+        if (o->open_line && !o->all)
+            end_line(sh, o);
+    }
+    o->shown += n;
+}
+
+static void show_chunk(struct shell *sh, struct nr_session *s, struct recv_opts *o, size_t n)
+{
+    out_begin(sh, "recv");
+    out_int(sh, "id", NULL, s->id);
+    out_uint(sh, "bytes", NULL, n);
+    show_bytes(sh, o, s->in.p, n);
+    out_end(sh);
+    nr_sess_consume(s, n);
+}
+
+static bool stream_ended(const struct nr_session *s)
+{
+    return s->peer_eof || s->rd_shut || s->err;
+}
+
+static void show_eof(struct shell *sh, const struct nr_session *s)
+{
+    out_begin(sh, "eof");
+    out_int(sh, "id", NULL, s->id);
+    out_uint(sh, "buffered", NULL, s->in.len);
+    if (s->rd_shut && !s->peer_eof)
+        out_text(sh, "(closed for reading)\n");
+    else if (s->in.len)
+        out_text(sh, "(peer closed the connection; %zu bytes still buffered)\n", s->in.len);
+    else
+        out_text(sh, "(peer closed the connection)\n");
+    out_end(sh);
+}
+
+struct until_wait {
+    struct nr_session *s;
+    struct recv_opts *o;
+};
+
+/* Where --until's text ends in the buffer, or 0. */
+static size_t until_end(const struct nr_session *s, const struct recv_opts *o)
+{
+    if (!s->in.len)
+        return 0;
+    const unsigned char *m = memmem(s->in.p, s->in.len, o->until, o->until_len);
+    return m ? (size_t)(m - s->in.p) + o->until_len : 0;
+}
+
+static bool stream_ready(void *arg)
+{
+    struct until_wait *w = arg;
+    if (stream_ended(w->s) || w->s->in.len >= NR_SESS_BUFMAX)
+        return true;
+    if (w->o->until)
+        return until_end(w->s, w->o) > 0;
+    return w->s->in.len > 0;
+}
+
+static int recv_fail(struct shell *sh, struct nr_session *s, enum nr_wait w, int64_t t)
+{
+    if (w == NR_WAIT_INTR)
+        return cmd_error(sh, "[%d] interrupted", s->id);
+    return cmd_error(sh, "[%d] timed out after %g s (%zu bytes buffered)", s->id,
+                     (double)t / 1e6, nr_sess_buffered(s));
+}
+
+/* --all: everything until the peer closes; the timeout is an idle timeout. */
+static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+{
+    struct until_wait w = { s, o };
+    for (;;) {
+        enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
+        if (s->in.len)
+            show_chunk(sh, s, o, s->in.len);
+        if (s->err || stream_ended(s) || r != NR_WAIT_DONE)
+            end_line(sh, o);
+        if (s->err)
+            return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
+        if (stream_ended(s)) {
+            show_eof(sh, s);
+            return CMD_OK;
+        }
+        if (r != NR_WAIT_DONE)
+            return recv_fail(sh, s, r, o->timeout);
+    }
+}
+
+static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+{
+    if (o->all)
+        return recv_all(sh, s, o);
+    struct until_wait w = { s, o };
+    enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
+    size_t n = s->in.len;
+    if (o->until) {
+        n = until_end(s, o);
+        if (!n && !stream_ended(s) && s->in.len >= NR_SESS_BUFMAX)
+            return cmd_error(sh, "[%d] --until text not found in %zu buffered bytes",
+                             s->id, s->in.len);
+        if (!n && r != NR_WAIT_DONE)
+            return recv_fail(sh, s, r, o->timeout);
+        if (!n)
+            n = s->in.len;   /* the stream ended first: show what there is */
+    }
+    if (o->max > 0 && n > (size_t)o->max)
+        n = (size_t)o->max;
+    if (n)
+        show_chunk(sh, s, o, n);
+    if (s->err && !s->in.len)
+        return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
+    if (stream_ended(s) && !s->err && (!n || !s->in.len))
+        show_eof(sh, s);
+    if (!n && !stream_ended(s))
+        return recv_fail(sh, s, r, o->timeout);
+    return CMD_OK;
+}
+
+static bool dgram_ready(void *arg)
+{
+    const struct nr_session *s = arg;
+    return s->dq_count > 0 || s->err;
+}
+
+static void show_dgram(struct shell *sh, struct nr_session *s, struct recv_opts *o,
+                       const struct nr_dgram *d)
+{
+    char a[NR_ADDRSTRLEN];
+    out_begin(sh, "datagram");
+    out_int(sh, "id", NULL, s->id);
+    out_str(sh, "from", "from %s", sess_addr(&d->from, d->fromlen, a, sizeof a));
+    out_uint(sh, "bytes", ", %llu bytes:\n", d->len);
+    o->shown = 0;
+    show_bytes(sh, o, d->data, d->len);
+    out_end(sh);
+}
+
+static int recv_dgram(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+{
+    enum nr_wait r = sh_wait(sh, dgram_ready, s, nr_now_us() + o->timeout);
+    if (!s->dq_count && s->err) {
+        int e = s->err;
+        s->err = 0;   /* ICMP errors on UDP are reported once */
+        return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(e));
+    }
+    if (!s->dq_count)
+        return recv_fail(sh, s, r, o->timeout);
+    for (long long i = 0; s->dq_count && (o->max <= 0 || i < o->max); i++) {
+        struct nr_dgram *d = nr_sess_dgram_pop(s);
+        show_dgram(sh, s, o, d);
+        free(d);
+    }
+    return CMD_OK;
+}
+
+static int recv_run(struct shell *sh, const struct nr_args *a)
+{
+    struct recv_opts o = { .timeout = -1 };
+    const struct opt opts[] = {
+        { "--timeout", OPT_SECONDS, &o.timeout, 0, 86400, NULL },
+        { "--max", OPT_INT, &o.max, 1, 1LL << 30, NULL },
+        { "--until", OPT_STR, &o.until, 0, 0, NULL },
+        { "--all", OPT_FLAG, &o.all, 0, 0, NULL },
+        { "--hex", OPT_FLAG, &o.hex, 0, 0, NULL },
+        { "--raw", OPT_FLAG, &o.raw, 0, 0, NULL },
+        { NULL, 0, NULL, 0, 0, NULL },
+    };
+    const char *pos[1];
+    int npos;
+    if (opt_parse(sh, a, opts, pos, NULL, 1, &npos) < 0 || !sh_sessions(sh))
+        return CMD_FAIL;
+    struct nr_session *s = sess_arg(sh, npos ? pos[0] : NULL);
+    if (!s)
+        return CMD_FAIL;
+    if (s->role == NR_ROLE_LISTEN && s->net.type == SOCK_STREAM)
+        return cmd_error(sh, "[%d] is a listener: 'accept' its connections, recv on those", s->id);
+    if (o.until && !*o.until)
+        return cmd_usage(sh, "--until needs a non-empty text");
+    if (o.until && o.all)
+        return cmd_usage(sh, "--until and --all exclude each other");
+    if (s->net.type == SOCK_DGRAM && (o.all || o.until))
+        return cmd_usage(sh, "--all and --until are for streams; [%d] is %s (datagrams)",
+                         s->id, s->net.name);
+    o.until_len = o.until ? strlen(o.until) : 0;
+    /* Take in what has already arrived, so what recv shows does not depend
+     * on whether the loop ran since the last command. */
+    nr_loop_run_once(sh->loop, 0);
+    if (o.timeout < 0)
+        o.timeout = s->timeout_us;
+    sess_mute(s->id);
+    int r = s->net.type == SOCK_DGRAM ? recv_dgram(sh, s, &o) : recv_stream(sh, s, &o);
+    sess_mute(0);
+    return r;
+}
+
+static const char *const send_words[] = {
+    "--hex", "--file", "--to", "-l", "--crlf", "--timeout", NULL,
+};
+static const char *const recv_words[] = {
+    "--timeout", "--max", "--until", "--all", "--hex", "--raw", NULL,
+};
+
+const struct nr_cmd cmd_send = {
+    "send", NULL, "send [ID] DATA... [--hex HEX] [--file PATH] [--to ADDR] [-l|--crlf]",
+    "send bytes on a session (default: the current one)",
+    "Sends exactly the bytes given: the words joined by blanks with escapes\n"
+    "decoded (\"\\r\\n\", \"\\x00\"), then --hex bytes, then the --file contents.\n"
+    "  -l        append \\n            --crlf   append \\r\\n\n"
+    "  --to ADDR one datagram to ADDR (WriteTo; UDP listeners and sockets)\n"
+    "  --timeout S  wait at most S for a slow peer to take the bytes\n"
+    "A leading number is the session id when more follows: send 2 hello.\n"
+    "Prints the byte count.\n"
+    "Example: send \"GET / HTTP/1.0\\r\\n\\r\\n\"\n"
+    "Example: send 3 --hex 'de ad be ef'\n",
+    send_run, send_words, CMD_COMPLETE_SESSIONS,
+};
+
+const struct nr_cmd cmd_recv = {
+    "recv", NULL, "recv [ID] [--timeout S] [--max N] [--until TEXT] [--all] [--hex] [--raw]",
+    "show data received on a session, waiting for some if none",
+    "Shows the bytes buffered on the session (default: the current one), waiting\n"
+    "up to the timeout (default 5 s, see 'set ID timeout') when there are none.\n"
+    "  --max N       at most N bytes (UDP: at most N datagrams)\n"
+    "  --until TEXT  up to and including TEXT (the rest stays buffered)\n"
+    "  --all         until the peer closes (the timeout then counts idle time)\n"
+    "  --hex         a hexdump          --raw  bytes as they are (unsafe)\n"
+    "Control bytes and terminal escapes from the peer are shown escaped (\\r,\n"
+    "\\x1b). UDP: each datagram with its source. When the peer has closed, recv\n"
+    "says so, and how much is still buffered.\n"
+    "Example: recv --until \"\\r\\n\\r\\n\"\n"
+    "Example: recv 2 --all --timeout 10\n",
+    recv_run, recv_words, CMD_COMPLETE_SESSIONS,
+};

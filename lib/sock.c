@@ -1,0 +1,183 @@
+/* lib/sock — non-blocking socket helpers and socket options. */
+#include "lib/sock.h"
+#include "lib/util.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int nr_net_parse(const char *s, struct nr_net *net)
+{
+    static const struct nr_net nets[] = {
+        { "tcp", AF_UNSPEC, SOCK_STREAM }, { "tcp4", AF_INET, SOCK_STREAM },
+        { "tcp6", AF_INET6, SOCK_STREAM }, { "udp", AF_UNSPEC, SOCK_DGRAM },
+        { "udp4", AF_INET, SOCK_DGRAM },   { "udp6", AF_INET6, SOCK_DGRAM },
+        { "unix", AF_UNIX, SOCK_STREAM },  { "unixgram", AF_UNIX, SOCK_DGRAM },
+    };
+    for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) {
+        if (!strcmp(s, nets[i].name)) {
+            *net = nets[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int nr_sock_open(int family, int type)
+{
+    return socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+int nr_sock_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+    if (connect(fd, sa, len) == 0)
+        return 0;
+    if (errno == EINPROGRESS || errno == EAGAIN)
+        return 1;
+    return -1;
+}
+
+int nr_sock_error(int fd)
+{
+    int e = 0;
+    socklen_t l = sizeof e;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) < 0)
+        return errno;
+    return e;
+}
+
+int nr_unix_sockaddr(const char *path, struct sockaddr_storage *ss, socklen_t *len,
+                     char *err, size_t errlen)
+{
+    struct sockaddr_un *su = (struct sockaddr_un *)ss;
+    size_t n = strlen(path);
+    memset(ss, 0, sizeof *ss);
+    if (n == 0)
+        return nr_err(err, errlen, "empty socket path");
+    if (n >= sizeof su->sun_path)
+        return nr_err(err, errlen, "socket path too long (at most %zu bytes)",
+                      sizeof su->sun_path - 1);
+    su->sun_family = AF_UNIX;
+    memcpy(su->sun_path, path, n);
+    if (path[0] == '@')
+        su->sun_path[0] = 0;   /* abstract namespace: no file */
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] != '@'));
+    return 0;
+}
+
+const char *const nr_sock_optnames[] = {
+    "keepalive", "nodelay", "rcvbuf", "sndbuf", "ttl", "reuseaddr", NULL,
+};
+
+/* The level and option number behind a name, for this socket's family. */
+static int opt_lookup(const char *name, int family, int *level, int *opt)
+{
+    if (!strcmp(name, "keepalive")) { *level = SOL_SOCKET; *opt = SO_KEEPALIVE; }
+    else if (!strcmp(name, "rcvbuf")) { *level = SOL_SOCKET; *opt = SO_RCVBUF; }
+    else if (!strcmp(name, "sndbuf")) { *level = SOL_SOCKET; *opt = SO_SNDBUF; }
+    else if (!strcmp(name, "reuseaddr")) { *level = SOL_SOCKET; *opt = SO_REUSEADDR; }
+    else if (!strcmp(name, "nodelay")) {
+        if (family != AF_INET && family != AF_INET6)
+            return -1;
+        *level = IPPROTO_TCP;
+        *opt = TCP_NODELAY;
+    } else if (!strcmp(name, "ttl")) {
+        if (family == AF_INET) { *level = IPPROTO_IP; *opt = IP_TTL; }
+        else if (family == AF_INET6) { *level = IPPROTO_IPV6; *opt = IPV6_UNICAST_HOPS; }
+        else return -1;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+int nr_sock_setopt(int fd, int family, const char *name, long long v,
+                   char *err, size_t errlen)
+{
+    int level, opt;
+    if (opt_lookup(name, family, &level, &opt) < 0)
+        return nr_err(err, errlen, "%s: not an option of this socket (one of: keepalive "
+                      "nodelay rcvbuf sndbuf ttl reuseaddr)", name);
+    if (v < 0 || v > 0x7fffffff)
+        return nr_err(err, errlen, "%s: value out of range", name);
+    int iv = (int)v;
+    if (setsockopt(fd, level, opt, &iv, sizeof iv) < 0)
+        return nr_err(err, errlen, "%s: %s", name, strerror(errno));
+    return 0;
+}
+
+int nr_sock_getopt(int fd, int family, const char *name, long long *v)
+{
+    int level, opt, iv = 0;
+    socklen_t l = sizeof iv;
+    if (opt_lookup(name, family, &level, &opt) < 0)
+        return -1;
+    if (getsockopt(fd, level, opt, &iv, &l) < 0)
+        return -1;
+    *v = iv;
+    return 0;
+}
+
+#if defined(__linux__) && defined(TCP_INFO)
+static const char *tcp_state_name(unsigned s)
+{
+    static const char *const names[] = {
+        "?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+        "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+    };
+    return s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+int nr_tcp_info(int fd, struct nr_tcpinfo *ti)
+{
+    struct tcp_info t;
+    socklen_t l = sizeof t;
+    memset(&t, 0, sizeof t);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &t, &l) < 0)
+        return -1;
+    ti->state = tcp_state_name(t.tcpi_state);
+    ti->rtt_us = t.tcpi_rtt;
+    ti->rttvar_us = t.tcpi_rttvar;
+    ti->snd_cwnd = t.tcpi_snd_cwnd;
+    ti->snd_mss = t.tcpi_snd_mss;
+    ti->rcv_mss = t.tcpi_rcv_mss;
+    ti->retransmits = t.tcpi_retransmits;
+    ti->total_retrans = t.tcpi_total_retrans;
+    ti->unacked = t.tcpi_unacked;
+    ti->lost = t.tcpi_lost;
+    return 0;
+}
+#else
+int nr_tcp_info(int fd, struct nr_tcpinfo *ti)
+{
+    (void)fd;
+    (void)ti;
+    errno = ENOTSUP;
+    return -1;
+}
+#endif
+
+const char *nr_sock_strerror(int e)
+{
+    switch (e) {
+    case ECONNREFUSED: return "connection refused";
+    case ETIMEDOUT: return "timed out";
+    case ENETUNREACH: return "network is unreachable";
+    case EHOSTUNREACH: return "host is unreachable";
+    case ECONNRESET: return "connection reset by peer";
+    case EPIPE: return "broken pipe (the peer has closed the connection)";
+    case EADDRINUSE: return "address already in use";
+    case EADDRNOTAVAIL: return "address not available on this machine";
+    case EMFILE: return "too many open files (the process fd limit is reached)";
+    case ENFILE: return "too many open files in the system";
+    case EACCES: return "permission denied";
+    case ENOENT: return "no such file or directory";
+    case EAFNOSUPPORT: return "address family not supported";
+    case EMSGSIZE: return "message too long for one datagram";
+    default: return strerror(e);
+    }
+}

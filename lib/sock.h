@@ -1,0 +1,56 @@
+/* lib/sock — non-blocking socket helpers: network names (tcp4, udp6, unix),
+ * socket creation, non-blocking connect, socket options, TCP_INFO, and
+ * errno values in the words a user of nc/Go expects. Never prints. */
+#ifndef NR_SOCK_H
+#define NR_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* A network as Dial/Listen name it. */
+struct nr_net {
+    char name[8];   /* "tcp", "udp4", "unix", ... */
+    int family;     /* AF_UNSPEC (tcp, udp), AF_INET, AF_INET6 or AF_UNIX */
+    int type;       /* SOCK_STREAM or SOCK_DGRAM */
+};
+
+/* Parses tcp tcp4 tcp6 udp udp4 udp6 unix unixgram. Returns 0 or -1. */
+int nr_net_parse(const char *s, struct nr_net *net);
+
+/* socket() non-blocking and close-on-exec. Returns fd or -1 with errno. */
+int nr_sock_open(int family, int type);
+
+/* Starts a non-blocking connect. Returns 0 when connected at once, 1 when in
+ * progress (wait for writable, then nr_sock_error()), -1 with errno. */
+int nr_sock_connect(int fd, const struct sockaddr *sa, socklen_t len);
+/* SO_ERROR of fd (0 when none; an errno value otherwise). */
+int nr_sock_error(int fd);
+
+/* Unix-domain address from a path ("@name" is Linux's abstract namespace).
+ * Returns 0, or -1 with err when the path is too long. */
+int nr_unix_sockaddr(const char *path, struct sockaddr_storage *ss, socklen_t *len,
+                     char *err, size_t errlen);
+
+/* Socket options by the names `set` uses: keepalive nodelay rcvbuf sndbuf
+ * ttl reuseaddr. nr_sock_setopt returns 0 or -1 with err; get returns 0 with
+ * *v or -1 (option not applicable to this socket). */
+int nr_sock_setopt(int fd, int family, const char *name, long long v,
+                   char *err, size_t errlen);
+int nr_sock_getopt(int fd, int family, const char *name, long long *v);
+/* The option names above, NULL-terminated (for help and completion). */
+extern const char *const nr_sock_optnames[];
+
+/* TCP_INFO figures (Linux); nr_tcp_info returns -1 where unsupported. */
+struct nr_tcpinfo {
+    const char *state;      /* "ESTABLISHED", ... */
+    uint32_t rtt_us, rttvar_us, snd_cwnd, snd_mss, rcv_mss;
+    uint32_t retransmits, total_retrans, unacked, lost;
+};
+int nr_tcp_info(int fd, struct nr_tcpinfo *ti);
+
+/* A connect/IO errno in plain words ("connection refused", ...). */
+const char *nr_sock_strerror(int e);
+
+#endif
