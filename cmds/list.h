@@ -2,6 +2,7 @@
  * shell/cmdtab.c sorts them; help, completion and the README table come
  * from the descriptors. Add a line here when a cmds/ file adds a command. */
 NR_CMD(cmd_accept)
+NR_CMD(cmd_attach)
 NR_CMD(cmd_close)
 NR_CMD(cmd_dial)
 NR_CMD(cmd_dns)

@@ -21,6 +21,11 @@ bool sess_is_id(const char *w);
 /* Data notices for this session are held back (a command is reading it). */
 void sess_mute(int id);
 
+/* Hands every event of session id to fn instead of a notice (attach);
+ * id 0 removes the tap. */
+typedef void (*sess_tap_fn)(void *arg, struct nr_session *s, enum nr_sess_event ev);
+void sess_tap(int id, sess_tap_fn fn, void *arg);
+
 /* Candidate socket addresses for ADDR on net. */
 enum { SESS_MAXADDRS = 16 };
 struct sess_addrs {

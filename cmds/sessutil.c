@@ -12,16 +12,32 @@
 #include <string.h>
 
 static int muted_id;   /* the session a command is reading: no data notices */
+static struct {
+    int id;               /* the session attach shows live, 0 none */
+    sess_tap_fn fn;
+    void *arg;
+} tap;
 
 void sess_mute(int id)
 {
     muted_id = id;
 }
 
+void sess_tap(int id, sess_tap_fn fn, void *arg)
+{
+    tap.id = id;
+    tap.fn = fn;
+    tap.arg = arg;
+}
+
 static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, size_t n)
 {
     struct shell *sh = arg;
     char a[NR_ADDRSTRLEN];
+    if (tap.id && s->id == tap.id) {
+        tap.fn(tap.arg, s, ev);
+        return;
+    }
     if (sh->quiet)
         return;   /* -q: no notices at the prompt */
     switch (ev) {

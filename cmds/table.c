@@ -188,8 +188,25 @@ static int set_value(struct shell *sh, struct nr_session *s, const char *opt, co
     return CMD_OK;
 }
 
+/* set json on|off: the shell's own output mode, at the prompt as --json. */
+static int set_json(struct shell *sh, const char *v)
+{
+    bool on;
+    if (sess_parse_bool(v, &on) < 0)
+        return cmd_error(sh, "json %s: not on or off", v);
+    sh->json = on;
+    out_begin(sh, "set");
+    out_str(sh, "option", "json ", "json");
+    out_bool(sh, "value", NULL, on);
+    out_text(sh, "%s\n", on ? "on" : "off");
+    out_end(sh);
+    return CMD_OK;
+}
+
 static int set_run(struct shell *sh, const struct nr_args *a)
 {
+    if (a->argc == 3 && !strcmp(a->argv[1], "json"))
+        return set_json(sh, a->argv[2]);
     if (a->argc != 3 && a->argc != 4)
         return cmd_usage(sh, "needs an option and a value");
     struct nr_session *s = sess_arg(sh, a->argc == 4 ? a->argv[1] : NULL);
@@ -346,7 +363,7 @@ static int info_run(struct shell *sh, const struct nr_args *a)
 
 static const char *const set_words[] = {
     "keepalive", "nodelay", "timeout", "rcvbuf", "sndbuf", "ttl", "reuseaddr",
-    "on", "off", NULL,
+    "on", "off", "json", NULL,
 };
 static const char *const shutdown_words[] = { "read", "write", "both", NULL };
 static const char *const close_words[] = { "all", NULL };
@@ -393,13 +410,15 @@ const struct nr_cmd cmd_shutdown = {
 };
 
 const struct nr_cmd cmd_set = {
-    "set", NULL, "set [ID] OPTION VALUE", "set a socket option or the session timeout",
-    "OPTION: keepalive on|off, nodelay on|off, reuseaddr on|off, rcvbuf BYTES,\n"
+    "set", NULL, "set [ID] OPTION VALUE", "set a socket option, the session timeout, or json output",
+    "'set json on|off' switches the shell's output to one JSON object per result\n"
+    "line (as --json) and back. For a session, OPTION: keepalive on|off, nodelay on|off, reuseaddr on|off, rcvbuf BYTES,\n"
     "sndbuf BYTES, ttl HOPS (IPv6: unicast hops), timeout SECONDS (the default\n"
     "wait of recv, send and accept on this session, like Go's SetDeadline).\n"
     "Prints the value the kernel reports back (Linux doubles buffer sizes).\n"
     "Example: set 2 nodelay on\n"
-    "Example: set 2 timeout 30\n",
+    "Example: set 2 timeout 30\n"
+    "Example: set json on\n",
     set_run, set_words, CMD_COMPLETE_SESSIONS,
 };
 

@@ -154,11 +154,34 @@ void out_num(struct shell *sh, const char *key, const char *fmt, const char *dig
     }
 }
 
+/* Valid UTF-8 without NUL: a JSON string carries it exactly. */
+static bool is_text(const void *vp, size_t n)
+{
+    const unsigned char *p = vp;
+    for (size_t i = 0; i < n;) {
+        size_t l = p[i] ? nr_utf8_len(p + i, n - i) : 0;
+        if (!l)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw)
 {
     if (sh->json) {
-        if (json_field(sh, key))
-            json_string(p, n);
+        if (!json_field(sh, key))
+            return;
+        json_string(p, n);
+        if (key && !is_text(p, n)) {
+            /* The string above is lossy for such bytes: add them exactly. */
+            struct nr_buf b = { 0 };
+            printf(",\"%s_base64\":\"", key);
+            if (nr_base64_encode(p, n, &b) == 0)
+                fwrite(b.p, 1, b.len, stdout);
+            fputc('"', stdout);
+            nr_buf_free(&b);
+        }
         return;
     }
     if (raw) {

@@ -14,6 +14,11 @@ void repl_print_above(struct shell *sh, const char *text, size_t n);
 /* Installs SIGINT/SIGWINCH/SIGPIPE handling on the loop (self-pipe). */
 int repl_signals(struct shell *sh);
 
+/* Lends standard input to a command (attach): fn gets its readiness until
+ * repl_input_return(), which hands it back to the prompt. Interactive only. */
+int repl_input_lend(struct shell *sh, nr_io_fn fn, void *arg);
+void repl_input_return(struct shell *sh);
+
 /* The shell readline's callbacks act on (readline passes no argument). */
 struct shell *repl_shell(void);
 /* readline's attempted-completion function (shell/complete.c). */

@@ -107,7 +107,8 @@ void out_null(struct shell *sh, const char *key);
  * writes it unquoted, text through fmt ("%s"). */
 void out_num(struct shell *sh, const char *key, const char *fmt, const char *digits);
 /* Untrusted bytes: text shows them escaped (see lib/escape: flags NR_ESC_*),
- * or raw when raw is set; JSON gives a string (invalid UTF-8 as \u00NN). */
+ * or raw when raw is set; JSON gives a string (invalid UTF-8 as \u00NN) and,
+ * when the bytes are not clean UTF-8 text, also "KEY_base64" with them exactly. */
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw);
 /* Text-only formatted output. */
 void out_text(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

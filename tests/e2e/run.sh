@@ -8,7 +8,8 @@
 #   #needs: root                                skipped unless root
 #   #filter: s/:[0-9]+ /:PORT /g                sed -E applied to stdout+stderr
 # Every script runs a second time with --json, and each stdout line must then
-# be a JSON object with a "type" (NR_NO_JSON=1 skips that).
+# be a JSON object with a "type" (NR_NO_JSON=1 skips that; so does a
+# "#json: no" header, for a script that switches the mode itself).
 # Before any script runs, every tests/e2e/setup/*.sh is sourced: they start
 # the loopback peers (DNS server, HTTP server, ...), export their ports, and
 # add PIDs to NR_PIDS for the cleanup below.
@@ -75,7 +76,7 @@ for t in "${scripts[@]}"; do
     diff -u "$work/want.err" "$work/err" >>"$work/diff" 2>&1 || ok=0
     [ "$(cat "$work/rc")" = "$want_rc" ] || { ok=0; echo "exit status $(cat "$work/rc"), want $want_rc" >>"$work/diff"; }
     # The same script with --json: every stdout line must be one JSON object.
-    if [ "${NR_NO_JSON:-}" != 1 ]; then
+    if [ "${NR_NO_JSON:-}" != 1 ] && ! grep -q '^#json: no' "$t"; then
         (cd "$run_dir" && timeout 60 $NR_WRAP "$bin" --json "$@" <"$t" >"$work/json" 2>/dev/null)
         python3 -c '
 import json, sys

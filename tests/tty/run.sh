@@ -40,7 +40,7 @@ check_not() {   # check_not NAME REGEX: the screen has no such line now
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$work/asan"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$work/asan"
 export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9 NO_COLOR=1
-T -f /dev/null new-session -d -s nr -x 100 -y 30 "$bin; echo EXIT=\$?; sleep 30"
+T -f /dev/null new-session -d -s nr -x 160 -y 30 "$bin; echo EXIT=\$?; sleep 30"
 check "banner and prompt" '^netrepl> ?$'
 
 T send-keys -t nr 'echo hello "tty"' Enter
@@ -96,6 +96,29 @@ T send-keys -t nr C-c
 check "Ctrl-C interrupts recv" '^recv: \[3\] interrupted$' 2
 T send-keys -t nr 'close all' Enter
 check "close all" '^closed 4 sessions$'
+
+# attach: the terminal joined to a session, like telnet; Ctrl-] comes back.
+T send-keys -t nr C-l 'listen tcp 127.0.0.1:0 --echo' Enter
+check "an echo listener" '^netrepl\[5\]> ?$'
+T send-keys -t nr 'dial tcp [5]' Enter
+check "dial the echo listener" '^netrepl\[6\]> ?$'
+T send-keys -t nr 'attach' Enter
+check "attach says how to come back" 'Ctrl-\] returns to the prompt\)$'
+T send-keys -t nr 'hello over the wire' Enter
+wait_for '^hello over the wire$'
+sleep 0.3
+n=$(screen | grep -c '^hello over the wire$')
+if [ "$n" = 2 ]; then pass=$((pass + 1)); echo "ok   typed line sent, echo shown"; else
+    fail=$((fail + 1)); echo "FAIL attach: $n copies of the line (want typed + echoed)"; screen | sed 's/^/     | /'; fi
+T send-keys -t nr 'esc ' Escape '[2J' Enter
+check "peer bytes shown escaped while attached" '^esc \\x1b\[2J$'
+T send-keys -t nr C-]
+check "Ctrl-] detaches, session stays" '^\[6\] detached: back to the prompt \(session connected\)$'
+check "prompt back on the session" '^netrepl\[6\]> ?$'
+T send-keys -t nr 'sessions' Enter
+check "session still connected after detach" '^[ *]+6 +tcp +dial .* connected '
+T send-keys -t nr 'close all' Enter
+check "close after attach" '^closed 2 sessions$'
 wait
 
 T send-keys -t nr 'nosuchcmd' Enter
@@ -111,7 +134,7 @@ fi
 
 # History is loaded again by the next session: Up recalls the last line.
 T kill-session -t nr
-T -f /dev/null new-session -d -s nr -x 100 -y 30 "$bin; echo EXIT=\$?; sleep 30"
+T -f /dev/null new-session -d -s nr -x 160 -y 30 "$bin; echo EXIT=\$?; sleep 30"
 check "second session starts" '^netrepl> ?$'
 T send-keys -t nr Up
 check "Up recalls history from the last session" '^netrepl> nosuchcmd$'

@@ -138,7 +138,7 @@ static void test_printer(void **st)
     free(text);
     char *json = capture(print_record, true);
     assert_string_equal(json, "{\"type\":\"demo\",\"name\":\"a\\\"b\","
-                              "\"data\":\"\\u001b]0;pwned\\u0007\\u00ff\\n\","
+                              "\"data\":\"\\u001b]0;pwned\\u0007\\u00ff\\n\",\"data_base64\":\"G10wO3B3bmVkB/8K\","
                               "\"big\":340282366920938463463374607431768211456,"
                               "\"list\":[{\"i\":1,\"odd\":true,\"none\":null},"
                               "{\"i\":2,\"odd\":false,\"none\":null}]}\n");

@@ -80,7 +80,7 @@ static void test_json(void **st)
     record(&sh);
     char *got = capture_end();
     const char *one = "{\"type\":\"demo\",\"name\":\"a\\\"b\",\"n\":-3,\"ok\":true,"
-                      "\"items\":[{\"i\":0},{\"i\":1}],\"data\":\"x\\u001b[2J\\u00ff\\n\","
+                      "\"items\":[{\"i\":0},{\"i\":1}],\"data\":\"x\\u001b[2J\\u00ff\\n\",\"data_base64\":\"eBtbMkr/Cg==\","
                       "\"none\":null}\n";
     char want[1024];
     snprintf(want, sizeof want, "%s%s", one, one);
