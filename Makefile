@@ -96,10 +96,12 @@ check: test-deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan SAN=1 check-run
 
-# The transcripts under valgrind: any error or definite leak fails.
+# The transcripts and examples under valgrind: any error or definite leak fails.
 memcheck: $(BIN)
 	@NR_NO_JSON=1 NR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no" \
 	  bash tests/e2e/run.sh $(BIN)
+	@NR_NO_JSON=1 NR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --track-fds=no" \
+	  bash tests/e2e/run.sh --dir examples $(BIN)
 
 # libFuzzer targets (clang): tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/NAME.
 # `make fuzz` fuzzes each for FUZZ_TIME seconds; `make fuzz-regress` only

@@ -33,14 +33,17 @@ static int help_run(struct shell *sh, const struct nr_args *a)
         }
         return cmd_show_help(sh, c);
     }
+    out_text(sh, "Commands ('help CMD' shows usage and examples):\n");
     for (const struct nr_cmd *const *c = cmd_all(); *c; c++) {
         out_begin(sh, "help");
-        out_str(sh, "command", NULL, (*c)->name);
-        out_str(sh, "usage", "  %-58s", (*c)->usage);
-        out_str(sh, "summary", " %s\n", (*c)->summary);
+        out_str(sh, "command", "  %-9s", (*c)->name);
+        out_str(sh, "usage", NULL, (*c)->usage);
+        out_str(sh, "summary", " %s", (*c)->summary);
+        if ((*c)->alias)
+            out_str(sh, "alias", " (also %s)", (*c)->alias);
+        out_text(sh, "\n");
         out_end(sh);
     }
-    out_text(sh, "Type 'help CMD' for details and examples.\n");
     return CMD_OK;
 }
 

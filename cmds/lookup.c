@@ -420,7 +420,7 @@ static const char *const lookup_words[] = {
 
 const struct nr_cmd cmd_lookup = {
     "lookup", NULL, "lookup [TYPE] NAME... [@SERVER[:PORT]] [+tcp] [-f FILE]",
-    "query DNS records (host ip a aaaa addr cname mx ns srv txt soa caa port)",
+    "query DNS: host ip a aaaa addr cname mx ns srv txt soa caa, or a port",
     "TYPE: host (default: A and AAAA, hosts file first), ip (the same), a or\n"
     "aaaa (one family, DNS only), addr (PTR names of an IP), cname (the\n"
     "canonical name, the name itself when it has addresses but no CNAME),\n"
