@@ -19,22 +19,64 @@ static void role_text(const struct nr_session *s, char *buf, size_t n)
         snprintf(buf, n, "%s", nr_sess_role(s));
 }
 
-static void session_row(struct shell *sh, const struct nr_session *s, int64_t now)
+/* Column widths sized to the content, so the table fits a terminal. */
+struct cols {
+    int local, remote, in, out, buf;
+};
+
+static int digits(unsigned long long v)
 {
-    char l[NR_ADDRSTRLEN], role[16];
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static void widen(int *w, int n)
+{
+    if (n > *w)
+        *w = n;
+}
+
+static struct cols measure(const struct nr_sessions *t)
+{
+    struct cols c = { 5, 6, 2, 3, 3 };   /* the headers' own widths */
+    char a[NR_ADDRSTRLEN];
+    for (size_t i = 0; i < nr_sess_count(t); i++) {
+        const struct nr_session *s = nr_sess_at(t, i);
+        widen(&c.local, (int)strlen(sess_addr(&s->local, s->local_len, a, sizeof a)));
+        widen(&c.remote, (int)strlen(sess_addr(&s->remote, s->remote_len, a, sizeof a)));
+        widen(&c.in, digits(s->bytes_in));
+        widen(&c.out, digits(s->bytes_out));
+        widen(&c.buf, digits(nr_sess_buffered(s)));
+    }
+    return c;
+}
+
+static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
+                        const struct cols *c)
+{
+    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN], role[16];
     role_text(s, role, sizeof role);
     out_begin(sh, "session");
     out_str(sh, NULL, "%s", s->id == sh->current ? "*" : " ");
-    out_int(sh, "id", "%4lld ", s->id);
+    out_int(sh, "id", "%3lld ", s->id);
     out_bool(sh, "current", NULL, s->id == sh->current);
     out_str(sh, "proto", "%-5s ", s->net.name);
     out_str(sh, "role", "%-8s ", role);
-    out_str(sh, "local", "%-22s ", sess_addr(&s->local, s->local_len, l, sizeof l));
-    sess_out_addr(sh, "remote", "%-22s ", &s->remote, s->remote_len);
+    out_text(sh, "%-*s ", c->local, sess_addr(&s->local, s->local_len, l, sizeof l));
+    out_str(sh, "local", NULL, l);
+    out_text(sh, "%-*s ", c->remote, sess_addr(&s->remote, s->remote_len, r, sizeof r));
+    sess_out_addr(sh, "remote", NULL, &s->remote, s->remote_len);
     out_str(sh, "state", "%-14s ", nr_sess_state(s));
-    out_uint(sh, "bytes_in", "%9llu ", s->bytes_in);
-    out_uint(sh, "bytes_out", "%9llu ", s->bytes_out);
-    out_uint(sh, "buffered", "%8llu ", nr_sess_buffered(s));
+    out_text(sh, "%*llu %*llu %*llu ", c->in, (unsigned long long)s->bytes_in,
+             c->out, (unsigned long long)s->bytes_out, c->buf,
+             (unsigned long long)nr_sess_buffered(s));
+    out_uint(sh, "bytes_in", NULL, s->bytes_in);
+    out_uint(sh, "bytes_out", NULL, s->bytes_out);
+    out_uint(sh, "buffered", NULL, nr_sess_buffered(s));
     out_uint(sh, "drops", "%5llu ", s->drops);
     out_double(sh, "age_s", "%6.1fs\n", (double)(now - s->created_us) / 1e6);
     out_end(sh);
@@ -52,11 +94,13 @@ static int sessions_run(struct shell *sh, const struct nr_args *a)
         out_text(sh, "no sessions\n");
         return CMD_OK;
     }
-    out_text(sh, "%5s %-5s %-8s %-22s %-22s %-14s %9s %9s %8s %5s %7s\n", "ID", "PROTO",
-             "ROLE", "LOCAL", "REMOTE", "STATE", "IN", "OUT", "BUFFERED", "DROPS", "AGE");
+    struct cols c = measure(t);
+    out_text(sh, " %3s %-5s %-8s %-*s %-*s %-14s %*s %*s %*s %5s %7s\n", "ID", "PROTO", "ROLE",
+             c.local, "LOCAL", c.remote, "REMOTE", "STATE", c.in, "IN", c.out, "OUT",
+             c.buf, "BUF", "DROPS", "AGE");
     int64_t now = nr_now_us();
     for (size_t i = 0; i < n; i++)
-        session_row(sh, nr_sess_at(t, i), now);
+        session_row(sh, nr_sess_at(t, i), now, &c);
     return CMD_OK;
 }
 

@@ -21,7 +21,8 @@ cmd dnsperf dnsperf
 cmd ping iputils-ping
 cmd ip iproute2
 cmd setpriv util-linux
-cmd unshare util-linux'
+cmd unshare util-linux
+cmd flock util-linux'
 
 list=$build_list
 [ "$mode" = test ] && list="$build_list

@@ -18,6 +18,10 @@
 #   --dir DIR: run the scripts in DIR instead (examples/), with the same peers,
 #   from the project's top directory; their expected files are in tests/NAME-OF-DIR/.
 set -u
+# Suites that use fixed loopback ports or raw ICMP take turns machine-wide,
+# so two checkouts testing at once cannot see each other's traffic.
+exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
+flock 9
 dir=
 if [ "${1:-}" = --dir ]; then dir=$(cd "$2" && pwd); shift 2; fi
 bin=$(realpath "$1"); shift

@@ -28,6 +28,12 @@ if [ "${1:-}" = --inner ]; then
     exec "$2" -k
 fi
 
+# Suites that use fixed loopback ports or raw ICMP take turns machine-wide,
+# so two checkouts testing at once cannot see each other's traffic (the
+# --inner re-run above runs under the lock its caller holds).
+exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
+flock 9
+
 [ $# -eq 1 ] || { echo "usage: $0 NETREPL" >&2; exit 2; }
 bin=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)

@@ -4,6 +4,10 @@
 # Tab completion, Ctrl-C at the prompt and during a wait, history, Ctrl-D.
 # Usage: run.sh NETREPL
 set -u
+# Suites that use fixed loopback ports or raw ICMP take turns machine-wide,
+# so two checkouts testing at once cannot see each other's traffic.
+exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
+flock 9
 bin=$(realpath "$1")
 work=$(mktemp -d)
 sock="$work/tmux.sock"
