@@ -8,8 +8,11 @@
  *   - the byte at stream offset i is a pure function of (seed, i), so what
  *     was sent need not be kept: received bytes are compared by regenerating;
  *   - a window of 1..4 messages in flight (1 = one at a time), chosen per
- *     connection; one connection in 8 has a 4 KiB receive buffer, so the
- *     server's echo backs up and its own buffering and back-pressure work;
+ *     connection; or, one connection in 16, bursts: messages (uniform
+ *     1..64 KiB) written without reading, behind a 4 KiB receive buffer,
+ *     until the send blocks, then all read back — so the server's echo
+ *     backs up past the kernel's buffers into its own, and its back-pressure
+ *     (it stops reading above 256 KiB unsent) is what stops the sender;
  *   - after 100..2000 messages the connection closes (once every echo is
  *     back) and a new one replaces it: connections churn, so leaks per
  *     connection in the server add up.
@@ -37,7 +40,7 @@
 enum {
     MAXMSG = 65536,
     WINMAX = 4,          /* messages in flight per connection, at most */
-    RING = 8,            /* > WINMAX: ends of messages in flight */
+    RING = 512,          /* ends of messages in flight (a burst's limit) */
     DRAIN_S = 15,
     STALL_S = 10,
     MAX_ERRORS = 1000,
@@ -55,6 +58,9 @@ struct conn {
     uint64_t ends[RING];     /* end offsets of messages in flight */
     unsigned head, count;    /* ... ring */
     unsigned window;         /* messages in flight, at most */
+    int burst;               /* writes until blocked, unread; then reads */
+    int reading;             /* burst: in the reading half of the cycle */
+    int blocked;             /* the last send would have blocked */
     long left;               /* messages still to start on this connection */
     int64_t last_rx;         /* last progress (ns), for stall detection */
     unsigned events;         /* epoll interest now */
@@ -147,10 +153,11 @@ static void conn_open(struct conn *c, int idx)
     }
     int one = 1, small = SLOW_RCVBUF;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (rnd() % 8 == 0)
+    c->burst = rnd() % 16 == 0;
+    if (c->burst)
         setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     c->seed = rnd();
-    c->window = 1 + (unsigned)(rnd() % WINMAX);
+    c->window = c->burst ? RING - 1 : 1 + (unsigned)(rnd() % WINMAX);
     c->left = 100 + (long)(rnd() % 1901);
     c->last_rx = now_ns();
     if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS) {
@@ -183,12 +190,15 @@ static void start_messages(struct conn *c)
 static void do_send(struct conn *c)
 {
     static unsigned char buf[MAXMSG];
+    c->blocked = 0;
     while (c->sent < c->goal) {
         size_t n = c->goal - c->sent < sizeof buf ? (size_t)(c->goal - c->sent) : sizeof buf;
         content(c->seed, c->sent, buf, n);
         ssize_t w = send(c->fd, buf, n, MSG_NOSIGNAL);
-        if (w < 0 && (errno == EAGAIN || errno == EINTR))
+        if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+            c->blocked = 1;
             return;
+        }
         if (w < 0) {
             fail(c, &st.e_reset, "send", errno);
             return;
@@ -260,6 +270,30 @@ static void connected(struct conn *c)
     st.conns++;
 }
 
+/* A burst: messages are written without reading (the server's echo
+ * backs up behind a 4 KiB receive buffer) until the send would block —
+ * the server has stopped reading, its own buffer past its back-pressure
+ * mark — then every echo is read back before the next burst. */
+static void burst_send(struct conn *c)
+{
+    while (c->st == C_OPEN && !c->reading) {
+        if (c->sent == c->goal) {
+            if (stopping || c->left == 0 || c->count >= c->window) {
+                c->reading = 1;
+                break;
+            }
+            c->goal += 1 + rnd() % MAXMSG;
+            c->ends[(c->head + c->count) % RING] = c->goal;
+            c->count++;
+            c->left--;
+        }
+        do_send(c);
+        if (c->blocked)
+            c->reading = 1;
+    }
+    c->last_rx = now_ns();
+}
+
 /* Everything one readiness event leads to, then the interest that follows. */
 static void on_event(struct conn *c, int idx, unsigned rev)
 {
@@ -270,7 +304,12 @@ static void on_event(struct conn *c, int idx, unsigned rev)
     }
     if ((rev & (EPOLLIN | EPOLLERR | EPOLLHUP)) && do_recv(c) < 0)
         return;
-    start_messages(c);
+    if (c->burst && c->reading && c->count == 0)
+        c->reading = 0;   /* every echo back: the next burst */
+    if (c->burst && !c->reading)
+        burst_send(c);
+    else if (!c->burst)
+        start_messages(c);
     do_send(c);
     if (c->st != C_OPEN)
         return;
@@ -278,7 +317,8 @@ static void on_event(struct conn *c, int idx, unsigned rev)
         conn_close(c);   /* every echo is back: churn (or the end) */
         return;
     }
-    set_events(c, EPOLLIN | (c->sent < c->goal ? EPOLLOUT : 0u), idx);
+    unsigned ev = c->burst && !c->reading ? 0u : EPOLLIN;
+    set_events(c, ev | (c->sent < c->goal ? EPOLLOUT : 0u), idx);
 }
 
 /* Once a second: stalls; after the deadline, echoes that never came. */
