@@ -231,6 +231,28 @@ void nr_sess_close(struct nr_session *s)
 
 /* ---- writing ---- */
 
+/* A write failed with errno e. Returns -1 (a served connection is closed
+ * and must not be touched). */
+static int write_failed(struct nr_session *s, int e)
+{
+    s->err = e;
+    s->out.len = s->out_off = 0;
+    if (s->role == NR_ROLE_SERVED) {
+        nr_sess_close(s);
+        return -1;
+    }
+    emit(s, NR_SEV_ERROR, 0);
+    update_events(s);
+    return -1;
+}
+
+static void count_out(struct nr_session *s, size_t n)
+{
+    s->bytes_out += (uint64_t)n;
+    if (s->parent)
+        s->parent->bytes_out += (uint64_t)n;
+}
+
 /* Writes pending output. Returns 0, or -1 after an error (s->err set; a
  * served connection is closed and must not be touched). */
 static int flush(struct nr_session *s)
@@ -241,24 +263,18 @@ static int flush(struct nr_session *s)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
-        if (n < 0) {
-            s->err = errno;
-            s->out.len = s->out_off = 0;
-            if (s->role == NR_ROLE_SERVED) {
-                nr_sess_close(s);
-                return -1;
-            }
-            emit(s, NR_SEV_ERROR, 0);
-            update_events(s);
-            return -1;
-        }
+        if (n < 0)
+            return write_failed(s, errno);
         s->out_off += (size_t)n;
-        s->bytes_out += (uint64_t)n;
-        if (s->parent)
-            s->parent->bytes_out += (uint64_t)n;
+        count_out(s, (size_t)n);
     }
     if (!out_pending(s)) {
         s->out.len = s->out_off = 0;
+        /* A drained backlog gives its memory back: a served client holds
+         * a buffer only while its socket will not take the echo, and a
+         * session only what a normal send needs. */
+        if (s->role == NR_ROLE_SERVED || s->out.cap > READ_CHUNK * 2)
+            nr_buf_free(&s->out);
     } else if (s->out_off > s->out.len / 2) {
         nr_buf_consume(&s->out, s->out_off);
         s->out_off = 0;
@@ -354,6 +370,22 @@ static void serve_data(struct nr_session *s, const unsigned char *p, size_t n)
     s->parent->bytes_in += n;
     if (s->svc != NR_SVC_ECHO)
         return;
+    if (!out_pending(s)) {
+        /* Nothing queued: echo straight from the read buffer; only what
+         * the socket does not take is copied into s->out. */
+        ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            write_failed(s, errno);
+            return;   /* closed */
+        }
+        if (w > 0) {
+            count_out(s, (size_t)w);
+            p += w;
+            n -= (size_t)w;
+        }
+        if (n == 0)
+            return;
+    }
     if (queue_out(s, p, n) < 0)
         return;   /* closed */
     if (out_pending(s) > ECHO_BACKLOG) {
