@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef __linux__
+#if defined(__linux__) && !defined(NR_FORCE_POLL)   /* -DNR_FORCE_POLL tests the fallback */
 #include <sys/epoll.h>
 #define NR_USE_EPOLL 1
 #else
@@ -23,6 +23,7 @@ struct watch {
     void *arg;
     unsigned events;
     bool active;
+    uint32_t gen;   /* which watch of this fd number: events carry it */
 };
 
 struct timer {
@@ -43,6 +44,7 @@ struct nr_loop {
     struct timer *heap;
     size_t nheap, capheap;
     uint64_t next_id;
+    uint32_t next_gen;   /* a fresh tag for every new watch */
     void (*idle_fn)(void *);
     void *idle_arg;
 };
@@ -107,7 +109,9 @@ static int backend_set(struct nr_loop *l, int fd, unsigned events, int op)
         ev.events |= EPOLLIN | EPOLLRDHUP;
     if (events & NR_EV_WRITE)
         ev.events |= EPOLLOUT;
-    ev.data.fd = fd;
+    /* fd and the watch's generation: an event still queued for a closed
+     * fd must not reach a new watch that got the same number. */
+    ev.data.u64 = (uint64_t)l->w[fd].gen << 32 | (uint32_t)fd;
     return epoll_ctl(l->epfd, op, fd, &ev);
 }
 #endif
@@ -137,6 +141,8 @@ int nr_loop_watch(struct nr_loop *l, int fd, unsigned events, nr_io_fn fn, void 
     if (grow_watches(l, fd) < 0)
         return -1;
     struct watch *w = &l->w[fd];
+    if (!w->active)
+        w->gen = ++l->next_gen;
     if (backend_update(l, fd, w->active, w->events, events) < 0)
         return -1;
     if (!w->active)
@@ -281,10 +287,10 @@ static int to_ms(int64_t us)
     return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-static void dispatch(struct nr_loop *l, int fd, unsigned rev)
+static void dispatch(struct nr_loop *l, int fd, uint32_t gen, unsigned rev)
 {
-    if (!nr_loop_watched(l, fd))
-        return;   /* unwatched by an earlier callback in this round */
+    if (!nr_loop_watched(l, fd) || l->w[fd].gen != gen)
+        return;   /* unwatched (or replaced) by an earlier callback in this round */
     struct watch w = l->w[fd];
     if (!w.events)
         return;   /* interest 0: deliver nothing, not even hangups */
@@ -308,7 +314,7 @@ static int poll_backend(struct nr_loop *l, int ms)
             rev |= NR_EV_WRITE;
         if (evs[i].events & (EPOLLERR | EPOLLHUP))
             rev |= NR_EV_ERROR | NR_EV_READ;
-        dispatch(l, evs[i].data.fd, rev);
+        dispatch(l, (int)(evs[i].data.u64 & 0xffffffffu), (uint32_t)(evs[i].data.u64 >> 32), rev);
     }
     return 0;
 }
@@ -316,13 +322,18 @@ static int poll_backend(struct nr_loop *l, int ms)
 static int poll_backend(struct nr_loop *l, int ms)
 {
     struct pollfd *p = calloc((size_t)l->nwatch + 1, sizeof *p);
-    if (!p)
+    uint32_t *gen = calloc((size_t)l->nwatch + 1, sizeof *gen);
+    if (!p || !gen) {
+        free(p);
+        free(gen);
         return -1;
+    }
     int n = 0;
     for (int fd = 0; fd < l->wcap && n < l->nwatch; fd++) {
         if (!l->w[fd].active || !l->w[fd].events)
             continue;
         p[n].fd = fd;
+        gen[n] = l->w[fd].gen;
         p[n].events = (short)(((l->w[fd].events & NR_EV_READ) ? POLLIN : 0) |
                               ((l->w[fd].events & NR_EV_WRITE) ? POLLOUT : 0));
         n++;
@@ -331,6 +342,7 @@ static int poll_backend(struct nr_loop *l, int ms)
     if (r < 0) {
         int e = errno;
         free(p);
+        free(gen);
         errno = e;
         return e == EINTR ? 0 : -1;
     }
@@ -345,9 +357,10 @@ static int poll_backend(struct nr_loop *l, int ms)
             rev |= NR_EV_WRITE;
         if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL))
             rev |= NR_EV_ERROR | NR_EV_READ;
-        dispatch(l, p[i].fd, rev);
+        dispatch(l, p[i].fd, gen[i], rev);
     }
     free(p);
+    free(gen);
     return 0;
 }
 #endif

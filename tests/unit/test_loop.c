@@ -147,6 +147,53 @@ static void test_unwatch_inside_callback(void **st)
     nr_loop_free(l);
 }
 
+/* A callback closes fd B and a new pipe takes B's number before B's event
+ * of the same round is dispatched: the new watch must not get it. */
+static int victim, reused_calls, first_calls, reuse_pipe[2] = { -1, -1 };
+
+static void on_reused(struct nr_loop *l, int fd, unsigned rev, void *arg)
+{
+    reused_calls++;
+}
+
+static void close_and_reuse(struct nr_loop *l, int fd, unsigned rev, void *arg)
+{
+    if (first_calls++)
+        return;
+    int other = fd == fd_a ? fd_b : fd_a;
+    nr_loop_unwatch(l, other);
+    close(other);
+    assert_int_equal(pipe(reuse_pipe), 0);
+    victim = other;
+    assert_int_equal(reuse_pipe[0], other);   /* lowest free number */
+    nr_loop_watch(l, reuse_pipe[0], NR_EV_READ, on_reused, NULL);
+}
+
+static void test_fd_reused_in_one_round(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    int p[2], q[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(pipe(q), 0);
+    fd_a = p[0];
+    fd_b = q[0];
+    nr_loop_watch(l, fd_a, NR_EV_READ, close_and_reuse, NULL);
+    nr_loop_watch(l, fd_b, NR_EV_READ, close_and_reuse, NULL);
+    assert_int_equal(write(p[1], "a", 1), 1);
+    assert_int_equal(write(q[1], "b", 1), 1);
+    nr_loop_run_once(l, 100000);
+    assert_int_equal(first_calls, 1);
+    assert_int_equal(reused_calls, 0);   /* the new pipe is empty */
+    nr_loop_unwatch(l, fd_a);
+    nr_loop_unwatch(l, reuse_pipe[0]);
+    close(fd_a == victim ? q[0] : p[0]);
+    close(p[1]);
+    close(q[1]);
+    close(reuse_pipe[0]);
+    close(reuse_pipe[1]);
+    nr_loop_free(l);
+}
+
 static void test_many_fds(void **st)
 {
     /* The watch table grows past its first size and keeps fds apart. */
@@ -176,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_fd_readiness_and_interest),
         cmocka_unit_test(test_interrupt_and_deadline),
         cmocka_unit_test(test_unwatch_inside_callback),
+        cmocka_unit_test(test_fd_reused_in_one_round),
         cmocka_unit_test(test_many_fds),
     };
     return cmocka_run_group_tests_name("loop", tests, NULL, NULL);
