@@ -126,18 +126,25 @@ static void unwatch_other(struct nr_loop *l, int fd, unsigned rev, void *arg)
     nr_loop_unwatch(l, fd);
 }
 
-static void test_unwatch_inside_callback(void **st)
+/* Two pipes whose read ends (fd_a, fd_b) are both watched with fn and both
+ * readable, so one round of the loop has an event for each. */
+static void two_ready_pipes(struct nr_loop *l, int p[2], int q[2], nr_io_fn fn)
 {
-    struct nr_loop *l = nr_loop_new();
-    int p[2], q[2];
     assert_int_equal(pipe(p), 0);
     assert_int_equal(pipe(q), 0);
     fd_a = p[0];
     fd_b = q[0];
-    nr_loop_watch(l, fd_a, NR_EV_READ, unwatch_other, NULL);
-    nr_loop_watch(l, fd_b, NR_EV_READ, unwatch_other, NULL);
+    nr_loop_watch(l, fd_a, NR_EV_READ, fn, NULL);
+    nr_loop_watch(l, fd_b, NR_EV_READ, fn, NULL);
     assert_int_equal(write(p[1], "a", 1), 1);
     assert_int_equal(write(q[1], "b", 1), 1);
+}
+
+static void test_unwatch_inside_callback(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    int p[2], q[2];
+    two_ready_pipes(l, p, q, unwatch_other);
     nr_loop_run_once(l, 100000);
     assert_int_equal(calls, 1);
     for (int i = 0; i < 2; i++) {
@@ -173,14 +180,7 @@ static void test_fd_reused_in_one_round(void **st)
 {
     struct nr_loop *l = nr_loop_new();
     int p[2], q[2];
-    assert_int_equal(pipe(p), 0);
-    assert_int_equal(pipe(q), 0);
-    fd_a = p[0];
-    fd_b = q[0];
-    nr_loop_watch(l, fd_a, NR_EV_READ, close_and_reuse, NULL);
-    nr_loop_watch(l, fd_b, NR_EV_READ, close_and_reuse, NULL);
-    assert_int_equal(write(p[1], "a", 1), 1);
-    assert_int_equal(write(q[1], "b", 1), 1);
+    two_ready_pipes(l, p, q, close_and_reuse);
     nr_loop_run_once(l, 100000);
     assert_int_equal(first_calls, 1);
     assert_int_equal(reused_calls, 0);   /* the new pipe is empty */

@@ -78,20 +78,28 @@ static void spin(struct nr_loop *l, int rounds)
         nr_loop_run_once(l, 10000);
 }
 
+/* A listener on 127.0.0.1 with an OS-chosen port; *sa gets its address. */
+static struct nr_session *listen_loopback(struct nr_sessions *t, const char *netname,
+                                          enum nr_service svc, struct sockaddr_in *sa)
+{
+    struct nr_net net;
+    char err[NR_ERRLEN];
+    nr_net_parse(netname, &net);
+    loopback(sa, 0);
+    struct nr_session *ls = nr_sess_listen(t, &net, (struct sockaddr *)sa, sizeof *sa, 0,
+                                           svc, err, sizeof err);
+    assert_non_null(ls);
+    loopback(sa, port_of(ls));
+    return ls;
+}
+
 static void test_backpressure(void **st)
 {
     struct counts c = { 0 };
     struct nr_loop *l = nr_loop_new();
     struct nr_sessions *t = nr_sessions_new(l, on_ev, &c);
-    struct nr_net net;
     struct sockaddr_in sa;
-    char err[NR_ERRLEN];
-    nr_net_parse("tcp4", &net);
-    loopback(&sa, 0);
-    struct nr_session *ls = nr_sess_listen(t, &net, (struct sockaddr *)&sa, sizeof sa, 0,
-                                           NR_SVC_NONE, err, sizeof err);
-    assert_non_null(ls);
-    loopback(&sa, port_of(ls));
+    struct nr_session *ls = listen_loopback(t, "tcp4", NR_SVC_NONE, &sa);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     fcntl(fd, F_SETFL, O_NONBLOCK);
@@ -142,15 +150,8 @@ static void test_echo_backlog_released(void **st)
 {
     struct nr_loop *l = nr_loop_new();
     struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
-    struct nr_net net;
     struct sockaddr_in sa;
-    char err[NR_ERRLEN];
-    nr_net_parse("tcp4", &net);
-    loopback(&sa, 0);
-    struct nr_session *ls = nr_sess_listen(t, &net, (struct sockaddr *)&sa, sizeof sa, 0,
-                                           NR_SVC_ECHO, err, sizeof err);
-    assert_non_null(ls);
-    loopback(&sa, port_of(ls));
+    struct nr_session *ls = listen_loopback(t, "tcp4", NR_SVC_ECHO, &sa);
     int fd = socket(AF_INET, SOCK_STREAM, 0), small = 4096;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
@@ -201,15 +202,8 @@ static void test_udp_drops(void **st)
     struct counts c = { 0 };
     struct nr_loop *l = nr_loop_new();
     struct nr_sessions *t = nr_sessions_new(l, on_ev, &c);
-    struct nr_net net;
     struct sockaddr_in sa;
-    char err[NR_ERRLEN];
-    nr_net_parse("udp", &net);
-    loopback(&sa, 0);
-    struct nr_session *ls = nr_sess_listen(t, &net, (struct sockaddr *)&sa, sizeof sa, 0,
-                                           NR_SVC_NONE, err, sizeof err);
-    assert_non_null(ls);
-    loopback(&sa, port_of(ls));
+    struct nr_session *ls = listen_loopback(t, "udp", NR_SVC_NONE, &sa);
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     static char d[60000];
     for (int i = 0; i < 20; i++) {
