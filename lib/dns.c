@@ -51,15 +51,13 @@ void nr_dns_kick(struct nr_dns *d)
                                  on_timer, d);
 }
 
+/* c-ares counts its initialisations: each resolver takes one and gives it
+ * back in nr_dns_free(), so lib/ keeps no global state of its own. */
 static int lib_init(char *err, size_t errlen)
 {
-    static int lib_ready;
-    if (!lib_ready) {
-        int st = ares_library_init(ARES_LIB_INIT_ALL);
-        if (st != ARES_SUCCESS)
-            return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
-        lib_ready = 1;
-    }
+    int st = ares_library_init(ARES_LIB_INIT_ALL);
+    if (st != ARES_SUCCESS)
+        return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
     return 0;
 }
 
@@ -144,6 +142,7 @@ struct nr_dns *nr_dns_new_conf(struct nr_loop *loop, const struct nr_dns_conf *c
         return NULL;
     struct nr_dns *d = calloc(1, sizeof *d);
     if (!d) {
+        ares_library_cleanup();
         nr_err(err, errlen, "out of memory");
         return NULL;
     }
@@ -153,6 +152,7 @@ struct nr_dns *nr_dns_new_conf(struct nr_loop *loop, const struct nr_dns_conf *c
     d->flags = c->flags;
     if (chan_open(d, c->servers, NULL, err, errlen) < 0) {
         free(d);
+        ares_library_cleanup();
         return NULL;
     }
     return d;
@@ -171,6 +171,7 @@ void nr_dns_free(struct nr_dns *d)
     ares_destroy(d->ch);   /* runs pending callbacks with ARES_EDESTRUCTION */
     nr_loop_cancel(d->loop, d->timer);
     free(d);
+    ares_library_cleanup();
 }
 
 ares_channel nr_dns_channel(struct nr_dns *d)
