@@ -149,7 +149,8 @@ static int close_run(struct shell *sh, const struct nr_args *a)
             nr_sess_close(nr_sess_at(t, nr_sess_count(t) - 1));
         sh->current = 0;
         out_begin(sh, "close");
-        out_uint(sh, "closed", "closed %llu sessions\n", n);
+        out_uint(sh, "closed", "closed %llu ", n);
+        out_text(sh, "%s\n", n == 1 ? "session" : "sessions");
         out_end(sh);
         return CMD_OK;
     }

@@ -79,7 +79,8 @@ static int send_to(struct shell *sh, struct nr_session *s, const struct send_opt
         return cmd_error(sh, "[%d] to %s: %s", s->id, o->to, err);
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", s->id);
-    out_uint(sh, "bytes", "sent %llu bytes", b->len);
+    out_uint(sh, "bytes", "sent %llu ", b->len);
+    out_text(sh, "%s", b->len == 1 ? "byte" : "bytes");
     out_str(sh, "to", " to %s\n", sess_addr(&ad.ss[0], ad.len[0], a, sizeof a));
     out_end(sh);
     return CMD_OK;
@@ -103,7 +104,8 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
                          s->id, s->out.len - s->out_off);
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", s->id);
-    out_uint(sh, "bytes", "sent %llu bytes\n", b->len);
+    out_uint(sh, "bytes", "sent %llu ", b->len);
+    out_text(sh, "%s\n", b->len == 1 ? "byte" : "bytes");
     out_end(sh);
     return CMD_OK;
 }
