@@ -170,7 +170,7 @@ static int dial_run(struct shell *sh, const struct nr_args *a)
 }
 
 static const char *const dial_words[] = {
-    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram",
+    SESS_NET_WORDS,
     "--timeout", "--from", "--keepalive", "--nodelay", NULL,
 };
 

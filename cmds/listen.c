@@ -152,7 +152,7 @@ static int accept_run(struct shell *sh, const struct nr_args *a)
 }
 
 static const char *const listen_words[] = {
-    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram",
+    SESS_NET_WORDS,
     "--echo", "--daytime", "--discard", "--backlog", NULL,
 };
 

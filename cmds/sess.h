@@ -51,6 +51,9 @@ void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
 /* Prints "[ID] proto local -> remote" fields (text and JSON). */
 void sess_out_ends(struct shell *sh, const struct nr_session *s);
 
+/* The networks dial and listen take, for Tab completion word lists. */
+#define SESS_NET_WORDS "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram"
+
 /* Parses on/off, yes/no, true/false, 1/0. Returns 0 or -1. */
 int sess_parse_bool(const char *w, bool *v);
 

@@ -135,18 +135,6 @@ enum nr_icmp_check nr_icmp_parse_reply(const uint8_t *p, size_t n,
     return NR_ICMP_OK;
 }
 
-const char *nr_icmp_check_str(enum nr_icmp_check c)
-{
-    switch (c) {
-    case NR_ICMP_OK: return "ok";
-    case NR_ICMP_TRUNCATED: return "truncated";
-    case NR_ICMP_BADSUM: return "bad checksum";
-    case NR_ICMP_NOTREPLY: return "not an echo reply";
-    case NR_ICMP_OTHERID: return "another identifier";
-    }
-    return "?";
-}
-
 /* ---- sockets ---- */
 
 int64_t nr_realtime_ns(void)

@@ -74,7 +74,6 @@ struct nr_icmp_reply {
 enum nr_icmp_check nr_icmp_parse_reply(const uint8_t *p, size_t n,
                                        const struct nr_icmp_expect *ex,
                                        struct nr_icmp_reply *r);
-const char *nr_icmp_check_str(enum nr_icmp_check c);
 
 /* ---- sockets ---- */
 enum nr_icmp_kind { NR_ICMP_DGRAM, NR_ICMP_RAW };

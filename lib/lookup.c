@@ -129,18 +129,15 @@ static void host_done(struct job *j)
         return;
     }
     if (a && b) {
-        for (size_t i = 0; i < b->n; i++) {
-            if (a->n == a->cap) {
-                size_t cap = a->cap * 2 + 8;
-                struct nr_rec *r = realloc(a->r, cap * sizeof *r);
-                if (!r)
-                    break;
-                a->r = r;
-                a->cap = cap;
-            }
-            a->r[a->n++] = b->r[i];
+        size_t moved = 0;
+        for (; moved < b->n; moved++) {
+            struct nr_rec *r = nr_records_add(a, b->r[moved].rtype);
+            if (!r)
+                break;   /* out of memory: what was not moved is freed below */
+            *r = b->r[moved];
         }
-        b->n = 0;
+        memmove(b->r, b->r + moved, (b->n - moved) * sizeof *b->r);
+        b->n -= moved;
         nr_records_free(b);
     }
     job_end(j, ARES_SUCCESS, a ? a : b);
@@ -178,17 +175,9 @@ static struct nr_records *from_hosts_file(struct job *j)
         if (ares_gethostbyname_file(nr_dns_channel(j->dns), j->qname, fam[k], &he) != ARES_SUCCESS)
             continue;
         for (char **a = he->h_addr_list; a && *a; a++) {
-            if (rs->n == rs->cap) {
-                size_t cap = rs->cap * 2 + 4;
-                struct nr_rec *r = realloc(rs->r, cap * sizeof *r);
-                if (!r)
-                    break;
-                rs->r = r;
-                rs->cap = cap;
-            }
-            struct nr_rec *r = &rs->r[rs->n++];
-            memset(r, 0, sizeof *r);
-            r->rtype = k ? DNS_AAAA : DNS_A;
+            struct nr_rec *r = nr_records_add(rs, k ? DNS_AAAA : DNS_A);
+            if (!r)
+                break;
             r->ip.len = k ? 16 : 4;
             memcpy(r->ip.b, *a, r->ip.len);
         }
@@ -234,7 +223,7 @@ static void start_host(struct job *j)
 }
 
 static int lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,
-                        nr_lookup_cb cb, void *arg, bool kick)
+                        nr_lookup_cb cb, void *arg)
 {
     struct job *j = calloc(1, sizeof *j);
     if (!j)
@@ -264,15 +253,7 @@ static int lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, u
         start_host(j);
     else
         query(j, qtype_dns(t), on_reply);
-    if (kick)
-        nr_dns_kick(dns);
     return 0;
-}
-
-int nr_lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,
-                    nr_lookup_cb cb, void *arg)
-{
-    return lookup_start(dns, t, name, seed, cb, arg, true);
 }
 
 /* ---- batches ---- */
@@ -362,7 +343,7 @@ static void pump(struct nr_batch *b)
             s->b = b;
             b->inflight++;
             b->seed = b->seed * 6364136223846793005ULL + 1442695040888963407ULL;
-            if (lookup_start(b->dns, b->t, b->names[i], b->seed, on_batch_result, s, false) < 0)
+            if (lookup_start(b->dns, b->t, b->names[i], b->seed, on_batch_result, s) < 0)
                 on_batch_result(s, ARES_ENOMEM, NULL);
             started = again = true;
         }

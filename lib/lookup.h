@@ -46,6 +46,8 @@ struct nr_records {
     struct nr_rec *r;
 };
 void nr_records_free(struct nr_records *rs);
+/* Appends a zeroed record of rtype (the array grows); NULL when out of memory. */
+struct nr_rec *nr_records_add(struct nr_records *rs, int rtype);
 
 /* Turns the reply to a query of type t (not HOST/IP) into records; qname is
  * the name asked (needed for CNAME chains). Returns ARES_SUCCESS with *out
@@ -70,12 +72,9 @@ int nr_srv_name(const char *service, const char *proto, const char *name,
 /* "4.3.2.1.in-addr.arpa" / nibbles ".ip6.arpa" for ip into buf. */
 char *nr_reverse_name(const struct nr_ip *ip, char *buf, size_t n);
 
-/* One lookup. For NR_Q_ADDR, name is an IP literal. cb runs exactly once,
- * maybe before nr_lookup_start returns; recs (ownership passes to cb) is
- * non-NULL only with ARES_SUCCESS. Returns 0, or -1 (ENOMEM, cb not run). */
+/* The result of one lookup (run by the batch below): recs (ownership
+ * passes to cb) is non-NULL only with ARES_SUCCESS. */
 typedef void (*nr_lookup_cb)(void *arg, int status, struct nr_records *recs);
-int nr_lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,
-                    nr_lookup_cb cb, void *arg);
 
 /* Many names through one channel: at most window queries in flight and at
  * most 32 x window results held (so one lost packet, retried after c-ares'

@@ -36,8 +36,7 @@ void nr_records_free(struct nr_records *rs)
     free(rs);
 }
 
-/* Appends a zeroed record of rtype; NULL when out of memory. */
-static struct nr_rec *rec_add(struct nr_records *rs, int rtype)
+struct nr_rec *nr_records_add(struct nr_records *rs, int rtype)
 {
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 8;
@@ -147,7 +146,7 @@ static int collect(void *arg, const unsigned char *abuf, int alen, const char *o
     }
     int st = ARES_SUCCESS;
     if (type == w->type && type == T_PTR) {
-        struct nr_rec *r = rec_add(w->rs, T_PTR);
+        struct nr_rec *r = nr_records_add(w->rs, T_PTR);
         if (!r || !(r->host = absname(target)))
             st = ARES_ENOMEM;
     } else if (type == T_CNAME && w->nlinks < 32) {
@@ -187,7 +186,7 @@ static int cname_result(struct names *w, const char *qname)
         has_addr |= same_name(w->addr_owner[i], cur);
     if (!moved && !has_addr)
         return ARES_ENODATA;
-    struct nr_rec *r = rec_add(w->rs, T_CNAME);
+    struct nr_rec *r = nr_records_add(w->rs, T_CNAME);
     if (!r || !(r->host = absname(cur)))
         return ARES_ENOMEM;
     return ARES_SUCCESS;
@@ -222,13 +221,13 @@ static int from_hostent(int type, const unsigned char *abuf, int alen, struct nr
         return st;
     if (type == T_NS) {
         for (char **a = he->h_aliases; a && *a && st == ARES_SUCCESS; a++) {
-            struct nr_rec *r = rec_add(rs, T_NS);
+            struct nr_rec *r = nr_records_add(rs, T_NS);
             if (!r || !(r->host = absname(*a)))
                 st = ARES_ENOMEM;
         }
     } else {
         for (char **a = he->h_addr_list; a && *a && st == ARES_SUCCESS; a++) {
-            struct nr_rec *r = rec_add(rs, type);
+            struct nr_rec *r = nr_records_add(rs, type);
             if (!r) {
                 st = ARES_ENOMEM;
                 break;
@@ -246,7 +245,7 @@ static int from_mx(const unsigned char *abuf, int alen, struct nr_records *rs)
     struct ares_mx_reply *mx = NULL;
     int st = ares_parse_mx_reply(abuf, alen, &mx);
     for (struct ares_mx_reply *p = mx; st == ARES_SUCCESS && p; p = p->next) {
-        struct nr_rec *r = rec_add(rs, T_MX);
+        struct nr_rec *r = nr_records_add(rs, T_MX);
         if (!r || !(r->host = absname(p->host)))
             st = ARES_ENOMEM;
         else
@@ -263,7 +262,7 @@ static int from_srv(const unsigned char *abuf, int alen, uint64_t seed, struct n
     struct ares_srv_reply *srv = NULL;
     int st = ares_parse_srv_reply(abuf, alen, &srv);
     for (struct ares_srv_reply *p = srv; st == ARES_SUCCESS && p; p = p->next) {
-        struct nr_rec *r = rec_add(rs, T_SRV);
+        struct nr_rec *r = nr_records_add(rs, T_SRV);
         if (!r || !(r->host = absname(p->host)))
             st = ARES_ENOMEM;
         else {
@@ -286,7 +285,7 @@ static int from_txt(const unsigned char *abuf, int alen, struct nr_records *rs)
     struct nr_rec *r = NULL;
     for (struct ares_txt_ext *p = txt; st == ARES_SUCCESS && p; p = p->next) {
         if (p->record_start || !r) {
-            r = rec_add(rs, T_TXT);
+            r = nr_records_add(rs, T_TXT);
             if (!r || !(r->data = bytesdup("", 0))) {
                 st = ARES_ENOMEM;
                 break;
@@ -312,7 +311,7 @@ static int from_soa(const unsigned char *abuf, int alen, struct nr_records *rs)
     int st = ares_parse_soa_reply(abuf, alen, &soa);
     if (st != ARES_SUCCESS)
         return st;
-    struct nr_rec *r = rec_add(rs, T_SOA);
+    struct nr_rec *r = nr_records_add(rs, T_SOA);
     if (!r || !(r->host = absname(soa->nsname)) || !(r->host2 = absname(soa->hostmaster)))
         st = ARES_ENOMEM;
     else {
@@ -331,7 +330,7 @@ static int from_caa(const unsigned char *abuf, int alen, struct nr_records *rs)
     struct ares_caa_reply *caa = NULL;
     int st = ares_parse_caa_reply(abuf, alen, &caa);
     for (struct ares_caa_reply *p = caa; st == ARES_SUCCESS && p; p = p->next) {
-        struct nr_rec *r = rec_add(rs, T_CAA);
+        struct nr_rec *r = nr_records_add(rs, T_CAA);
         if (!r || !(r->tag = (char *)bytesdup(p->property, p->plength)) ||
             !(r->data = bytesdup(p->value, p->length)))
             st = ARES_ENOMEM;

@@ -74,28 +74,6 @@ int nr_buf_add(struct nr_buf *b, const void *data, size_t n)
     return 0;
 }
 
-int nr_buf_addf(struct nr_buf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return -1;
-    if ((size_t)n < sizeof small)
-        return nr_buf_add(b, small, (size_t)n);
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        return -1;
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    int r = nr_buf_add(b, big, (size_t)n);
-    free(big);
-    return r;
-}
-
 void nr_buf_consume(struct nr_buf *b, size_t n)
 {
     if (n >= b->len) {

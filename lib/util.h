@@ -30,7 +30,6 @@ struct nr_buf {
     size_t len, cap;
 };
 int nr_buf_add(struct nr_buf *b, const void *data, size_t n);  /* 0 or -1 (ENOMEM) */
-int nr_buf_addf(struct nr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nr_buf_consume(struct nr_buf *b, size_t n);  /* drop n bytes from the front */
 void nr_buf_free(struct nr_buf *b);
 
