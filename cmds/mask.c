@@ -113,8 +113,9 @@ static void put_subnet(struct shell *sh, const struct nr_subnet *sn)
     out_num(sh, "hosts", "hosts     %s\n", sn->hosts);
 }
 
-static int mask_run(struct shell *sh, const struct nr_args *a)
+static int mask_run(struct shell *sh, const struct cmd_call *c)
 {
+    const struct nr_args *a = c->args;
     struct mask_in in;
     struct nr_subnet sn;
     char err[NR_ERRLEN], buf[NR_ADDRSTRLEN];
@@ -145,8 +146,14 @@ static int mask_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
+static const struct nr_pos mask_pos[] = {
+    { "ADDR[/N]", POS_WORD, NULL, 0 }, { "MASK", POS_WORD, NULL, POS_OPTIONAL }, POS_END,
+};
+
 const struct nr_cmd cmd_mask = {
-    "mask", NULL, "mask ADDR[/N] [MASK]", "apply a mask: network, host part, broadcast, host range",
+    .name = "mask",
+    .summary = "apply a mask: network, host part, broadcast, host range",
+    .help =
     "With ADDR alone uses the classful default mask (Go's DefaultMask:\n"
     "/8 below 128.0.0.0, /16 below 192.0.0.0, else /24). MASK may be /N or N,\n"
     "dotted (255.255.254.0), hex as Go's IPMask.String prints it (fffffe00),\n"
@@ -160,5 +167,7 @@ const struct nr_cmd cmd_mask = {
     "Example: mask 192.168.1.3\n"
     "Example: mask 10.1.2.3 255.255.254.0\n"
     "Example: mask 2404:6800:4007:818::2004/64\n",
-    mask_run, NULL, 0,
+    .pos = mask_pos,
+    .flags = CMD_RAW_ARGS | CMD_ARITY_SELF,
+    .run = mask_run,
 };

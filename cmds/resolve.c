@@ -167,8 +167,9 @@ static int split(struct shell *sh, struct target *t, char *work, size_t worklen)
     return 0;
 }
 
-static int resolve_run(struct shell *sh, const struct nr_args *a)
+static int resolve_run(struct shell *sh, const struct cmd_call *c)
 {
+    const struct nr_args *a = c->args;
     struct target t = { 0 };
     char work[1024];
     if (a->argc < 2 || a->argc > 3)
@@ -209,13 +210,18 @@ static int resolve_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static const char *const resolve_words[] = {
+static const char *const resolve_nets[] = {
     "ip", "ip4", "ip6", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", NULL,
 };
 
+static const struct nr_pos resolve_pos[] = {
+    { "NET", POS_ENUM, resolve_nets, POS_OPTIONAL }, { "ADDR", POS_SERVICE, NULL, 0 }, POS_END,
+};
+
 const struct nr_cmd cmd_resolve = {
-    "resolve", NULL, "resolve [NET] ADDR",
-    "resolve an address as Go's Resolve{IP,TCP,UDP,Unix}Addr",
+    .name = "resolve",
+    .summary = "resolve an address as Go's Resolve{IP,TCP,UDP,Unix}Addr",
+    .help =
     "NET: ip ip4 ip6 (ADDR is a host), tcp tcp4 tcp6 udp udp4 udp6 (ADDR is\n"
     "host:port, [v6%zone]:port or :port; the port may be a service name),\n"
     "unix (a path). Without NET, host:port means tcp and a bare host ip.\n"
@@ -225,5 +231,7 @@ const struct nr_cmd cmd_resolve = {
     "not looked up.\n"
     "Example: resolve tcp localhost:http\n"
     "Example: resolve udp6 [fe80::1%lo]:53\n",
-    resolve_run, resolve_words, CMD_COMPLETE_SERVICES,
+    .pos = resolve_pos,
+    .flags = CMD_RAW_ARGS | CMD_ARITY_SELF,
+    .run = resolve_run,
 };
