@@ -871,3 +871,14 @@ bool nr_sess_is_stream(const struct nr_session *s)
 {
     return s->net.type == SOCK_STREAM;
 }
+
+const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *len)
+{
+    *len = s->in.len;
+    return s->in.p;
+}
+
+bool nr_sess_read_ended(const struct nr_session *s)
+{
+    return s->peer_eof || s->rd_shut || s->err;
+}
