@@ -102,6 +102,13 @@ cli: $(BIN)
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
 check-run: unit cli e2e examples tty docs
 
+# The differential test against Go's net package (tests/go/; skips, saying
+# so, when go is missing).
+.PHONY: godiff
+godiff: $(BIN)
+	@bash tests/go/run.sh $(BIN)
+check-run: godiff
+
 # ping's socket kinds and loss handling in network namespaces (skips unless root).
 .PHONY: ping-tests
 ping-tests: $(BIN)

@@ -96,6 +96,8 @@ static int resolve_name(struct shell *sh, struct target *t)
             return cmd_error(sh, "%s: %s", t->input, r == NR_WAIT_INTR ? "interrupted" : "timed out");
         }
     }
+    if (w.status == ARES_EBADNAME)   /* no query was sent */
+        return cmd_error(sh, "%s: lookup %s: %s", t->input, t->host, nr_dns_strerror(w.status));
     if (w.status != ARES_SUCCESS) {
         char servers[256];
         nr_dns_servers(d, servers, sizeof servers);
@@ -124,8 +126,9 @@ static void print(struct shell *sh, const struct target *t, bool unspecified)
     out_begin(sh, "resolve");
     out_str(sh, "network", "%s ", t->net);
     out_str(sh, "input", NULL, t->input);
-    if (unspecified && t->family == AF_UNSPEC) {
-        /* Go keeps a nil IP: every interface, IPv4 and IPv6 alike. */
+    if (unspecified) {
+        /* Go keeps a nil IP for every network, tcp4 and udp6 too: every
+         * interface (of that family, when listening). */
         buf[0] = 0;
         if (t->has_port)
             snprintf(buf, sizeof buf, ":%u", t->port);
@@ -174,6 +177,9 @@ static int resolve_run(struct shell *sh, const struct cmd_call *c)
     char work[1024];
     if (a->argc < 2 || a->argc > 3)
         return cmd_usage(sh, "needs [NET] ADDR");
+    if (a->argc == 2 && net_parse(a->argv[1], &t))   /* "resolve tcp": no query for "tcp" */
+        return cmd_usage(sh, "%s: needs an ADDR after NET", a->argv[1]);
+    memset(&t, 0, sizeof t);
     if (a->argc == 3 && !net_parse(a->argv[1], &t))
         return cmd_error(sh, "%s: unknown network (ip ip4 ip6 tcp tcp4 tcp6 udp udp4 udp6 unix)",
                          a->argv[1]);
@@ -227,8 +233,10 @@ const struct nr_cmd cmd_resolve = {
     "unix (a path). Without NET, host:port means tcp and a bare host ip.\n"
     "Shows the address Go picks (the first IPv4 one unless ADDR is an IPv6\n"
     "literal) and all candidates. An empty host (':80') is the unspecified\n"
-    "address: every interface. The hosts file is honoured; IP literals are\n"
-    "not looked up.\n"
+    "address: every interface, for every NET (no IP is chosen). The hosts\n"
+    "file comes first, and a name found there is not asked of DNS (as Go);\n"
+    "IP literals are not looked up, and a word that is neither an IP nor a\n"
+    "host name (010.1.1.1: a leading zero) is no such host, with no query.\n"
     "Example: resolve tcp localhost:http\n"
     "Example: resolve udp6 [fe80::1%lo]:53\n",
     .pos = resolve_pos,
