@@ -53,7 +53,7 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
                         : o->discard ? NR_SVC_DISCARD : NR_SVC_NONE;
     struct sess_addrs ad;
     if (!sh_sessions(sh) ||
-        sess_resolve(sh, &net, c->pos[1], true, nr_now_us() + NR_SESS_TIMEOUT_US, &ad) < 0)
+        sess_resolve(sh, &net, c->pos[1], true, -1, &ad) < 0)
         return CMD_FAIL;
     char err[NR_ERRLEN] = "", first[NR_ERRLEN] = "";
     struct nr_session *s = NULL;

@@ -19,8 +19,10 @@ struct sess_addrs {
 };
 /* Resolves "host:port" (or a Unix path) for net: literal IPs directly, names
  * through c-ares (hosts file first). passive: an empty host means all
- * interfaces (listen); otherwise the local system (dial). Waits until
- * deadline_us. Returns 0, or -1 after printing the error. */
+ * interfaces (listen); otherwise the local system (dial). A name is
+ * resolved with sh_resolve (shell/resolve.h): waits until deadline_us (-1:
+ * the resolver's own timeout) or Ctrl-C. Returns 0, or -1 after printing
+ * the error. */
 int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
                  bool passive, int64_t deadline_us, struct sess_addrs *out);
 

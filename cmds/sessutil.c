@@ -4,6 +4,7 @@
 #include "lib/addr.h"
 #include "lib/dns.h"
 #include "lib/service.h"
+#include "shell/resolve.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -54,42 +55,13 @@ void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
 
 /* ---- resolving ---- */
 
-/* Heap state for one lookup: a wait that gives up leaves it to the
- * callback, which frees it when the answer comes after all. */
-struct lookup {
-    bool done, abandoned;
-    int status;
-    struct nr_addrs *addrs;
-};
-
-static void on_addrs(void *arg, int status, struct nr_addrs *addrs)
-{
-    struct lookup *q = arg;
-    if (q->abandoned) {
-        nr_addrs_free(addrs);
-        free(q);
-        return;
-    }
-    q->done = true;
-    q->status = status;
-    q->addrs = addrs;
-}
-
-static bool lookup_done(void *arg)
-{
-    return ((struct lookup *)arg)->done;
-}
-
 /* Adds ip:port when it fits net's family (v4-mapped counts as IPv4). */
 static void add_ip(struct sess_addrs *out, const struct nr_net *net,
                    struct nr_ip ip, uint16_t port)
 {
-    if (nr_ip_is4(&ip) && ip.len == 16) {
-        memmove(ip.b, ip.b + 12, 4);
-        ip.len = 4;
-    }
-    if ((net->family == AF_INET && ip.len != 4) || (net->family == AF_INET6 && ip.len != 16))
+    if (!nr_ip_fits(&ip, net->family))
         return;
+    nr_ip_unmap(&ip);
     if (out->n >= SESS_MAXADDRS)
         return;
     if (nr_ip_sockaddr(&ip, port, &out->ss[out->n], &out->len[out->n], NULL, 0) == 0)
@@ -99,28 +71,18 @@ static void add_ip(struct sess_addrs *out, const struct nr_net *net,
 static int resolve_name(struct shell *sh, const struct nr_net *net, const char *host,
                         uint16_t port, int64_t deadline_us, struct sess_addrs *out)
 {
-    struct nr_dns *dns = sh_dns(sh);
-    if (!dns)
+    struct sh_answer ans;
+    if (sh_resolve(sh, host, net->family, deadline_us, &ans) < 0)
         return -1;
-    struct lookup *q = calloc(1, sizeof *q);
-    if (!q)
-        return cmd_error(sh, "out of memory"), -1;
-    nr_dns_resolve(dns, host, net->family, on_addrs, q);
-    enum nr_wait w = q->done ? NR_WAIT_DONE : sh_wait(sh, lookup_done, q, deadline_us);
-    if (w != NR_WAIT_DONE) {
-        q->abandoned = true;
-        if (w == NR_WAIT_INTR)
-            return cmd_error(sh, "lookup %s: interrupted", host), -1;
+    if (ans.wait == NR_WAIT_INTR)
+        return cmd_error(sh, "lookup %s: interrupted", host), -1;
+    if (ans.wait != NR_WAIT_DONE)
         return cmd_error(sh, "lookup %s: timed out", host), -1;
-    }
-    int st = q->status;
-    struct nr_addrs *a = q->addrs;
-    free(q);
-    if (st != 0)
-        return cmd_error(sh, "lookup %s: %s", host, nr_dns_strerror(st)), -1;
-    for (size_t i = 0; i < a->n; i++)
-        add_ip(out, net, a->ip[i], port);
-    nr_addrs_free(a);
+    if (ans.status != 0)
+        return cmd_error(sh, "lookup %s: %s", host, nr_dns_strerror(ans.status)), -1;
+    for (size_t i = 0; i < ans.addrs->n; i++)
+        add_ip(out, net, ans.addrs->ip[i], port);
+    nr_addrs_free(ans.addrs);
     if (!out->n)
         return cmd_error(sh, "lookup %s: no %s address", host,
                          net->family == AF_INET ? "IPv4" : "IPv6"), -1;
@@ -194,7 +156,6 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
                  bool passive, int64_t deadline_us, struct sess_addrs *out)
 {
     char work[512], err[NR_ERRLEN];
-    const char *host, *port;
     memset(out, 0, sizeof *out);
     if (!passive && addr[0] == '[' && sess_is_id(addr))
         return resolve_session(sh, net, addr, out);
@@ -204,22 +165,22 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
         out->n = 1;
         return 0;
     }
-    if (nr_hostport_split(addr, work, sizeof work, &host, &port, err, sizeof err) < 0)
+    struct nr_target t;
+    if (nr_target_split(addr, true, work, sizeof work, &t, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", addr, err), -1;
     uint16_t p;
-    if (parse_port(sh, net, addr, port, &p) < 0)
+    if (parse_port(sh, net, addr, t.port, &p) < 0)
         return -1;
     out->port0 = p == 0;
-    struct nr_ip ip;
-    if (!*host) {
+    if (t.kind == NR_HOST_EMPTY) {
         out->wildcard = passive;
         add_default_host(net, passive, p, out);
-    } else if (nr_ip_parse(host, &ip, true) == 0) {
-        add_ip(out, net, ip, p);
+    } else if (t.kind == NR_HOST_IP) {
+        add_ip(out, net, t.ip, p);
         if (!out->n)
             return cmd_error(sh, "%s: not an %s address (network %s)", addr,
                              net->family == AF_INET ? "IPv4" : "IPv6", net->name), -1;
-    } else if (resolve_name(sh, net, host, p, deadline_us, out) < 0) {
+    } else if (resolve_name(sh, net, t.host, p, deadline_us, out) < 0) {
         return -1;
     }
     return 0;
