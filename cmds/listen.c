@@ -27,13 +27,18 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
     out_str(sh, "local", "%s", sess_addr(&s->local, s->local_len, l, sizeof l));
     out_str(sh, "service", NULL, s->svc ? nr_sess_service(s->svc) : NULL);
     out_bool(sh, "all_interfaces", NULL, ad->wildcard);
+    /* One aside: "(all interfaces; port chosen by the system; echo service, RFC 862)". */
+    const char *aside[3];
+    int n = 0;
     if (ad->wildcard)
-        out_text(sh, s->local.ss_family == AF_INET6 && s->net.family == AF_UNSPEC
-                         ? " (all interfaces, IPv4 and IPv6)" : " (all interfaces)");
+        aside[n++] = s->local.ss_family == AF_INET6 && s->net.family == AF_UNSPEC
+                         ? "all interfaces, IPv4 and IPv6" : "all interfaces";
     if (ad->port0)
-        out_text(sh, " (port chosen by the system)");
+        aside[n++] = "port chosen by the system";
     if (s->svc)
-        out_text(sh, " (%s)", service_rfc(s->svc));
+        aside[n++] = service_rfc(s->svc);
+    for (int i = 0; i < n; i++)
+        out_text(sh, "%s%s%s", i ? "; " : " (", aside[i], i == n - 1 ? ")" : "");
     out_text(sh, "\n");
     out_end(sh);
 }

@@ -43,7 +43,10 @@ void sess_out_ends(struct shell *sh, const struct nr_session *s)
     out_int(sh, "id", "[%lld] ", s->id);
     out_str(sh, "proto", "%s ", s->net.name);
     out_str(sh, "local", "%s", sess_addr(&s->local, s->local_len, l, sizeof l));
-    sess_out_addr(sh, "remote", " -> %s", &s->remote, s->remote_len);
+    if (s->remote_len)
+        sess_out_addr(sh, "remote", " -> %s", &s->remote, s->remote_len);
+    else
+        out_null(sh, "remote");   /* a listener: no arrow to nowhere */
 }
 
 void sess_out_addr(struct shell *sh, const char *key, const char *fmt,

@@ -101,8 +101,9 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     if (w == NR_WAIT_INTR)
         return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", s->id);
     if (w != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu bytes still queued)",
-                         s->id, s->out.len - s->out_off);
+        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu %s still queued)",
+                         s->id, s->out.len - s->out_off,
+                         nr_plural(s->out.len - s->out_off, "byte", "bytes"));
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", s->id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
@@ -200,7 +201,8 @@ static void show_eof(struct shell *sh, const struct nr_session *s)
     if (s->rd_shut && !s->peer_eof)
         out_text(sh, "(closed for reading)\n");
     else if (s->in.len)
-        out_text(sh, "(peer closed the connection; %zu bytes still buffered)\n", s->in.len);
+        out_text(sh, "(peer closed the connection; %zu %s still buffered)\n", s->in.len,
+                 nr_plural(s->in.len, "byte", "bytes"));
     else
         out_text(sh, "(peer closed the connection)\n");
     out_end(sh);
@@ -234,8 +236,9 @@ static int recv_fail(struct shell *sh, struct nr_session *s, enum nr_wait w, int
 {
     if (w == NR_WAIT_INTR)
         return cmd_error(sh, "[%d] interrupted", s->id);
-    return cmd_error(sh, "[%d] timed out after %g s (%zu bytes buffered)", s->id,
-                     (double)t / 1e6, nr_sess_buffered(s));
+    size_t n = nr_sess_buffered(s);
+    return cmd_error(sh, "[%d] timed out after %g s (%zu %s buffered)", s->id,
+                     (double)t / 1e6, n, nr_plural(n, "byte", "bytes"));
 }
 
 /* --all: everything until the peer closes; the timeout is an idle timeout. */
@@ -269,8 +272,8 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
     if (o->until) {
         n = until_end(s, o);
         if (!n && !stream_ended(s) && s->in.len >= NR_SESS_BUFMAX)
-            return cmd_error(sh, "[%d] --until text not found in %zu buffered bytes",
-                             s->id, s->in.len);
+            return cmd_error(sh, "[%d] --until text not found in %zu buffered %s",
+                             s->id, s->in.len, nr_plural(s->in.len, "byte", "bytes"));
         if (!n && r != NR_WAIT_DONE)
             return recv_fail(sh, s, r, o->timeout);
         if (!n)
@@ -302,7 +305,8 @@ static void show_dgram(struct shell *sh, struct nr_session *s, struct recv_opts 
     out_begin(sh, "datagram");
     out_int(sh, "id", NULL, s->id);
     out_str(sh, "from", "from %s", sess_addr(&d->from, d->fromlen, a, sizeof a));
-    out_uint(sh, "bytes", ", %llu bytes:\n", d->len);
+    out_uint(sh, "bytes", ", %llu ", d->len);
+    out_text(sh, "%s:\n", nr_plural(d->len, "byte", "bytes"));
     o->shown = 0;
     show_bytes(sh, o, d->data, d->len);
     out_end(sh);

@@ -772,7 +772,8 @@ int nr_sess_shutdown(struct nr_session *s, int how, char *err, size_t errlen)
     if (s->role == NR_ROLE_LISTEN)
         return nr_err(err, errlen, "is a listener (close it instead)");
     if (how != SHUT_RD && out_pending(s))
-        return nr_err(err, errlen, "%zu bytes are still being sent; try again", out_pending(s));
+        return nr_err(err, errlen, "%zu %s still being sent; try again", out_pending(s),
+                      out_pending(s) == 1 ? "byte is" : "bytes are");
     if (shutdown(s->fd, how) < 0)
         return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
     if (how != SHUT_WR)

@@ -49,12 +49,15 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
         if (s->id == sh->muted_id)
             break;
         if (s->net.type == SOCK_DGRAM)
-            sh_notice(sh, "[%d] datagram of %zu bytes (%zu queued)", s->id, n, s->dq_count);
+            sh_notice(sh, "[%d] datagram of %zu %s (%zu queued)", s->id, n,
+                      nr_plural(n, "byte", "bytes"), s->dq_count);
         else
-            sh_notice(sh, "[%d] %zu bytes arrived (%zu buffered)", s->id, n, s->in.len);
+            sh_notice(sh, "[%d] %zu %s arrived (%zu buffered)", s->id, n,
+                      nr_plural(n, "byte", "bytes"), s->in.len);
         break;
     case NR_SEV_EOF:
-        sh_notice(sh, "[%d] closed by peer (%zu bytes still buffered)", s->id, s->in.len);
+        sh_notice(sh, "[%d] closed by peer (%zu %s still buffered)", s->id, s->in.len,
+                  nr_plural(s->in.len, "byte", "bytes"));
         break;
     case NR_SEV_ERROR:
         sh_notice(sh, "[%d] %s: %s", s->id, s->role == NR_ROLE_LISTEN ? "accept" : "error",
