@@ -351,8 +351,12 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
     size_t ncmds = cl.n;
     nr_cmdline_free(&cl);
     int r = CMD_OK;
+    /* -c 'CMD; CMD': one line, so errors name the command's number instead. */
+    bool numbered = sh->depth == 0 && sh->src && !strcmp(sh->src, "-c");
     for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT; off += used) {
         snprintf(id, sizeof id, "%d", sh->last_id);
+        if (numbered)
+            sh->line = (long)i + 1;
         int ri;
         if (nr_tokenize_one(line + off, n - off, &used, sh->last_id ? id : NULL, &cl, err,
                             sizeof err) < 0) {

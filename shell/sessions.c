@@ -42,25 +42,26 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
         return;   /* -q: no notices at the prompt */
     switch (ev) {
     case NR_SEV_ACCEPTED:
-        sh_notice(sh, "[%d] accepted %s on [%d]", s->id,
+        sh_notice(sh, "accepted", s->id, "[%d] accepted %s on [%d]", s->id,
                   addr_text(&s->remote, s->remote_len, a, sizeof a), s->listener);
         break;
     case NR_SEV_DATA:
         if (s->id == sh->muted_id)
             break;
         if (s->net.type == SOCK_DGRAM)
-            sh_notice(sh, "[%d] datagram of %zu %s (%zu queued)", s->id, n,
+            sh_notice(sh, "datagram", s->id, "[%d] datagram of %zu %s (%zu queued)", s->id, n,
                       nr_plural(n, "byte", "bytes"), s->dq_count);
         else
-            sh_notice(sh, "[%d] %zu %s arrived (%zu buffered)", s->id, n,
+            sh_notice(sh, "data", s->id, "[%d] %zu %s arrived (%zu buffered)", s->id, n,
                       nr_plural(n, "byte", "bytes"), s->in.len);
         break;
     case NR_SEV_EOF:
-        sh_notice(sh, "[%d] closed by peer (%zu %s still buffered)", s->id, s->in.len,
+        sh_notice(sh, "eof", s->id, "[%d] closed by peer (%zu %s still buffered)", s->id, s->in.len,
                   nr_plural(s->in.len, "byte", "bytes"));
         break;
     case NR_SEV_ERROR:
-        sh_notice(sh, "[%d] %s: %s", s->id, s->role == NR_ROLE_LISTEN ? "accept" : "error",
+        sh_notice(sh, "error", s->id, "[%d] %s: %s", s->id,
+                  s->role == NR_ROLE_LISTEN ? "accept" : "error",
                   nr_sock_strerror(s->err));
         break;
     }
