@@ -88,6 +88,7 @@ e2e: $(BIN)
 
 tty: $(BIN)
 	@bash tests/tty/run.sh $(BIN)
+	@bash tests/tty/polish.sh $(BIN)
 
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)

@@ -62,14 +62,24 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
         return CMD_FAIL;
     char err[NR_ERRLEN] = "", first[NR_ERRLEN] = "";
     struct nr_session *s = NULL;
+    int first_errno = 0;
+    size_t first_i = 0;
     for (size_t i = 0; i < ad.n && !s; i++) {
         s = nr_sess_listen(sh->sessions, &net, (const struct sockaddr *)&ad.ss[i], ad.len[i],
                            (int)o->backlog, svc, err, sizeof err);
-        if (!s && !first[0])
+        if (!s && !first[0]) {
+            first_errno = errno;
+            first_i = i;
             memcpy(first, err, sizeof first);
+        }
     }
+    if (!s && first_errno == EADDRINUSE && ad.ss[first_i].ss_family == AF_UNIX &&
+        sess_not_socket(&ad.ss[first_i]))
+        return cmd_error(sh, "%s %s: the file exists and is not a socket (remove it or "
+                         "choose another path)", net.name, c->pos[1]);
     if (!s)
-        return cmd_error(sh, "%s %s: %s", net.name, c->pos[1], first);
+        return cmd_error(sh, "%s %s: %s%s", net.name, c->pos[1], first,
+                         sess_bind_hint(first_errno, &ad.ss[first_i]));
     sh->current = sh->last_id = s->id;
     listen_print(sh, s, &ad);
     return CMD_OK;
@@ -139,7 +149,15 @@ static int accept_run(struct shell *sh, const struct cmd_call *c)
     out_begin(sh, "accept");
     out_int(sh, "id", "[%lld] ", s->id);
     out_str(sh, "remote", "accepted %s", sess_addr(&s->remote, s->remote_len, r_, sizeof r_));
-    out_int(sh, "listener", " on [%lld]\n", l->id);
+    out_int(sh, "listener", " on [%lld]", l->id);
+    /* An old connection, accepted in the background, may have ended already. */
+    out_bool(sh, "peer_closed", NULL, s->peer_eof);
+    if (s->peer_eof) {
+        size_t n = nr_sess_buffered(s);
+        out_text(sh, " (the peer has already closed; %zu %s buffered)", n,
+                 nr_plural(n, "byte", "bytes"));
+    }
+    out_text(sh, "\n");
     out_end(sh);
     return CMD_OK;
 }
@@ -205,7 +223,8 @@ const struct nr_cmd cmd_accept = {
     "Connections are accepted in the background as they arrive; accept returns\n"
     "the oldest one not yet returned by accept, waiting for one if needed (the\n"
     "listener's timeout, default 5 s). LISTENER defaults to the current session\n"
-    "when it is a listener, else the most recent listener. Prints its id.\n"
+    "when it is a listener, else the most recent listener. Prints its id, and\n"
+    "says so when that peer has already closed (what it sent stays buffered).\n"
     "Example: accept 1 --timeout 10\n",
     .pos = accept_pos,
     .opts = accept_options,

@@ -8,8 +8,11 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 int sess_parse_bool(const char *w, bool *v)
 {
@@ -54,6 +57,45 @@ void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
 {
     char a[NR_ADDRSTRLEN];
     out_str(sh, key, fmt, len || !sh->json ? sess_addr(ss, len, a, sizeof a) : NULL);
+}
+
+/* ---- bind failures ---- */
+
+/* net.ipv4.ip_unprivileged_port_start (it covers IPv6 too), 1024 when unknown. */
+static long unprivileged_port_start(void)
+{
+    long v = 1024;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = 1024;
+        fclose(f);
+    }
+    return v;
+}
+
+const char *sess_bind_hint(int e, const struct sockaddr_storage *ss)
+{
+    static char hint[160];
+    struct nr_ip ip;
+    uint16_t port;
+    if ((e != EACCES && e != EPERM) || nr_sockaddr_ip((const struct sockaddr *)ss, &ip, &port) < 0)
+        return "";
+    long start = unprivileged_port_start();
+    if (port == 0 || port >= start)
+        return "";
+    snprintf(hint, sizeof hint, " (ports below %ld need root or CAP_NET_BIND_SERVICE; "
+             "see sysctl net.ipv4.ip_unprivileged_port_start)", start);
+    return hint;
+}
+
+bool sess_not_socket(const struct sockaddr_storage *ss)
+{
+    const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
+    struct stat st;
+    if (ss->ss_family != AF_UNIX || !su->sun_path[0])
+        return false;   /* abstract names have no file */
+    return lstat(su->sun_path, &st) == 0 && !S_ISSOCK(st.st_mode);
 }
 
 /* ---- resolving ---- */

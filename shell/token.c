@@ -117,7 +117,8 @@ static int escape(struct tok *t, const char *s, size_t n, size_t *i, char *err, 
     unsigned char b;
     size_t used = nr_unescape_one(s + *i + 1, n - *i - 1, &b);
     if (!used) {
-        if (*i + 1 >= n)
+        /* The line's own end (a script line keeps its "\n") is no escape. */
+        if (*i + 1 >= n || s[*i + 1] == '\n' || s[*i + 1] == '\r')
             return nr_err(err, errlen, "trailing backslash");
         if (s[*i + 1] == 'x')
             return nr_err(err, errlen, "\\x needs two hex digits");

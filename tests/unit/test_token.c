@@ -80,6 +80,8 @@ static void test_errors(void **st)
     tok_err("echo \\q", 7, "unknown escape \\q");
     tok_err("echo \"\\x4\"", 10, "\\x needs two hex digits");
     tok_err("echo abc\\", 9, "trailing backslash");
+    tok_err("echo abc\\\n", 10, "trailing backslash");   /* a script line keeps its \n */
+    tok_err("echo \"abc\\\r\n", 12, "trailing backslash");
     tok_err("echo $_", 7, "$_: no session has been created yet");
     tok_err("echo a\0b", 8, "NUL byte in input at column 7");
 }
