@@ -169,28 +169,15 @@ static int check_names(struct shell *sh, struct req *r)
     return bad ? -1 : 0;
 }
 
-/* "@1.2.3.4", "@1.2.3.4:5353", "@[::1]:5353", "@::1" → c-ares CSV. */
+/* "@1.2.3.4", "@1.2.3.4:5353", "@[::1]:5353", "@::1" → c-ares CSV, checked
+ * as --dns and `dns servers` are (lib/dns). */
 static int server_csv(struct shell *sh, const char *s, char *csv, size_t n)
 {
-    char work[256], err[NR_ERRLEN];
-    const char *host = s, *port = "53";
-    struct nr_ip ip;
-    if (strlen(s) >= sizeof work)
-        return cmd_error(sh, "@%s: server address too long", s), -1;
-    if (nr_ip_parse(s, &ip, false) < 0) {
-        if (!strchr(s, ':'))
-            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
-        if (nr_hostport_split(s, work, sizeof work, &host, &port, err, sizeof err) < 0)
-            return cmd_error(sh, "@%s: %s", s, err), -1;
-        if (nr_ip_parse(host, &ip, false) < 0)
-            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
-    }
-    long long p;
-    if (nr_parse_ll(port, 1, 65535, &p, err, sizeof err) < 0)
-        return cmd_error(sh, "@%s: port %s: %s", s, port, err), -1;
-    char a[NR_ADDRSTRLEN], pp[8];
-    snprintf(pp, sizeof pp, "%lld", p);
-    nr_hostport_join(nr_ip_str(&ip, a, sizeof a), pp, csv, n);
+    char err[NR_ERRLEN];
+    if (strchr(s, ','))
+        return cmd_error(sh, "@%s: one server only", s), -1;
+    if (nr_dns_server_list(s, csv, n, err, sizeof err) < 0)
+        return cmd_error(sh, "@%s", err), -1;
     return 0;
 }
 
@@ -311,26 +298,12 @@ static void print_records(struct shell *sh, const struct req *r, const char *nam
     out_end(sh);
 }
 
-/* NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout… each in its own words. */
+/* NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout… each in its own words
+ * (lib/dns's one table). */
 static const char *status_text(const struct req *r, int st, char *buf, size_t n)
 {
-    switch (st) {
-    case ARES_ENOTFOUND: return "no such domain (NXDOMAIN)";
-    case ARES_ENODATA:
-        snprintf(buf, n, "no %s records (NODATA)",
-                 r->t == NR_Q_HOST || r->t == NR_Q_IP ? "A or AAAA" : nr_qtype_upper(r->t));
-        return buf;
-    case ARES_ESERVFAIL: return "server failure (SERVFAIL)";
-    case ARES_EREFUSED: return "query refused (REFUSED)";
-    case ARES_EFORMERR: return "server rejected the query as malformed (FORMERR)";
-    case ARES_ENOTIMP: return "server does not implement the query (NOTIMP)";
-    case ARES_EBADRESP: return "malformed reply";
-    case ARES_ECONNREFUSED: return "connection refused";
-    case ARES_ETIMEOUT:
-        snprintf(buf, n, "timed out after %g s", (double)r->timeout_us / 1e6);
-        return buf;
-    default: return nr_dns_strerror(st);
-    }
+    return nr_dns_status_text(st, r->t == NR_Q_HOST || r->t == NR_Q_IP ? "A or AAAA"
+                              : nr_qtype_upper(r->t), r->timeout_us, buf, n);
 }
 
 static void on_result(void *arg, size_t i, int status, struct nr_records *rs)

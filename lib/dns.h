@@ -15,7 +15,8 @@
 struct nr_dns;
 
 /* servers: NULL for the system configuration (/etc/resolv.conf), else a
- * c-ares CSV list "1.2.3.4:53,[::1]:5353". Returns NULL with err on failure.
+ * list "1.2.3.4:53,[::1]:5353" as nr_dns_server_list() takes it. Returns
+ * NULL with err on failure.
  * Caller frees with nr_dns_free() (outstanding queries are cancelled, their
  * callbacks run with ARES_ECANCELLED). */
 struct nr_dns *nr_dns_new(struct nr_loop *loop, const char *servers,
@@ -72,7 +73,29 @@ typedef void (*nr_addrs_cb)(void *arg, int status, struct nr_addrs *addrs);
 void nr_dns_resolve(struct nr_dns *dns, const char *host, int family,
                     nr_addrs_cb cb, void *arg);
 
-/* Text for an ares status in terms a user knows ("no such host", …). */
+/* Checks a server list "IP[:PORT][,...]" ("[v6]:PORT" with a port; the
+ * port 1..65535, as for `@SERVER`) and writes it in c-ares' CSV form, every
+ * port explicit, into csv. Returns 0, or -1 with err naming the bad entry
+ * ("1.2.3.4:70000: port 70000: too large (maximum 65535)"). */
+int nr_dns_server_list(const char *list, char *csv, size_t n, char *err, size_t errlen);
+
+/* Statuses of netrepl's own, after c-ares' ARES_E* (which end below 64),
+ * for what c-ares cannot tell apart. */
+enum {
+    NR_DNS_ETCFAIL = 64,  /* reply truncated over UDP (TC), TCP retry closed/refused */
+    NR_DNS_ECNAMELOOP,    /* the reply's CNAME chain loops */
+    NR_DNS_ECHAIN,        /* the reply's CNAME chain is longer than NR_DNS_MAXCHAIN */
+    NR_DNS_ELONGNAME,     /* a name in the reply is longer than 255 bytes */
+};
+#define NR_DNS_MAXCHAIN 32
+
+/* The one status-to-text table (every command uses it): netrepl's words
+ * for an ARES_E* or NR_DNS_E* status, never c-ares' own. For NODATA, what
+ * names the record type ("MX", "A or AAAA"; NULL: "no records"); for a
+ * timeout, timeout_us > 0 adds "after N s". Returns a constant or buf. */
+const char *nr_dns_status_text(int status, const char *what, int64_t timeout_us,
+                               char *buf, size_t n);
+/* The same without the details: a constant string. */
 const char *nr_dns_strerror(int status);
 
 #endif

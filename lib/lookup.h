@@ -44,6 +44,7 @@ struct nr_rec {
 struct nr_records {
     size_t n, cap;
     struct nr_rec *r;
+    char *canon;   /* SRV: the owner of the first record, Go's LookupSRV cname */
 };
 void nr_records_free(struct nr_records *rs);
 /* Appends a zeroed record of rtype (the array grows); NULL when out of memory. */
@@ -52,7 +53,9 @@ struct nr_rec *nr_records_add(struct nr_records *rs, int rtype);
 /* Turns the reply to a query of type t (not HOST/IP) into records; qname is
  * the name asked (needed for CNAME chains). Returns ARES_SUCCESS with *out
  * (caller frees), ARES_ENODATA when the reply holds no record of that type,
- * ARES_EBADRESP for a malformed reply, or ARES_ENOMEM. MX come sorted by
+ * ARES_EBADRESP for a malformed reply (whatever the type), NR_DNS_ELONGNAME
+ * for a name over 255 bytes, NR_DNS_ECNAMELOOP / NR_DNS_ECHAIN for a CNAME
+ * chain that loops or runs over NR_DNS_MAXCHAIN links, or ARES_ENOMEM. MX come sorted by
  * preference, SRV as nr_srv_sort with seed. */
 int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned char *abuf,
                           int alen, uint64_t seed, struct nr_records **out);
