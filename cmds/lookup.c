@@ -189,16 +189,16 @@ static int open_channel(struct shell *sh, struct req *r)
     r->dns = main_dns;
     r->timeout_us = nr_dns_timeout(main_dns);
     nr_dns_servers(main_dns, r->servers, sizeof r->servers);
-    if (!r->server && !r->tcp)
-        return 0;
+    /* A channel of the command's own: truncated UDP replies come back to
+     * lib/lookup (IGNTC), which asks that one name again over TCP. */
     char csv[sizeof r->servers], err[NR_ERRLEN];
     if (r->server && server_csv(sh, r->server, csv, sizeof csv) < 0)
         return -1;
     struct nr_dns_conf c = {
-        .servers = r->server ? csv : r->servers,
+        .servers = r->server ? csv : *r->servers ? r->servers : NULL,
         .timeout_us = r->timeout_us,
         .tries = nr_dns_tries(main_dns),
-        .flags = r->tcp ? ARES_FLAG_USEVC : 0,
+        .flags = r->tcp ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC,
     };
     r->tmp = nr_dns_new_conf(sh->loop, &c, err, sizeof err);
     if (!r->tmp)

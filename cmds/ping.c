@@ -71,8 +71,10 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
     int status = l->status;
     *ip = l->ip;
     free(l);
+    char msg[768];
     if (status != ARES_SUCCESS)
-        return cmd_error(sh, "%s: %s", q->host, nr_dns_strerror(status));
+        return cmd_error(sh, "%s: %s", q->host,
+                         nr_dns_resolve_error(dns, q->host, q->family, status, msg, sizeof msg));
     return CMD_OK;
 }
 

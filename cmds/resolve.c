@@ -93,14 +93,15 @@ static int resolve_name(struct shell *sh, struct target *t)
         if (r != NR_WAIT_DONE) {
             nr_dns_cancel_all(d);   /* runs on_addrs with ARES_ECANCELLED */
             nr_addrs_free(w.addrs);
-            return cmd_error(sh, "%s: %s", t->input, r == NR_WAIT_INTR ? "interrupted" : "timed out");
+            w.status = r == NR_WAIT_INTR ? ARES_ECANCELLED : ARES_ETIMEOUT;
         }
     }
     if (w.status != ARES_SUCCESS) {
-        char servers[256];
-        nr_dns_servers(d, servers, sizeof servers);
-        return cmd_error(sh, "%s: lookup %s via %s: %s", t->input, t->host, servers,
-                         nr_dns_strerror(w.status));
+        char msg[768];
+        if (w.status == ARES_ECANCELLED)
+            return cmd_error(sh, "%s: interrupted", t->input);
+        return cmd_error(sh, "%s: %s", t->input,
+                         nr_dns_resolve_error(d, t->host, t->family, w.status, msg, sizeof msg));
     }
     for (size_t i = 0; i < w.addrs->n; i++)
         add_cand(t, &w.addrs->ip[i]);

@@ -212,17 +212,20 @@ static int resolve_name(struct shell *sh, const struct nr_net *net, const char *
         return cmd_error(sh, "out of memory"), -1;
     nr_dns_resolve(dns, host, net->family, on_addrs, q);
     enum nr_wait w = q->done ? NR_WAIT_DONE : sh_wait(sh, lookup_done, q, deadline_us);
+    char msg[768];
     if (w != NR_WAIT_DONE) {
         q->abandoned = true;
         if (w == NR_WAIT_INTR)
             return cmd_error(sh, "lookup %s: interrupted", host), -1;
-        return cmd_error(sh, "lookup %s: timed out", host), -1;
+        nr_dns_resolve_error(dns, host, net->family, ARES_ETIMEOUT, msg, sizeof msg);
+        return cmd_error(sh, "%s", msg), -1;
     }
     int st = q->status;
     struct nr_addrs *a = q->addrs;
     free(q);
     if (st != 0)
-        return cmd_error(sh, "lookup %s: %s", host, nr_dns_strerror(st)), -1;
+        return cmd_error(sh, "%s", nr_dns_resolve_error(dns, host, net->family, st, msg,
+                                                         sizeof msg)), -1;
     for (size_t i = 0; i < a->n; i++)
         add_ip(out, net, a->ip[i], port);
     nr_addrs_free(a);

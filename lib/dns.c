@@ -13,10 +13,30 @@ struct nr_dns {
     uint64_t timer;
     int64_t timeout_us;
     int tries, flags;
+    /* clones (nr_dns_clone) live on their parent's list until freed */
+    struct nr_dns *parent, *kids, *next;
+    bool finished, dying;
 };
+
+/* Frees the clones that finished (nr_dns_free_later); never from inside
+ * one of their own callbacks, which is why it waits for the parent. */
+static void reap(struct nr_dns *d)
+{
+    for (struct nr_dns **k = &d->kids; *k;) {
+        struct nr_dns *kid = *k;
+        if (kid->finished) {
+            *k = kid->next;
+            kid->parent = NULL;
+            nr_dns_free(kid);
+        } else {
+            k = &kid->next;
+        }
+    }
+}
 static void on_fd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
 {
     struct nr_dns *d = arg;
+    reap(d);
     ares_socket_t r = (rev & (NR_EV_READ | NR_EV_ERROR)) ? fd : ARES_SOCKET_BAD;
     ares_socket_t w = (rev & NR_EV_WRITE) ? fd : ARES_SOCKET_BAD;
     ares_process_fd(d->ch, r, w);
@@ -37,6 +57,7 @@ static void on_timer(struct nr_loop *loop, void *arg)
 {
     struct nr_dns *d = arg;
     d->timer = 0;
+    reap(d);
     ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     nr_dns_kick(d);
 }
@@ -174,10 +195,46 @@ void nr_dns_free(struct nr_dns *d)
 {
     if (!d)
         return;
+    d->dying = true;
+    while (d->kids) {
+        struct nr_dns *kid = d->kids;
+        d->kids = kid->next;
+        kid->parent = NULL;
+        nr_dns_free(kid);
+    }
+    if (d->parent) {
+        struct nr_dns **k = &d->parent->kids;
+        while (*k != d)
+            k = &(*k)->next;
+        *k = d->next;
+    }
     ares_destroy(d->ch);   /* runs pending callbacks with ARES_EDESTRUCTION */
     nr_loop_cancel(d->loop, d->timer);
     free(d);
     ares_library_cleanup();
+}
+
+struct nr_dns *nr_dns_clone(struct nr_dns *d, int flags, char *err, size_t errlen)
+{
+    char csv[1024];
+    reap(d);
+    nr_dns_servers(d, csv, sizeof csv);
+    struct nr_dns_conf c = {
+        .servers = csv, .timeout_us = d->timeout_us, .tries = d->tries, .flags = flags,
+    };
+    struct nr_dns *kid = nr_dns_new_conf(d->loop, &c, err, errlen);
+    if (kid) {
+        kid->parent = d;
+        kid->next = d->kids;
+        d->kids = kid;
+    }
+    return kid;
+}
+
+void nr_dns_free_later(struct nr_dns *kid)
+{
+    if (kid && !kid->dying)
+        kid->finished = true;
 }
 
 ares_channel nr_dns_channel(struct nr_dns *d)
@@ -187,6 +244,9 @@ ares_channel nr_dns_channel(struct nr_dns *d)
 
 void nr_dns_cancel_all(struct nr_dns *d)
 {
+    for (struct nr_dns *kid = d->kids; kid; kid = kid->next)
+        if (!kid->finished)
+            nr_dns_cancel_all(kid);
     ares_cancel(d->ch);
     nr_dns_kick(d);
 }
@@ -377,6 +437,18 @@ const char *nr_dns_status_text(int status, const char *what, int64_t timeout_us,
         return buf;
     }
     return nr_dns_strerror(status);
+}
+
+char *nr_dns_resolve_error(struct nr_dns *d, const char *host, int family, int status,
+                           char *buf, size_t n)
+{
+    char servers[512], text[128];
+    if (nr_dns_servers(d, servers, sizeof servers) == 0)
+        snprintf(servers, sizeof servers, "(no servers)");
+    const char *what = family == AF_INET ? "A" : family == AF_INET6 ? "AAAA" : "A or AAAA";
+    snprintf(buf, n, "lookup %s via %s: %s", host, servers,
+             nr_dns_status_text(status, what, d->timeout_us, text, sizeof text));
+    return buf;
 }
 
 /* One entry of a server list: "IP", "IP:PORT", "[IP]", "[IP]:PORT". */

@@ -7,6 +7,7 @@
 #define NR_DNS_H
 
 #include <ares.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/addr.h"
@@ -22,6 +23,14 @@ struct nr_dns;
 struct nr_dns *nr_dns_new(struct nr_loop *loop, const char *servers,
                           char *err, size_t errlen);
 void nr_dns_free(struct nr_dns *dns);
+
+/* A resolver with d's servers, timeout and tries but its own flags
+ * (ARES_FLAG_USEVC: a TCP connection of its own). d owns it: nr_dns_free(d)
+ * and nr_dns_cancel_all(d) reach it too. Give it back with
+ * nr_dns_free_later(), which is safe inside its own callbacks (it is freed
+ * the next time d's loop events run). NULL with err on failure. */
+struct nr_dns *nr_dns_clone(struct nr_dns *d, int flags, char *err, size_t errlen);
+void nr_dns_free_later(struct nr_dns *clone);
 
 /* The channel, for starting queries; call nr_dns_kick() after starting some
  * so the loop's timer follows the new deadlines. */
@@ -95,6 +104,11 @@ enum {
  * timeout, timeout_us > 0 adds "after N s". Returns a constant or buf. */
 const char *nr_dns_status_text(int status, const char *what, int64_t timeout_us,
                                char *buf, size_t n);
+/* The message for a failed nr_dns_resolve(host, family) on d, as lookup
+ * words it: "lookup HOST via SERVERS: no A records (NODATA)", "…: timed
+ * out after 5 s". Returns buf. */
+char *nr_dns_resolve_error(struct nr_dns *d, const char *host, int family, int status,
+                           char *buf, size_t n);
 /* The same without the details: a constant string. */
 const char *nr_dns_strerror(int status);
 

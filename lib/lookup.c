@@ -60,6 +60,8 @@ struct job {
     int pending;                  /* host/ip: A and AAAA outstanding */
     int status[2];
     struct nr_records *recs[2];
+    struct nr_dns *tcp;           /* this job's own TCP channel, after a TC reply */
+    unsigned tcp_parts;           /* bit k: part k was asked again over TCP */
 };
 
 static int qtype_dns(enum nr_qtype t)
@@ -81,6 +83,7 @@ static void job_end(struct job *j, int status, struct nr_records *rs)
 {
     nr_lookup_cb cb = j->cb;
     void *arg = j->arg;
+    nr_dns_free_later(j->tcp);
     free(j->qname);
     free(j);
     cb(arg, status, rs);
@@ -93,10 +96,42 @@ static void query(struct job *j, int dnstype, ares_callback cb)
     ares_query(nr_dns_channel(j->dns), j->qname, C_IN, dnstype, cb, j);
 }
 
+/* The batch channel hands truncated UDP replies over (ARES_FLAG_IGNTC):
+ * the question goes again over TCP on a channel of this job's own. c-ares
+ * would retry on the shared channel instead, where a server that closes
+ * the TCP connection fails every query in flight to it, not just this
+ * one. Returns true when the query was sent again (cb runs once more). */
+static bool retry_tcp(struct job *j, int part, int dnstype, const unsigned char *abuf,
+                      int alen, ares_callback cb)
+{
+    /* c-ares cuts a UDP reply longer than 512 bytes (which a server should
+     * have truncated) to 512 without setting TC: ask that again too. */
+    bool truncated = abuf && alen >= 4 && ((abuf[2] & 0x02) || alen >= 512);
+    if (!truncated || (j->tcp_parts & (1u << part)))
+        return false;
+    if (!j->tcp && !(j->tcp = nr_dns_clone(j->dns, ARES_FLAG_USEVC, NULL, 0)))
+        return false;
+    j->tcp_parts |= 1u << part;
+    ares_query(nr_dns_channel(j->tcp), j->qname, C_IN, dnstype, cb, j);
+    nr_dns_kick(j->tcp);
+    return true;
+}
+
+/* A TCP retry that the server closed (or refused) says so. */
+static int tcp_status(const struct job *j, int part, int status)
+{
+    return status == ARES_ECONNREFUSED && (j->tcp_parts & (1u << part)) ? NR_DNS_ETCFAIL
+                                                                       : status;
+}
+
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
     struct job *j = arg;
     struct nr_records *rs = NULL;
+    int part = j->pending < 0;   /* 1: the AAAA fallback of cname */
+    if (retry_tcp(j, part, part ? DNS_AAAA : qtype_dns(j->t), abuf, alen, on_reply))
+        return;
+    status = tcp_status(j, part, status);
     if (status == ARES_SUCCESS)
         status = nr_records_from_reply(j->t, j->qname, abuf, alen, j->seed, &rs);
     else if (status == ARES_ENOTFOUND && j->t == NR_Q_CNAME && abuf &&
@@ -143,8 +178,14 @@ static void host_done(struct job *j)
     job_end(j, ARES_SUCCESS, a ? a : b);
 }
 
+static void on_host_a(void *arg, int status, int timeouts, unsigned char *abuf, int alen);
+static void on_host_aaaa(void *arg, int status, int timeouts, unsigned char *abuf, int alen);
+
 static void on_host_part(struct job *j, int k, int status, unsigned char *abuf, int alen)
 {
+    if (retry_tcp(j, k, k ? DNS_AAAA : DNS_A, abuf, alen, k ? on_host_aaaa : on_host_a))
+        return;
+    status = tcp_status(j, k, status);
     if (status == ARES_SUCCESS)
         status = nr_records_from_reply(k ? NR_Q_AAAA : NR_Q_A, j->qname, abuf, alen, 0,
                                        &j->recs[k]);
@@ -258,13 +299,24 @@ static int lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, u
 
 /* ---- batches ---- */
 
-enum { HOLD = 32 };
+/* A name repeated in one batch is asked once: its later copies follow the
+ * first (the leader) and get copies of its records. Servers rate-limit
+ * identical answers to one client (nsd's RRL by default: 200 a second,
+ * half of the excess dropped), so 1,000 copies of a name sent at once
+ * lost some answers and those copies timed out. */
+enum { HOLD = 32, NO_SLOT = -1 };
 
 struct slot {
     struct nr_batch *b;
     struct nr_records *rs;
     int status;
     bool done;
+    size_t idx;          /* the name's index */
+    long leader;         /* ring index of the slot asking for this one, or NO_SLOT */
+    long followers;      /* first slot following this one, chained by fnext */
+    long fnext;
+    long hnext;          /* chain of leaders in the same hash bucket */
+    bool hashed;
 };
 
 struct nr_batch {
@@ -277,6 +329,8 @@ struct nr_batch {
     void *arg;
     struct slot *ring;   /* name i lives in ring[i % nring] until handed out */
     size_t nring;        /* HOLD x window: one slow answer does not stall the rest */
+    long *bucket;        /* leaders in the ring by name hash; nbucket a power of 2 */
+    size_t nbucket;
     size_t next_start, next_out, received, inflight;
     bool pumping, cancelled;
 };
@@ -290,11 +344,18 @@ struct nr_batch *nr_batch_new(struct nr_dns *dns, enum nr_qtype t, const char *c
         return NULL;
     b->window = window ? window : 1;
     b->nring = b->window * HOLD;
+    for (b->nbucket = 16; b->nbucket < b->nring; b->nbucket *= 2)
+        ;
     b->ring = calloc(b->nring, sizeof *b->ring);
-    if (!b->ring) {
+    b->bucket = malloc(b->nbucket * sizeof *b->bucket);
+    if (!b->ring || !b->bucket) {
+        free(b->ring);
+        free(b->bucket);
         free(b);
         return NULL;
     }
+    for (size_t i = 0; i < b->nbucket; i++)
+        b->bucket[i] = NO_SLOT;
     b->dns = dns;
     b->t = t;
     b->names = names;
@@ -303,6 +364,43 @@ struct nr_batch *nr_batch_new(struct nr_dns *dns, enum nr_qtype t, const char *c
     b->fn = fn;
     b->arg = arg;
     return b;
+}
+
+static size_t name_hash(const struct nr_batch *b, const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+    return h & (b->nbucket - 1);
+}
+
+/* The leader slot already asking for name, or NO_SLOT. */
+static long find_leader(const struct nr_batch *b, const char *name)
+{
+    for (long k = b->bucket[name_hash(b, name)]; k != NO_SLOT; k = b->ring[k].hnext)
+        if (!strcasecmp(b->names[b->ring[k].idx], name))
+            return k;
+    return NO_SLOT;
+}
+
+static void unhash(struct nr_batch *b, long k)
+{
+    long *p = &b->bucket[name_hash(b, b->names[b->ring[k].idx])];
+    while (*p != k)
+        p = &b->ring[*p].hnext;
+    *p = b->ring[k].hnext;
+    b->ring[k].hashed = false;
+}
+
+/* A follower's copy of its leader's result. */
+static void follow(struct slot *f, int status, const struct nr_records *rs)
+{
+    f->status = status;
+    f->rs = NULL;
+    if (status == ARES_SUCCESS && !(f->rs = nr_records_dup(rs)))
+        f->status = ARES_ENOMEM;
+    f->done = true;
+    f->b->received++;
 }
 
 static void pump(struct nr_batch *b);
@@ -315,7 +413,40 @@ static void on_batch_result(void *arg, int status, struct nr_records *rs)
     s->done = true;
     s->b->received++;
     s->b->inflight--;
+    for (long f = s->followers; f != NO_SLOT; f = s->b->ring[f].fnext)
+        follow(&s->b->ring[f], status, rs);
+    s->followers = NO_SLOT;
     pump(s->b);
+}
+
+/* Name i goes into its slot: a copy of a leader's result (now or when it
+ * comes), or a query of its own. */
+static void start_one(struct nr_batch *b, size_t i)
+{
+    long k = (long)(i % b->nring);
+    struct slot *s = &b->ring[k];
+    s->b = b;
+    s->idx = i;
+    s->followers = s->fnext = NO_SLOT;
+    long lead = find_leader(b, b->names[i]);
+    if (lead != NO_SLOT) {
+        struct slot *l = &b->ring[lead];
+        if (l->done)
+            follow(s, l->status, l->rs);
+        else {
+            s->fnext = l->followers;
+            l->followers = k;
+        }
+        return;
+    }
+    size_t h = name_hash(b, b->names[i]);
+    s->hnext = b->bucket[h];
+    b->bucket[h] = k;
+    s->hashed = true;
+    b->inflight++;
+    b->seed = b->seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    if (lookup_start(b->dns, b->t, b->names[i], b->seed, on_batch_result, s) < 0)
+        on_batch_result(s, ARES_ENOMEM, NULL);
 }
 
 /* Hands out finished results in order and refills the window; a query
@@ -331,6 +462,8 @@ static void pump(struct nr_batch *b)
         struct slot *s;
         while (b->next_out < b->next_start && (s = &b->ring[b->next_out % b->nring])->done) {
             struct nr_records *rs = s->rs;
+            if (s->hashed)
+                unhash(b, (long)(b->next_out % b->nring));
             s->rs = NULL;
             s->done = false;
             b->fn(b->arg, b->next_out++, s->status, rs);
@@ -338,13 +471,7 @@ static void pump(struct nr_batch *b)
         }
         while (!b->cancelled && b->next_start < b->n && b->inflight < b->window &&
                b->next_start - b->next_out < b->nring) {
-            size_t i = b->next_start++;
-            s = &b->ring[i % b->nring];
-            s->b = b;
-            b->inflight++;
-            b->seed = b->seed * 6364136223846793005ULL + 1442695040888963407ULL;
-            if (lookup_start(b->dns, b->t, b->names[i], b->seed, on_batch_result, s) < 0)
-                on_batch_result(s, ARES_ENOMEM, NULL);
+            start_one(b, b->next_start++);
             started = again = true;
         }
     }
@@ -387,5 +514,6 @@ void nr_batch_free(struct nr_batch *b)
     for (size_t i = 0; i < b->nring; i++)
         nr_records_free(b->ring[i].rs);
     free(b->ring);
+    free(b->bucket);
     free(b);
 }

@@ -49,6 +49,8 @@ struct nr_records {
 void nr_records_free(struct nr_records *rs);
 /* Appends a zeroed record of rtype (the array grows); NULL when out of memory. */
 struct nr_rec *nr_records_add(struct nr_records *rs, int rtype);
+/* A deep copy; NULL when out of memory. Caller frees with nr_records_free(). */
+struct nr_records *nr_records_dup(const struct nr_records *rs);
 
 /* Turns the reply to a query of type t (not HOST/IP) into records; qname is
  * the name asked (needed for CNAME chains). Returns ARES_SUCCESS with *out

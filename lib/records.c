@@ -53,6 +53,52 @@ struct nr_rec *nr_records_add(struct nr_records *rs, int rtype)
     return r;
 }
 
+static unsigned char *bytesdup(const void *p, size_t n)
+{
+    unsigned char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, p, n);
+        d[n] = 0;
+    }
+    return d;
+}
+
+static char *strdup_or_null(const char *s, bool *fail)
+{
+    char *d = s ? strdup(s) : NULL;
+    *fail |= s && !d;
+    return d;
+}
+
+struct nr_records *nr_records_dup(const struct nr_records *rs)
+{
+    struct nr_records *d = calloc(1, sizeof *d);
+    bool fail = !d;
+    if (d) {
+        d->canon = strdup_or_null(rs->canon, &fail);
+        d->r = calloc(rs->n ? rs->n : 1, sizeof *d->r);
+        fail |= !d->r;
+    }
+    for (size_t i = 0; !fail && i < rs->n; i++) {
+        const struct nr_rec *r = &rs->r[i];
+        struct nr_rec *c = &d->r[d->n++];
+        *c = *r;
+        c->host = strdup_or_null(r->host, &fail);
+        c->host2 = strdup_or_null(r->host2, &fail);
+        c->tag = strdup_or_null(r->tag, &fail);
+        c->data = NULL;
+        if (r->data && !(c->data = bytesdup(r->data, r->len)))
+            fail = true;
+    }
+    if (d)
+        d->cap = d->n;
+    if (fail) {
+        nr_records_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 /* The wire length of a name as ares_expand_name writes it ("\\." and
  * "\\DDD" are one byte each): labels plus their length bytes plus the root. */
 static size_t wire_len(const char *s)
@@ -90,16 +136,6 @@ static int setname(char **dst, const char *s)
     d[n] = 0;
     *dst = d;
     return ARES_SUCCESS;
-}
-
-static unsigned char *bytesdup(const void *p, size_t n)
-{
-    unsigned char *d = malloc(n + 1);
-    if (d) {
-        memcpy(d, p, n);
-        d[n] = 0;
-    }
-    return d;
 }
 
 /* ---- the answer-section walker ---- */
