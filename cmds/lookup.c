@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Queries in flight: enough to keep a server busy, few enough not to
@@ -59,28 +60,43 @@ static int add_name(struct req *r, const char *s, size_t len)
     return 0;
 }
 
-/* One name a line; blank lines and '#' comments skipped. */
+/* One name a line; blank lines and '#' comments skipped. A directory, a
+ * read error or a NUL byte inside a line is an error, not a short list. */
 static int read_names(struct shell *sh, struct req *r, const char *path)
 {
     FILE *f = fopen(path, "re");
     if (!f)
         return cmd_error(sh, "-f %s: %s", path, strerror(errno)), -1;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return cmd_error(sh, "-f %s: is a directory", path), -1;
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    long lineno = 0;
     int rc = 0;
     while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
         char *s = line, *e = line + n;
+        lineno++;
         while (s < e && (*s == ' ' || *s == '\t'))
             s++;
         while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
             e--;
         if (s == e || *s == '#')
             continue;
-        if (r->n >= MAX_NAMES || add_name(r, s, (size_t)(e - s)) < 0) {
+        if (memchr(s, 0, (size_t)(e - s))) {
+            cmd_error(sh, "-f %s: line %ld: name contains a NUL byte", path, lineno);
+            rc = -1;
+        } else if (r->n >= MAX_NAMES || add_name(r, s, (size_t)(e - s)) < 0) {
             cmd_error(sh, "-f %s: too many names or out of memory", path);
             rc = -1;
         }
+    }
+    if (rc == 0 && ferror(f)) {
+        cmd_error(sh, "-f %s: %s", path, strerror(errno));
+        rc = -1;
     }
     free(line);
     fclose(f);
@@ -279,19 +295,36 @@ static void print_data(struct shell *sh, const struct nr_rec *r)
     }
 }
 
+/* Where the records came from, after each line: the hosts file for host,
+ * ip and addr (Go reads it first), and DNS too for addr. */
+static const char *source_note(const struct req *r, const struct nr_records *rs)
+{
+    if (rs->source == NR_SRC_HOSTS)
+        return "  (hosts file)";
+    return r->t == NR_Q_ADDR ? "  (DNS)" : "";
+}
+
 static void print_records(struct shell *sh, const struct req *r, const char *name,
                           const struct nr_records *rs)
 {
+    static const char *const sources[] = { "dns", "hosts", "literal" };
     out_begin(sh, "lookup");
     out_str(sh, "name", NULL, name);
     out_str(sh, "qtype", NULL, nr_qtype_name(r->t));
+    out_str(sh, "source", NULL, sources[rs->source]);
+    if (rs->canon) {   /* Go's LookupSRV returns it first */
+        out_name(sh, NULL, name);
+        out_text(sh, "  canonical name ");
+        out_name(sh, "cname", rs->canon);
+        out_text(sh, "\n");
+    }
     out_list_begin(sh, "records");
     for (size_t i = 0; i < rs->n; i++) {
         out_obj_begin(sh, NULL);
         out_name(sh, NULL, name);
         out_str(sh, "rtype", "  %s  ", rtype_name(rs->r[i].rtype));
         print_data(sh, &rs->r[i]);
-        out_text(sh, "\n");
+        out_text(sh, "%s\n", source_note(r, rs));
         out_obj_end(sh);
     }
     out_list_end(sh);

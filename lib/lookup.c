@@ -5,6 +5,7 @@
 #include "lib/util.h"
 
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,6 +229,54 @@ static struct nr_records *from_hosts_file(struct job *j)
         nr_records_free(rs);
         return NULL;
     }
+    rs->source = NR_SRC_HOSTS;
+    return rs;
+}
+
+static bool same_ip(const struct nr_ip *a, const struct nr_ip *b)
+{
+    if (nr_ip_is4(a) && nr_ip_is4(b))
+        return !memcmp(nr_ip_v4bytes(a), nr_ip_v4bytes(b), 4);
+    return a->len == b->len && !memcmp(a->b, b->b, a->len) && !strcmp(a->zone, b->zone);
+}
+
+/* Adds the names of one hosts-file line when its address is ip. */
+static int hosts_line(char *line, const struct nr_ip *ip, struct nr_records *rs)
+{
+    char *save = NULL, *hash = strchr(line, '#');
+    if (hash)
+        *hash = 0;
+    const char *sep = " \t\r\n";
+    char *f = strtok_r(line, sep, &save);
+    struct nr_ip a;
+    if (!f || nr_ip_parse(f, &a, true) < 0 || !same_ip(&a, ip))
+        return 0;
+    while ((f = strtok_r(NULL, sep, &save))) {
+        struct nr_rec *r = nr_records_add(rs, DNS_PTR);
+        if (!r || !(r->host = strdup(f)))
+            return -1;
+    }
+    return 0;
+}
+
+struct nr_records *nr_hosts_addr(const char *path, const struct nr_ip *ip)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    struct nr_records *rs = calloc(1, sizeof *rs);
+    char *line = NULL;
+    size_t cap = 0;
+    int r = rs ? 0 : -1;
+    while (r == 0 && getline(&line, &cap, f) >= 0)
+        r = hosts_line(line, ip, rs);
+    free(line);
+    fclose(f);
+    if (r < 0 || rs->n == 0) {
+        nr_records_free(rs);
+        return NULL;
+    }
+    rs->source = NR_SRC_HOSTS;
     return rs;
 }
 
@@ -243,6 +292,7 @@ static struct nr_records *from_literal(const char *name)
         return NULL;
     }
     rs->n = rs->cap = 1;
+    rs->source = NR_SRC_LITERAL;
     rs->r[0].rtype = ip.len == 4 ? DNS_A : DNS_AAAA;
     rs->r[0].ip = ip;
     return rs;
@@ -280,6 +330,12 @@ static int lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, u
         if (nr_ip_parse(name, &ip, true) < 0) {
             free(j);
             cb(arg, ARES_EBADNAME, NULL);
+            return 0;
+        }
+        struct nr_records *hosts = nr_hosts_addr(NR_HOSTS_PATH, &ip);
+        if (hosts) {   /* Go's LookupAddr: the hosts file answers first */
+            free(j);
+            cb(arg, ARES_SUCCESS, hosts);
             return 0;
         }
         j->qname = strdup(nr_reverse_name(&ip, rev, sizeof rev));

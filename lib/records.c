@@ -76,6 +76,7 @@ struct nr_records *nr_records_dup(const struct nr_records *rs)
     bool fail = !d;
     if (d) {
         d->canon = strdup_or_null(rs->canon, &fail);
+        d->source = rs->source;
         d->r = calloc(rs->n ? rs->n : 1, sizeof *d->r);
         fail |= !d->r;
     }

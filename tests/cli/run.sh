@@ -31,6 +31,13 @@ expect "unknown option exits 2" 2 EMPTY "unknown option '--nope'" -- "$bin" --no
 expect "-c without commands exits 2" 2 EMPTY '-c needs' -- "$bin" -c
 expect "two files exit 2" 2 EMPTY 'more than one FILE' -- "$bin" a b
 expect "missing FILE exits 2" 2 EMPTY 'nofile.nr: No such file' -- "$bin" "$work/nofile.nr"
+# DNS servers are checked as `dns servers` and `lookup @SERVER` check them.
+expect "--dns port too large exits 2" 2 EMPTY '^netrepl: --dns 127.0.0.1:70000: port 70000: too large \(maximum 65535\)$' -- "$bin" --dns 127.0.0.1:70000 -c dns
+expect "--dns IPv6 port too large exits 2" 2 EMPTY '^netrepl: --dns \[::1\]:65537: port 65537: too large' -- "$bin" --dns '[::1]:65537' -c dns
+expect "--dns port 0 exits 2" 2 EMPTY '^netrepl: --dns 127.0.0.1:0: port 0: too small \(minimum 1\)$' -- "$bin" --dns 127.0.0.1:0 -c dns
+expect "--dns :0 exits 2" 2 EMPTY '^netrepl: --dns :0: the server must be an IP address$' -- "$bin" --dns :0 -c dns
+expect "NETREPL_DNS port too large exits 2" 2 EMPTY '^netrepl: NETREPL_DNS: 127.0.0.1:70000: port 70000: too large' -- env NETREPL_DNS=127.0.0.1:70000 "$bin" -c dns
+expect "--dns list keeps every port" 0 '^servers  127.0.0.1:5353, \[::1\]:53$' EMPTY -- "$bin" --dns '127.0.0.1:5353,::1' -c dns
 expect "-c runs commands" 0 '^a$' EMPTY -- "$bin" -c 'echo a; echo b'
 expect "-c stops at the first failure" 1 '^a$' '^netrepl: 1: nosuch: unknown command' -- "$bin" -c 'echo a; nosuch; echo c'
 "$bin" -c 'echo a; nosuch; echo c' 2>/dev/null | grep -q '^c$' && { fail=$((fail + 1)); echo "FAIL -c went on after a failure"; }

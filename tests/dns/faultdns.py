@@ -14,9 +14,9 @@ name picks the behaviour:
   tcclose.*    over UDP: TC bit and no answers; over TCP: the connection is
                closed without an answer
   slow.*       A 192.0.2.99 after 300 ms (over UDP)
-  rrl.*        A 192.0.2.99 for the first UDP query of each name and type,
-               nothing for the repeats (as nsd's response rate limiting
-               drops identical answers to one client)
+  rrl.*        A 192.0.2.99 for a UDP query of a name and type not asked in
+               the last 0.5 s, nothing for the repeats (as nsd's response
+               rate limiting drops identical answers to one client)
   ptrloop.*    one record of the type asked whose owner name is a
                compression pointer to itself
   rdloop.*     MX/NS/SRV/SOA/PTR/CNAME whose rdata name points to itself
@@ -32,6 +32,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 A_TCP = bytes([192, 0, 2, 77])
 
@@ -97,7 +98,7 @@ def rr(owner, qtype, rd):
 
 
 HEADER_AND_QUESTION = 12   # + len(question): where the answer section starts
-rrl_seen = set()
+rrl_seen = {}   # (question, qtype) -> when last asked
 rrl_lock = threading.Lock()
 
 
@@ -155,11 +156,12 @@ def answer(q, tcp):
     if label == "tcclose":
         return None if tcp else reply(qid, qflags, question, tc=True)
     if label == "rrl" and not tcp:
-        key = (question.lower(), qtype)
+        key, now = (question.lower(), qtype), time.monotonic()
         with rrl_lock:
-            if key in rrl_seen:
+            last = rrl_seen.get(key)
+            rrl_seen[key] = now
+            if last is not None and now - last < 0.5:
                 return None
-            rrl_seen.add(key)
     if label == "tcponly":
         if not tcp:
             return reply(qid, qflags, question, rcode=5)
