@@ -220,7 +220,7 @@ def main():
     t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     t.bind(("127.0.0.1", port))
-    t.listen(16)
+    t.listen(256)
     threading.Thread(target=serve_udp, args=(u,), daemon=True).start()
     while True:
         c, _ = t.accept()
