@@ -280,6 +280,11 @@ int64_t nr_dns_timeout(const struct nr_dns *d)
     return d->timeout_us;
 }
 
+int nr_dns_flags(const struct nr_dns *d)
+{
+    return d->flags;
+}
+
 int nr_dns_tries(const struct nr_dns *d)
 {
     return d->tries;
@@ -416,6 +421,7 @@ static const char *const texts[] = {
     [NR_DNS_ECNAMELOOP] = "malformed reply: the CNAME chain loops",
     [NR_DNS_ECHAIN] = "CNAME chain longer than 32 links",
     [NR_DNS_ELONGNAME] = "malformed reply: a name longer than 255 bytes",
+    [NR_DNS_ETCPCLOSED] = "the server closed or refused the TCP connection without answering",
 };
 
 const char *nr_dns_strerror(int status)

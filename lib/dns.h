@@ -2,7 +2,10 @@
  * sockets are registered through ARES_OPT_SOCK_STATE_CB, ready fds go to
  * ares_process_fd(), and one loop timer follows ares_timeout(). Name to
  * address resolution (hosts file first, then DNS) lives here; record lookups
- * build on nr_dns_channel(). Never blocks, never prints. */
+ * build on nr_dns_channel(). A resolver may own clones (nr_dns_clone): the
+ * record lookups use one per name whose UDP reply was truncated, so that a
+ * server closing that TCP connection fails that name only. Never blocks,
+ * never prints. */
 #ifndef NR_DNS_H
 #define NR_DNS_H
 
@@ -61,6 +64,7 @@ struct nr_dns *nr_dns_new_conf(struct nr_loop *loop, const struct nr_dns_conf *c
 int nr_dns_configure(struct nr_dns *dns, int64_t timeout_us, int tries,
                      char *err, size_t errlen);
 int64_t nr_dns_timeout(const struct nr_dns *dns);
+int nr_dns_flags(const struct nr_dns *dns);   /* ARES_FLAG_* as configured */
 int nr_dns_tries(const struct nr_dns *dns);
 /* The servers as "127.0.0.1:53,[::1]:5353" (port always shown) into buf.
  * Returns the number of servers. */
@@ -95,6 +99,7 @@ enum {
     NR_DNS_ECNAMELOOP,    /* the reply's CNAME chain loops */
     NR_DNS_ECHAIN,        /* the reply's CNAME chain is longer than NR_DNS_MAXCHAIN */
     NR_DNS_ELONGNAME,     /* a name in the reply is longer than 255 bytes */
+    NR_DNS_ETCPCLOSED,    /* TCP (+tcp): closed or refused without an answer */
 };
 #define NR_DNS_MAXCHAIN 32
 

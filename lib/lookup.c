@@ -97,19 +97,9 @@ static void query(struct job *j, int dnstype, ares_callback cb)
     ares_query(nr_dns_channel(j->dns), j->qname, C_IN, dnstype, cb, j);
 }
 
-/* The batch channel hands truncated UDP replies over (ARES_FLAG_IGNTC):
- * the question goes again over TCP on a channel of this job's own. c-ares
- * would retry on the shared channel instead, where a server that closes
- * the TCP connection fails every query in flight to it, not just this
- * one. Returns true when the query was sent again (cb runs once more). */
-static bool retry_tcp(struct job *j, int part, int dnstype, const unsigned char *abuf,
-                      int alen, ares_callback cb)
+/* Asks part again on a TCP channel of this job's own. */
+static bool ask_own_tcp(struct job *j, int part, int dnstype, ares_callback cb)
 {
-    /* c-ares cuts a UDP reply longer than 512 bytes (which a server should
-     * have truncated) to 512 without setting TC: ask that again too. */
-    bool truncated = abuf && alen >= 4 && ((abuf[2] & 0x02) || alen >= 512);
-    if (!truncated || (j->tcp_parts & (1u << part)))
-        return false;
     if (!j->tcp && !(j->tcp = nr_dns_clone(j->dns, ARES_FLAG_USEVC, NULL, 0)))
         return false;
     j->tcp_parts |= 1u << part;
@@ -118,11 +108,33 @@ static bool retry_tcp(struct job *j, int part, int dnstype, const unsigned char 
     return true;
 }
 
+/* The batch channel hands truncated UDP replies over (ARES_FLAG_IGNTC):
+ * the question goes again over TCP on a channel of this job's own. c-ares
+ * would retry on the shared channel instead, where a server that closes
+ * the TCP connection fails every query in flight to it, not just this
+ * one. With +tcp (a shared connection), a query that ended because the
+ * server closed it is asked once more on a connection of its own, for the
+ * same reason. Returns true when the query was sent again (cb runs once
+ * more). */
+static bool retry_tcp(struct job *j, int part, int dnstype, int status,
+                      const unsigned char *abuf, int alen, ares_callback cb)
+{
+    if (j->tcp_parts & (1u << part))
+        return false;
+    /* c-ares cuts a UDP reply longer than 512 bytes (which a server should
+     * have truncated) to 512 without setting TC: ask that again too. */
+    bool truncated = abuf && alen >= 4 && ((abuf[2] & 0x02) || alen >= 512);
+    bool shared_tcp_lost = status == ARES_ECONNREFUSED &&
+                           (nr_dns_flags(j->dns) & ARES_FLAG_USEVC);
+    return (truncated || shared_tcp_lost) && ask_own_tcp(j, part, dnstype, cb);
+}
+
 /* A TCP retry that the server closed (or refused) says so. */
 static int tcp_status(const struct job *j, int part, int status)
 {
-    return status == ARES_ECONNREFUSED && (j->tcp_parts & (1u << part)) ? NR_DNS_ETCFAIL
-                                                                       : status;
+    if (status != ARES_ECONNREFUSED || !(j->tcp_parts & (1u << part)))
+        return status;
+    return nr_dns_flags(j->dns) & ARES_FLAG_USEVC ? NR_DNS_ETCPCLOSED : NR_DNS_ETCFAIL;
 }
 
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
@@ -130,7 +142,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
     struct job *j = arg;
     struct nr_records *rs = NULL;
     int part = j->pending < 0;   /* 1: the AAAA fallback of cname */
-    if (retry_tcp(j, part, part ? DNS_AAAA : qtype_dns(j->t), abuf, alen, on_reply))
+    if (retry_tcp(j, part, part ? DNS_AAAA : qtype_dns(j->t), status, abuf, alen, on_reply))
         return;
     status = tcp_status(j, part, status);
     if (status == ARES_SUCCESS)
@@ -184,7 +196,7 @@ static void on_host_aaaa(void *arg, int status, int timeouts, unsigned char *abu
 
 static void on_host_part(struct job *j, int k, int status, unsigned char *abuf, int alen)
 {
-    if (retry_tcp(j, k, k ? DNS_AAAA : DNS_A, abuf, alen, k ? on_host_aaaa : on_host_a))
+    if (retry_tcp(j, k, k ? DNS_AAAA : DNS_A, status, abuf, alen, k ? on_host_aaaa : on_host_a))
         return;
     status = tcp_status(j, k, status);
     if (status == ARES_SUCCESS)
