@@ -121,9 +121,11 @@ static bool retry_tcp(struct job *j, int part, int dnstype, int status,
 {
     if (j->tcp_parts & (1u << part))
         return false;
-    /* c-ares cuts a UDP reply longer than 512 bytes (which a server should
-     * have truncated) to 512 without setting TC: ask that again too. */
-    bool truncated = abuf && alen >= 4 && ((abuf[2] & 0x02) || alen >= 512);
+    /* Only a channel with IGNTC hands truncated replies over. c-ares cuts a
+     * UDP reply longer than 512 bytes (which a server should have
+     * truncated) to 512 without setting TC: ask that again too. */
+    bool truncated = (nr_dns_flags(j->dns) & ARES_FLAG_IGNTC) && abuf && alen >= 4 &&
+                     ((abuf[2] & 0x02) || alen >= 512);
     bool shared_tcp_lost = status == ARES_ECONNREFUSED &&
                            (nr_dns_flags(j->dns) & ARES_FLAG_USEVC);
     return (truncated || shared_tcp_lost) && ask_own_tcp(j, part, dnstype, cb);

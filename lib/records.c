@@ -186,58 +186,75 @@ static int walk_answers(const unsigned char *abuf, int alen, rr_fn fn, void *arg
  * target), the owners of address records, and the records of the wanted
  * type (counted; PTR names collected; the first owner kept, Go's
  * canonical name for LookupSRV). */
+struct link {
+    char *from, *to;
+};
+
 struct names {
     int type;
     struct nr_records *rs;
-    char **from, **to;
-    size_t nlinks, cap;
+    struct link *links;
+    size_t nlinks, lcap;
     char **addr_owner;
     size_t naddr, acap;
     size_t count;
     char *first_owner;
 };
 
-static int push(char ***v, size_t *n, size_t *cap, char *s)
+/* The new capacity for an array that is full at n, or 0 when it is not. */
+static size_t grown(size_t n, size_t cap)
 {
-    if (!s)
-        return ARES_ENOMEM;
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        char **nv = realloc(*v, c * sizeof *nv);
-        if (!nv) {
-            free(s);
+    return n < cap ? 0 : cap ? cap * 2 : 8;
+}
+
+static int add_owner(struct names *w, const char *owner)
+{
+    size_t c = grown(w->naddr, w->acap);
+    if (c) {
+        char **v = realloc(w->addr_owner, c * sizeof *v);
+        if (!v)
             return ARES_ENOMEM;
-        }
-        *v = nv;
-        *cap = c;
+        w->addr_owner = v;
+        w->acap = c;
     }
-    (*v)[(*n)++] = s;
+    if (!(w->addr_owner[w->naddr] = strdup(owner)))
+        return ARES_ENOMEM;
+    w->naddr++;
     return ARES_SUCCESS;
 }
 
-static bool wanted(const struct names *w, int type)
+static int add_link(struct names *w, const char *from, const char *to)
 {
-    return type == w->type;
+    size_t c = grown(w->nlinks, w->lcap);
+    if (c) {
+        struct link *v = realloc(w->links, c * sizeof *v);
+        if (!v)
+            return ARES_ENOMEM;
+        w->links = v;
+        w->lcap = c;
+    }
+    struct link l = { strdup(from), strdup(to) };
+    if (!l.from || !l.to) {
+        free(l.from);
+        free(l.to);
+        return ARES_ENOMEM;
+    }
+    w->links[w->nlinks++] = l;
+    return ARES_SUCCESS;
 }
 
 static int collect(void *arg, const unsigned char *abuf, int alen, const char *owner,
                    int type, const unsigned char *rd, int rdlen)
 {
     struct names *w = arg;
-    if (wanted(w, type)) {
+    if (type == w->type) {
         w->count++;
         if (!w->first_owner && !(w->first_owner = strdup(owner)))
             return ARES_ENOMEM;
     }
-    if (type == T_A || type == T_AAAA) {
-        size_t cap = w->acap;
-        int st = push(&w->addr_owner, &w->naddr, &cap, strdup(owner));
-        w->acap = cap;
-        return st;
-    }
-    if (type != T_PTR && type != T_CNAME)
-        return ARES_SUCCESS;
-    if (type == T_PTR && w->type != T_PTR)
+    if (type == T_A || type == T_AAAA)
+        return add_owner(w, owner);
+    if (type != T_CNAME && !(type == T_PTR && w->type == T_PTR))
         return ARES_SUCCESS;
     char *target;
     long len;
@@ -252,13 +269,7 @@ static int collect(void *arg, const unsigned char *abuf, int alen, const char *o
         struct nr_rec *r = nr_records_add(w->rs, T_PTR);
         st = r ? setname(&r->host, target) : ARES_ENOMEM;
     } else {
-        size_t nl = w->nlinks, cap = w->cap;
-        st = push(&w->from, &nl, &cap, strdup(owner));
-        if (st == ARES_SUCCESS) {
-            st = push(&w->to, &w->nlinks, &w->cap, strdup(target));
-            if (st != ARES_SUCCESS)
-                free(w->from[nl - 1]);
-        }
+        st = add_link(w, owner, target);
     }
     ares_free_string(target);
     return st;
@@ -274,26 +285,25 @@ static bool same_name(const char *a, const char *b)
     return na == nb && !strncasecmp(a, b, na);
 }
 
-/* Follows the CNAME chain from qname through the answer section into
- * *end. A name seen twice is a loop; more than NR_DNS_MAXCHAIN links is
- * refused rather than cut short. */
+/* Follows the CNAME chain from qname through the answer section (its
+ * links in any order) into *end. A name seen twice is a loop; more than
+ * NR_DNS_MAXCHAIN links is refused rather than cut short. */
 static int follow_chain(const struct names *w, const char *qname, const char **end,
                         size_t *hops)
 {
-    const char *cur = qname;
-    for (*hops = 0;; (*hops)++) {
+    const char *seen[NR_DNS_MAXCHAIN + 1], *cur = qname;
+    for (*hops = 0;;) {
         size_t i = 0;
-        while (i < w->nlinks && !same_name(w->from[i], cur))
+        while (i < w->nlinks && !same_name(w->links[i].from, cur))
             i++;
         if (i == w->nlinks)
             break;
         if (*hops == NR_DNS_MAXCHAIN)
             return NR_DNS_ECHAIN;
-        cur = w->to[i];
-        if (same_name(cur, qname))
-            return NR_DNS_ECNAMELOOP;
-        for (size_t k = 0; k < *hops; k++)   /* revisits a link's owner */
-            if (same_name(w->from[k], cur))
+        seen[(*hops)++] = cur;
+        cur = w->links[i].to;
+        for (size_t k = 0; k < *hops; k++)
+            if (same_name(seen[k], cur))
                 return NR_DNS_ECNAMELOOP;
     }
     *end = cur;
@@ -316,13 +326,12 @@ static int cname_result(struct names *w, const char *end, size_t hops)
 static void names_free(struct names *w)
 {
     for (size_t i = 0; i < w->nlinks; i++) {
-        free(w->from[i]);
-        free(w->to[i]);
+        free(w->links[i].from);
+        free(w->links[i].to);
     }
     for (size_t i = 0; i < w->naddr; i++)
         free(w->addr_owner[i]);
-    free(w->from);
-    free(w->to);
+    free(w->links);
     free(w->addr_owner);
     free(w->first_owner);
 }

@@ -457,6 +457,19 @@ static void test_cname_loops_limits_and_long_names(void **state)
     rr_name(&p, "c.nr.test", 5, "a.nr.test");
     rr_name(&p, "a.nr.test", 5, "C.nr.test.");
     assert_int_equal(parse_status(NR_Q_CNAME, "c.nr.test", &p), NR_DNS_ECNAMELOOP);
+    pkt_init(&p, "c.nr.test", 1, 0);   /* a loop listed out of order */
+    rr_name(&p, "x3.nr.test", 5, "x1.nr.test");
+    rr_name(&p, "x2.nr.test", 5, "x3.nr.test");
+    rr_name(&p, "x1.nr.test", 5, "x2.nr.test");
+    rr_name(&p, "c.nr.test", 5, "x1.nr.test");
+    assert_int_equal(parse_status(NR_Q_CNAME, "c.nr.test", &p), NR_DNS_ECNAMELOOP);
+    pkt_init(&p, "c.nr.test", 1, 0);   /* a chain listed backwards is no loop */
+    rr_name(&p, "x2.nr.test", 5, "x3.nr.test");
+    rr_name(&p, "x1.nr.test", 5, "x2.nr.test");
+    rr_name(&p, "c.nr.test", 5, "x1.nr.test");
+    struct nr_records *rs = parse_ok(NR_Q_CNAME, "c.nr.test", &p, 1);
+    assert_string_equal(rs->r[0].host, "x3.nr.test.");
+    nr_records_free(rs);
 
     char from[32], to[32];
     for (int links = NR_DNS_MAXCHAIN; links <= NR_DNS_MAXCHAIN + 8; links += 8) {
@@ -468,7 +481,7 @@ static void test_cname_loops_limits_and_long_names(void **state)
         }
         rr_a(&p, to, "192.0.2.40");
         if (links == NR_DNS_MAXCHAIN) {   /* at the limit: still an answer */
-            struct nr_records *rs = parse_ok(NR_Q_CNAME, "l0.nr.test", &p, 1);
+            rs = parse_ok(NR_Q_CNAME, "l0.nr.test", &p, 1);
             assert_string_equal(rs->r[0].host, "l32.nr.test.");
             nr_records_free(rs);
         } else {
@@ -498,7 +511,7 @@ static void test_cname_loops_limits_and_long_names(void **state)
     big[3 * 64 + 61] = 0;   /* 3 labels and one of 61: 255 bytes, allowed */
     pkt_init(&p, "ok.nr.test", 12, 0);
     rr_name(&p, "ok.nr.test", 12, big);
-    struct nr_records *rs = parse_ok(NR_Q_ADDR, "ok.nr.test", &p, 1);
+    rs = parse_ok(NR_Q_ADDR, "ok.nr.test", &p, 1);
     nr_records_free(rs);
 }
 
