@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -53,7 +54,7 @@ static void drain(struct attach *at)
     }
 }
 
-static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev)
+static void on_event(void *arg, struct nr_session *s, int ev)
 {
     struct attach *at = arg;
     drain(at);
@@ -117,12 +118,12 @@ static int attach_wait(struct shell *sh, struct attach *at)
         t.c_lflag |= ICANON | ECHO | ISIG;
         tcsetattr(0, TCSANOW, &t);
     }
-    sess_tap(at->id, on_event, at);
+    sh_tap(sh, at->id, on_event, at);
     repl_input_lend(sh, on_input, at);
     drain(at);
     enum nr_wait w = sh_wait(sh, attach_done, at, -1);
     repl_input_return(sh);
-    sess_tap(0, NULL, NULL);
+    sh_tap(sh, 0, NULL, NULL);
     if (tty)
         tcsetattr(0, TCSANOW, &saved);
     if (at->by_key)
@@ -137,23 +138,14 @@ static int attach_wait(struct shell *sh, struct attach *at)
     return CMD_OK;
 }
 
-static int attach_run(struct shell *sh, const struct nr_args *a)
+struct attach_opts {
+    bool raw, crlf;
+};
+
+static int attach_run(struct shell *sh, const struct cmd_call *c)
 {
-    struct attach at = { .sh = sh };
-    const char *pos[1];
-    int npos;
-    const struct opt opts[] = {
-        { "--raw", OPT_FLAG, &at.raw, 0, 0, NULL },
-        { "--crlf", OPT_FLAG, &at.crlf, 0, 0, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    if (opt_parse(sh, a, opts, pos, NULL, 1, &npos) < 0)
-        return CMD_FAIL;
-    if (!sh->interactive || !isatty(0))
-        return cmd_error(sh, "needs the interactive prompt on a terminal (scripts use send and recv)");
-    at.s = sess_arg(sh, npos ? pos[0] : NULL);
-    if (!at.s)
-        return CMD_FAIL;
+    const struct attach_opts *o = c->opts;
+    struct attach at = { .sh = sh, .raw = o->raw, .crlf = o->crlf, .s = c->s };
     at.id = at.s->id;
     if (at.s->role == NR_ROLE_LISTEN)
         return cmd_error(sh, "[%d] is a listener: attach to one of its connections", at.id);
@@ -168,16 +160,26 @@ static int attach_run(struct shell *sh, const struct nr_args *a)
     return attach_wait(sh, &at);
 }
 
-static const char *const attach_words[] = { "--raw", "--crlf", NULL };
+static const struct nr_opt attach_options[] = {
+    { "--raw", NULL, OPT_FLAG, offsetof(struct attach_opts, raw), 0, 0, NULL,
+      "show what arrives as it is, escapes and all (unsafe)", NULL, 0, 0 },
+    { "--crlf", NULL, OPT_FLAG, offsetof(struct attach_opts, crlf), 0, 0, NULL,
+      "end each line sent with \\r\\n (HTTP, SMTP and other line protocols)", NULL, 0, 0 },
+    OPT_END,
+};
 
 const struct nr_cmd cmd_attach = {
-    "attach", NULL, "attach [ID] [--raw] [--crlf]",
-    "join the terminal to a session, like telnet or nc",
-    "Each line you type is sent to the session (with --crlf ending in \\r\\n, for\n"
-    "HTTP, SMTP and other line protocols); what arrives is shown as it comes,\n"
-    "escaped unless --raw. Ctrl-] (as telnet), Ctrl-D on an empty line or\n"
-    "Ctrl-C returns to the prompt; the session stays open. Interactive only.\n"
+    .name = "attach",
+    .summary = "join the terminal to a session, like telnet or nc",
+    .help =
+    "Each line you type is sent to the session; what arrives is shown as it\n"
+    "comes, escaped unless --raw. Ctrl-] (as telnet), Ctrl-D on an empty line or\n"
+    "Ctrl-C returns to the prompt; the session stays open. Interactive only:\n"
+    "scripts use send and recv.\n"
     "Example: attach 2\n"
     "Example: attach --crlf\n",
-    attach_run, attach_words, CMD_COMPLETE_SESSIONS,
+    .opts = attach_options,
+    .opts_size = sizeof(struct attach_opts),
+    .flags = CMD_ID | CMD_SESSION | CMD_INTERACTIVE,
+    .run = attach_run,
 };

@@ -5,31 +5,16 @@
 #include <readline/history.h>
 #include <string.h>
 
-int cmd_show_help(struct shell *sh, const struct nr_cmd *c)
+static int help_run(struct shell *sh, const struct cmd_call *call)
 {
-    out_begin(sh, "help");
-    out_str(sh, "command", NULL, c->name);
-    out_str(sh, "usage", "usage: %s\n", c->usage);
-    out_str(sh, "alias", NULL, c->alias);
-    out_str(sh, "summary", "%s\n", c->summary);
-    out_str(sh, "help", "%s", c->help);
-    if (c->help[0] && c->help[strlen(c->help) - 1] != '\n')
-        out_text(sh, "\n");
-    out_end(sh);
-    return CMD_OK;
-}
-
-static int help_run(struct shell *sh, const struct nr_args *a)
-{
-    if (a->argc > 2)
-        return cmd_usage(sh, "too many arguments");
-    if (a->argc == 2) {
-        const struct nr_cmd *c = cmd_find(a->argv[1]);
+    if (call->npos == 1) {
+        const char *w = call->pos[0];
+        const struct nr_cmd *c = cmd_find(w);
         if (!c) {
-            const char *n = cmd_nearest(a->argv[1]);
+            const char *n = cmd_nearest(w);
             if (n)
-                return cmd_error(sh, "%s: no such command (did you mean '%s'?)", a->argv[1], n);
-            return cmd_error(sh, "%s: no such command (try 'help')", a->argv[1]);
+                return cmd_error(sh, "%s: no such command (did you mean '%s'?)", w, n);
+            return cmd_error(sh, "%s: no such command (try 'help')", w);
         }
         return cmd_show_help(sh, c);
     }
@@ -37,7 +22,7 @@ static int help_run(struct shell *sh, const struct nr_args *a)
     for (const struct nr_cmd *const *c = cmd_all(); *c; c++) {
         out_begin(sh, "help");
         out_str(sh, "command", "  %-9s", (*c)->name);
-        out_str(sh, "usage", NULL, (*c)->usage);
+        out_str(sh, "usage", NULL, cmd_usage_line(*c));
         out_str(sh, "summary", " %s", (*c)->summary);
         if ((*c)->alias)
             out_str(sh, "alias", " (also %s)", (*c)->alias);
@@ -47,13 +32,13 @@ static int help_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static int echo_run(struct shell *sh, const struct nr_args *a)
+static int echo_run(struct shell *sh, const struct cmd_call *c)
 {
     struct nr_buf b = { 0 };
-    for (int i = 1; i < a->argc; i++) {
-        if (i > 1)
+    for (int i = 0; i < c->npos; i++) {
+        if (i > 0)
             nr_buf_add(&b, " ", 1);
-        nr_buf_add(&b, a->argv[i], a->len[i]);
+        nr_buf_add(&b, c->pos[i], c->poslen[i]);
     }
     out_begin(sh, "echo");
     /* The user's own bytes: shown as typed (escapes already decoded). */
@@ -64,34 +49,28 @@ static int echo_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static int sleep_run(struct shell *sh, const struct nr_args *a)
+static int sleep_run(struct shell *sh, const struct cmd_call *c)
 {
     char err[NR_ERRLEN];
     int64_t us;
-    if (a->argc != 2)
-        return cmd_usage(sh, "needs one argument, the seconds to wait");
-    if (nr_parse_seconds(a->argv[1], 86400, &us, err, sizeof err) < 0)
-        return cmd_error(sh, "%s: %s", a->argv[1], err);
+    if (nr_parse_seconds(c->pos[0], 86400, &us, err, sizeof err) < 0)
+        return cmd_error(sh, "%s: %s", c->pos[0], err);
     if (sh_wait(sh, NULL, NULL, nr_now_us() + us) == NR_WAIT_INTR)
         return cmd_error(sh, "interrupted");
     return CMD_OK;
 }
 
-static int source_run(struct shell *sh, const struct nr_args *a)
+static int source_run(struct shell *sh, const struct cmd_call *c)
 {
-    if (a->argc != 2)
-        return cmd_usage(sh, "needs one file name");
-    return sh_run_file(sh, a->argv[1]);
+    return sh_run_file(sh, c->pos[0]);
 }
 
-static int history_run(struct shell *sh, const struct nr_args *a)
+static int history_run(struct shell *sh, const struct cmd_call *c)
 {
     long long last = 0;
     char err[NR_ERRLEN];
-    if (a->argc > 2)
-        return cmd_usage(sh, "too many arguments");
-    if (a->argc == 2 && nr_parse_ll(a->argv[1], 1, 1000000, &last, err, sizeof err) < 0)
-        return cmd_error(sh, "%s: %s", a->argv[1], err);
+    if (c->npos == 1 && nr_parse_ll(c->pos[0], 1, 1000000, &last, err, sizeof err) < 0)
+        return cmd_error(sh, "%s: %s", c->pos[0], err);
     HIST_ENTRY **h = history_list();
     int n = 0;
     while (h && h[n])
@@ -105,57 +84,81 @@ static int history_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static int quit_run(struct shell *sh, const struct nr_args *a)
+static int quit_run(struct shell *sh, const struct cmd_call *c)
 {
-    if (a->argc > 1)
-        return cmd_usage(sh, "takes no arguments");
     sh->quit = true;
     return CMD_QUIT;
 }
 
+static const struct nr_pos help_pos[] = { { "CMD", POS_COMMAND, NULL, POS_OPTIONAL }, POS_END };
+static const struct nr_pos echo_pos[] = { { "TEXT", POS_WORD, NULL, POS_OPTIONAL | POS_REPEAT }, POS_END };
+static const struct nr_pos sleep_pos[] = { { "SECONDS", POS_WORD, NULL, 0 }, POS_END };
+static const struct nr_pos source_pos[] = { { "FILE", POS_PATH, NULL, 0 }, POS_END };
+static const struct nr_pos history_pos[] = { { "N", POS_WORD, NULL, POS_OPTIONAL }, POS_END };
+
 const struct nr_cmd cmd_help = {
-    "help", NULL, "help [CMD]", "list commands, or show one command's usage and examples",
+    .name = "help",
+    .summary = "list commands, or show one command's usage and examples",
+    .help =
     "Without an argument lists every command. With one, shows its usage,\n"
-    "what it does and examples. 'CMD --help' does the same.\n"
+    "what it does, its options and examples. 'CMD --help' does the same.\n"
     "Example: help dial\n",
-    help_run, NULL, CMD_COMPLETE_COMMANDS,
+    .pos = help_pos,
+    .run = help_run,
 };
 
+/* echo takes every word as text, "-n" and "--" included. */
 const struct nr_cmd cmd_echo = {
-    "echo", NULL, "echo TEXT...", "print the words, escapes decoded",
+    .name = "echo",
+    .summary = "print the words, escapes decoded",
+    .help =
     "Prints its arguments separated by blanks. Useful in scripts and demos.\n"
     "Example: echo \"step 1:\\tdial the server\"\n",
-    echo_run, NULL, 0,
+    .pos = echo_pos,
+    .flags = CMD_RAW_ARGS,
+    .run = echo_run,
 };
 
 const struct nr_cmd cmd_sleep = {
-    "sleep", NULL, "sleep SECONDS", "wait, while listeners and responders keep running",
+    .name = "sleep",
+    .summary = "wait, while listeners and responders keep running",
+    .help =
     "Waits SECONDS (fractions allowed) with the event loop running, so\n"
     "listeners accept, --echo servers answer and data is buffered meanwhile.\n"
     "Ctrl-C ends the wait.\n"
     "Example: sleep 0.5\n",
-    sleep_run, NULL, 0,
+    .pos = sleep_pos,
+    .run = sleep_run,
 };
 
 const struct nr_cmd cmd_source = {
-    "source", NULL, "source FILE", "run the commands in FILE",
+    .name = "source",
+    .summary = "run the commands in FILE",
+    .help =
     "Runs FILE as a script: stops at the first failing command unless the\n"
     "shell was started with -k. Files may source others (16 levels).\n"
     "Example: source examples/addresses.nr\n",
-    source_run, NULL, CMD_COMPLETE_FILES,
+    .pos = source_pos,
+    .run = source_run,
 };
 
 const struct nr_cmd cmd_history = {
-    "history", NULL, "history [N]", "show the command history (the last N lines)",
+    .name = "history",
+    .summary = "show the command history (the last N lines)",
+    .help =
     "Lists the lines typed at the prompt, oldest first. History is kept in\n"
     "$XDG_STATE_HOME/netrepl/history (default ~/.local/state/netrepl/history).\n"
     "Example: history 10\n",
-    history_run, NULL, 0,
+    .pos = history_pos,
+    .run = history_run,
 };
 
 const struct nr_cmd cmd_quit = {
-    "quit", "exit", "quit", "close every session and leave",
+    .name = "quit",
+    .alias = "exit",
+    .summary = "close every session and leave",
+    .help =
     "Closes every session and listener and exits. Ctrl-D does the same.\n"
     "Example: quit\n",
-    quit_run, NULL, 0,
+    .run = quit_run,
 };

@@ -4,6 +4,7 @@
 #include "lib/addr.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 struct dial_opts {
@@ -117,46 +118,33 @@ static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
     out_end(sh);
 }
 
-static int dial_run(struct shell *sh, const struct nr_args *a)
+static int dial_run(struct shell *sh, const struct cmd_call *c)
 {
-    struct dial_opts o = { .timeout_us = NR_SESS_TIMEOUT_US };
-    const struct opt opts[] = {
-        { "--timeout", OPT_SECONDS, &o.timeout_us, 0, 3600, NULL },
-        { "--from", OPT_STR, &o.from, 0, 0, NULL },
-        { "--keepalive", OPT_FLAG, &o.keepalive, 0, 0, NULL },
-        { "--nodelay", OPT_FLAG, &o.nodelay, 0, 0, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    const char *pos[2];
-    int npos;
+    const struct dial_opts *o = c->opts;
     struct nr_net net;
-    if (opt_parse(sh, a, opts, pos, NULL, 2, &npos) < 0)
-        return CMD_FAIL;
-    if (npos != 2)
-        return cmd_usage(sh, "needs a network and an address");
-    if (nr_net_parse(pos[0], &net) < 0)
-        return cmd_error(sh, "%s: unknown network (tcp tcp4 tcp6 udp udp4 udp6 unix unixgram)", pos[0]);
+    if (nr_net_parse(c->pos[0], &net) < 0)
+        return cmd_error(sh, "%s: unknown network (%s)", c->pos[0], NR_NET_LIST);
     if (!sh_sessions(sh))
         return CMD_FAIL;
-    int64_t t0 = nr_now_us(), deadline = t0 + o.timeout_us;
+    int64_t t0 = nr_now_us(), deadline = t0 + o->timeout_us;
     struct sess_addrs to, from;
-    if (sess_resolve(sh, &net, pos[1], false, deadline, &to) < 0)
+    if (sess_resolve(sh, &net, c->pos[1], false, deadline, &to) < 0)
         return CMD_FAIL;
-    if (o.from && sess_resolve(sh, &net, o.from, true, deadline, &from) < 0)
+    if (o->from && sess_resolve(sh, &net, o->from, true, deadline, &from) < 0)
         return CMD_FAIL;
     int id = nr_sess_reserve_id(sh->sessions);
     struct attempt at = { 0 };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
-        s = try_one(sh, id, &net, &to, i, o.from ? &from : NULL, deadline, &at);
+        s = try_one(sh, id, &net, &to, i, o->from ? &from : NULL, deadline, &at);
     if (!s) {
         nr_sess_release_id(sh->sessions, id);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
-        return dial_fail(sh, &net, &at, &o);
+        return dial_fail(sh, &net, &at, o);
     }
     int64_t took = nr_now_us() - t0;
-    if (apply_opts(sh, s, &o) != CMD_OK) {
+    if (apply_opts(sh, s, o) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
         return CMD_FAIL;
@@ -169,24 +157,41 @@ static int dial_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static const char *const dial_words[] = {
-    SESS_NET_WORDS,
-    "--timeout", "--from", "--keepalive", "--nodelay", NULL,
+static const struct dial_opts dial_defaults = { .timeout_us = NR_SESS_TIMEOUT_US };
+
+static const struct nr_opt dial_options[] = {
+    { "--timeout", NULL, OPT_SECONDS, offsetof(struct dial_opts, timeout_us), 0, 3600, "S",
+      "give up after S seconds (default 5); Ctrl-C cancels", NULL, 0, 0 },
+    { "--from", NULL, OPT_STR, offsetof(struct dial_opts, from), 0, 0, "LADDR",
+      "bind to this local address first (ip:port, port 0 = any)", NULL, 0, 0 },
+    { "--keepalive", NULL, OPT_FLAG, offsetof(struct dial_opts, keepalive), 0, 0, NULL,
+      "enable TCP keepalive", NULL, 0, 0 },
+    { "--nodelay", NULL, OPT_FLAG, offsetof(struct dial_opts, nodelay), 0, 0, NULL,
+      "disable Nagle's algorithm (TCP_NODELAY)", NULL, 0, 0 },
+    OPT_END,
+};
+
+static const struct nr_pos dial_pos[] = {
+    { "NET", POS_ENUM, nr_net_names, 0 },
+    { "ADDR", POS_SERVICE, NULL, 0 },
+    POS_END,
 };
 
 const struct nr_cmd cmd_dial = {
-    "dial", NULL, "dial NET ADDR [--timeout S] [--from LADDR] [--keepalive] [--nodelay]",
-    "open a connection (a new session, made current)",
+    .name = "dial",
+    .summary = "open a connection (a new session, made current)",
+    .help =
     "NET is tcp, tcp4, tcp6, udp, udp4, udp6, unix or unixgram. ADDR is host:port,\n"
     "[v6%zone]:port, :port (this machine), [ID] (the address of listener ID, so\n"
     "scripts need no fixed ports) or, for unix, a path (@name: abstract).\n"
     "Names are resolved through the resolver (hosts file first) and each address\n"
     "is tried in turn. Prints [ID] proto local -> remote and the connect time.\n"
-    "  --timeout S   give up after S seconds (default 5); Ctrl-C cancels\n"
-    "  --from LADDR  bind to this local address (ip:port, port 0 = any)\n"
-    "  --keepalive   enable TCP keepalive      --nodelay  disable Nagle\n"
     "Example: dial tcp 127.0.0.1:8080\n"
     "Example: dial udp localhost:13 --timeout 2\n"
     "Example: dial tcp [1]\n",
-    dial_run, dial_words, 0,
+    .pos = dial_pos,
+    .opts = dial_options,
+    .opts_size = sizeof(struct dial_opts),
+    .opts_init = &dial_defaults,
+    .run = dial_run,
 };

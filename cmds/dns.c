@@ -44,8 +44,9 @@ static int set_servers(struct shell *sh, struct nr_dns *d, const struct nr_args 
     return r < 0 ? cmd_error(sh, "servers: %s", err) : 0;
 }
 
-static int dns_run(struct shell *sh, const struct nr_args *a)
+static int dns_run(struct shell *sh, const struct cmd_call *c)
 {
+    const struct nr_args *a = c->args;
     struct nr_dns *d = sh_dns(sh);
     char err[NR_ERRLEN];
     if (!d)
@@ -79,11 +80,26 @@ static int dns_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static const char *const dns_words[] = { "servers", "timeout", "tries", "system", NULL };
+static const char *const dns_subs[] = { "servers", "timeout", "tries", NULL };
+
+static const struct nr_pos dns_pos[] = {
+    { "servers LIST|timeout S|tries N", POS_ENUM, dns_subs, POS_OPTIONAL },
+    { "VALUE", POS_WORD, NULL, POS_OPTIONAL | POS_REPEAT | POS_HIDDEN },
+    POS_END,
+};
+
+/* After `dns servers`: the word system (back to resolv.conf). */
+static void dns_complete(struct shell *sh, int argi, const char *const *w, int nw,
+                         void (*add)(const char *))
+{
+    if (argi == 1 && !strcmp(w[0], "servers"))
+        add("system");
+}
 
 const struct nr_cmd cmd_dns = {
-    "dns", NULL, "dns [servers LIST|timeout S|tries N]",
-    "show or set the resolver: servers, lookup timeout, tries",
+    .name = "dns",
+    .summary = "show or set the resolver: servers, lookup timeout, tries",
+    .help =
     "Without arguments shows the DNS servers the shell asks (by default those\n"
     "of /etc/resolv.conf, or --dns / NETREPL_DNS), the time one lookup may\n"
     "take in all (default 5 s) and the tries per server (default 2).\n"
@@ -92,5 +108,8 @@ const struct nr_cmd cmd_dns = {
     "--dns and 'lookup @SERVER'; 'dns servers system' goes back to resolv.conf.\n"
     "Example: dns servers 127.0.0.1:5353\n"
     "Example: dns timeout 0.5\n",
-    dns_run, dns_words, 0,
+    .pos = dns_pos,
+    .flags = CMD_RAW_ARGS | CMD_ARITY_SELF,
+    .run = dns_run,
+    .complete = dns_complete,
 };

@@ -3,6 +3,7 @@
 #include "cmds/sess.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -37,44 +38,33 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
     out_end(sh);
 }
 
-static int listen_run(struct shell *sh, const struct nr_args *a)
+struct listen_opts {
+    bool echo, daytime, discard;
+    long long backlog;
+};
+
+static int listen_run(struct shell *sh, const struct cmd_call *c)
 {
-    bool echo = false, daytime = false, discard = false;
-    long long backlog = 0;
-    const struct opt opts[] = {
-        { "--echo", OPT_FLAG, &echo, 0, 0, NULL },
-        { "--daytime", OPT_FLAG, &daytime, 0, 0, NULL },
-        { "--discard", OPT_FLAG, &discard, 0, 0, NULL },
-        { "--backlog", OPT_INT, &backlog, 1, 65535, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    const char *pos[2];
-    int npos;
+    const struct listen_opts *o = c->opts;
     struct nr_net net;
-    if (opt_parse(sh, a, opts, pos, NULL, 2, &npos) < 0)
-        return CMD_FAIL;
-    if (npos != 2)
-        return cmd_usage(sh, "needs a network and an address");
-    if (echo + daytime + discard > 1)
-        return cmd_usage(sh, "--echo, --daytime and --discard exclude each other");
-    if (nr_net_parse(pos[0], &net) < 0)
-        return cmd_error(sh, "%s: unknown network (tcp tcp4 tcp6 udp udp4 udp6 unix unixgram)", pos[0]);
-    enum nr_service svc = echo ? NR_SVC_ECHO : daytime ? NR_SVC_DAYTIME
-                        : discard ? NR_SVC_DISCARD : NR_SVC_NONE;
+    if (nr_net_parse(c->pos[0], &net) < 0)
+        return cmd_error(sh, "%s: unknown network (%s)", c->pos[0], NR_NET_LIST);
+    enum nr_service svc = o->echo ? NR_SVC_ECHO : o->daytime ? NR_SVC_DAYTIME
+                        : o->discard ? NR_SVC_DISCARD : NR_SVC_NONE;
     struct sess_addrs ad;
     if (!sh_sessions(sh) ||
-        sess_resolve(sh, &net, pos[1], true, nr_now_us() + NR_SESS_TIMEOUT_US, &ad) < 0)
+        sess_resolve(sh, &net, c->pos[1], true, nr_now_us() + NR_SESS_TIMEOUT_US, &ad) < 0)
         return CMD_FAIL;
     char err[NR_ERRLEN] = "", first[NR_ERRLEN] = "";
     struct nr_session *s = NULL;
     for (size_t i = 0; i < ad.n && !s; i++) {
         s = nr_sess_listen(sh->sessions, &net, (const struct sockaddr *)&ad.ss[i], ad.len[i],
-                           (int)backlog, svc, err, sizeof err);
+                           (int)o->backlog, svc, err, sizeof err);
         if (!s && !first[0])
             memcpy(first, err, sizeof first);
     }
     if (!s)
-        return cmd_error(sh, "%s %s: %s", net.name, pos[1], first);
+        return cmd_error(sh, "%s %s: %s", net.name, c->pos[1], first);
     sh->current = sh->last_id = s->id;
     listen_print(sh, s, &ad);
     return CMD_OK;
@@ -110,18 +100,16 @@ static bool accept_done(void *arg)
     return nr_sess_next_accepted(w->t, w->lid) != NULL;
 }
 
-static int accept_run(struct shell *sh, const struct nr_args *a)
+struct accept_opts {
+    int64_t timeout;
+};
+
+static int accept_run(struct shell *sh, const struct cmd_call *c)
 {
-    int64_t timeout = -1;
-    const struct opt opts[] = {
-        { "--timeout", OPT_SECONDS, &timeout, 0, 86400, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    const char *pos[1];
-    int npos;
-    if (opt_parse(sh, a, opts, pos, NULL, 1, &npos) < 0 || !sh_sessions(sh))
+    int64_t timeout = ((const struct accept_opts *)c->opts)->timeout;
+    if (!sh_sessions(sh))
         return CMD_FAIL;
-    struct nr_session *l = npos ? sess_arg(sh, pos[0]) : default_listener(sh);
+    struct nr_session *l = c->npos ? sess_arg(sh, c->pos[0]) : default_listener(sh);
     if (!l)
         return CMD_FAIL;
     if (l->role != NR_ROLE_LISTEN)
@@ -151,37 +139,72 @@ static int accept_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static const char *const listen_words[] = {
-    SESS_NET_WORDS,
-    "--echo", "--daytime", "--discard", "--backlog", NULL,
+static const struct listen_opts listen_defaults = { .backlog = 0 };
+
+static const struct nr_opt listen_options[] = {
+    { "--echo", NULL, OPT_FLAG, offsetof(struct listen_opts, echo), 0, 0, NULL,
+      "answer every client with what it sent (RFC 862)", NULL, 1, 0 },
+    { "--daytime", NULL, OPT_FLAG, offsetof(struct listen_opts, daytime), 0, 0, NULL,
+      "send the date and time, then close (RFC 867)", NULL, 1, 0 },
+    { "--discard", NULL, OPT_FLAG, offsetof(struct listen_opts, discard), 0, 0, NULL,
+      "read and drop everything (RFC 863)", NULL, 1, 0 },
+    { "--backlog", NULL, OPT_INT, offsetof(struct listen_opts, backlog), 1, 65535, "N",
+      "the kernel's queue of connections not yet accepted (default SOMAXCONN)", NULL, 0, 0 },
+    OPT_END,
+};
+
+static const struct nr_pos listen_pos[] = {
+    { "NET", POS_ENUM, nr_net_names, 0 },
+    { "ADDR", POS_SERVICE, NULL, 0 },
+    POS_END,
 };
 
 const struct nr_cmd cmd_listen = {
-    "listen", NULL, "listen NET ADDR [--echo|--daytime|--discard] [--backlog N]",
-    "listen for connections or datagrams (a new session, made current)",
+    .name = "listen",
+    .summary = "listen for connections or datagrams (a new session, made current)",
+    .help =
     "ADDR is host:port, :port (all interfaces) or :0 (the system picks a port,\n"
     "shown); for unix a path (removed again by close). Incoming TCP and Unix\n"
     "connections are accepted by themselves into new sessions (a notice at the\n"
     "prompt; 'accept' waits for one in scripts). UDP listeners queue each\n"
     "datagram with its source: read them with recv, answer with send --to.\n"
-    "  --echo      answer every client with what it sent (RFC 862)\n"
-    "  --daytime   send the date and time, then close (RFC 867)\n"
-    "  --discard   read and drop everything (RFC 863)\n"
     "With a service, any number of clients are served at once, TCP and UDP, with\n"
     "no further commands; they are not sessions (role 'served'): 'info ID' on the\n"
     "listener counts them, 'close ID' stops them with it.\n"
     "Example: listen tcp 127.0.0.1:0\n"
     "Example: listen udp :7007 --echo\n",
-    listen_run, listen_words, 0,
+    .pos = listen_pos,
+    .opts = listen_options,
+    .opts_size = sizeof(struct listen_opts),
+    .opts_init = &listen_defaults,
+    .run = listen_run,
+};
+
+static const struct accept_opts accept_defaults = { .timeout = -1 };
+
+static const struct nr_opt accept_options[] = {
+    { "--timeout", NULL, OPT_SECONDS, offsetof(struct accept_opts, timeout), 0, 86400, "S",
+      "wait at most S seconds (default: the listener's timeout, 5 s)", NULL, 0, 0 },
+    OPT_END,
+};
+
+static const struct nr_pos accept_pos[] = {
+    { "LISTENER", POS_SESSION, NULL, POS_OPTIONAL },
+    POS_END,
 };
 
 const struct nr_cmd cmd_accept = {
-    "accept", NULL, "accept [LISTENER] [--timeout S]",
-    "wait for the next accepted connection and make it current",
+    .name = "accept",
+    .summary = "wait for the next accepted connection and make it current",
+    .help =
     "Connections are accepted in the background as they arrive; accept returns\n"
     "the oldest one not yet returned by accept, waiting for one if needed (the\n"
     "listener's timeout, default 5 s). LISTENER defaults to the current session\n"
     "when it is a listener, else the most recent listener. Prints its id.\n"
     "Example: accept 1 --timeout 10\n",
-    accept_run, NULL, CMD_COMPLETE_SESSIONS,
+    .pos = accept_pos,
+    .opts = accept_options,
+    .opts_size = sizeof(struct accept_opts),
+    .opts_init = &accept_defaults,
+    .run = accept_run,
 };

@@ -7,6 +7,7 @@
 #include "lib/service.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,41 +114,43 @@ static bool is_net(const char *w)
 }
 
 /* "lookup [TYPE] NAME... [@SERVER] [+tcp] [-f FILE]" */
-static int parse_args(struct shell *sh, const struct nr_args *a, struct req *r)
+struct lookup_opts {
+    const char *file;   /* -f FILE */
+    bool tcp;           /* +tcp */
+};
+
+static int parse_args(struct shell *sh, const struct cmd_call *c, struct req *r)
 {
-    int i = 1;
-    if (i < a->argc && !strcmp(a->argv[i], "port")) {
+    const struct lookup_opts *o = c->opts;
+    int i = 0;
+    r->tcp = o->tcp;
+    if (i < c->npos && !strcmp(c->pos[i], "port")) {
         r->port = true;
         i++;
-        if (i < a->argc && is_net(a->argv[i]))
-            r->proto = a->argv[i++];
-    } else if (i < a->argc && nr_qtype_parse(a->argv[i], &r->t) == 0) {
+        if (i < c->npos && is_net(c->pos[i]))
+            r->proto = c->pos[i++];
+    } else if (i < c->npos && nr_qtype_parse(c->pos[i], &r->t) == 0) {
         i++;
     }
-    for (; i < a->argc; i++) {
-        const char *w = a->argv[i];
+    if (r->port && o->tcp)
+        return cmd_usage(sh, "+tcp is for DNS queries, not 'lookup port'"), -1;
+    for (; i < c->npos; i++) {
+        const char *w = c->pos[i];
         if (w[0] == '@' && !r->port)
             r->server = w + 1;
-        else if (!strcmp(w, "+tcp") && !r->port)
-            r->tcp = true;
-        else if (!strcmp(w, "-f")) {
-            if (++i >= a->argc)
-                return cmd_usage(sh, "-f needs a file name"), -1;
-            if (read_names(sh, r, a->argv[i]) < 0)
-                return -1;
-        } else if (w[0] == '-' && w[1] && !r->port)
-            return cmd_usage(sh, "unknown option '%s'", w), -1;
-        else if (memchr(w, 0, a->len[i])) {
+        else if (memchr(w, 0, c->poslen[i])) {
             struct nr_buf e = { 0 };
-            nr_escape_text(w, a->len[i], 0, &e);
+            nr_escape_text(w, c->poslen[i], 0, &e);
             nr_buf_add(&e, "", 1);
             cmd_error(sh, "%s: name contains a NUL byte", e.p ? (char *)e.p : "");
             nr_buf_free(&e);
             return -1;
         }
-        else if (add_name(r, w, a->len[i]) < 0)
+        else if (add_name(r, w, c->poslen[i]) < 0)
             return cmd_error(sh, "out of memory"), -1;
     }
+    if (o->file && read_names(sh, r, o->file) < 0)
+        return -1;
     if (r->n == 0)
         return cmd_usage(sh, r->port ? "needs a service name or number" : "needs a name"), -1;
     return 0;
@@ -401,11 +404,11 @@ static int lookup_ports(struct shell *sh, struct req *r)
     return rc;
 }
 
-static int lookup_run(struct shell *sh, const struct nr_args *a)
+static int lookup_run(struct shell *sh, const struct cmd_call *c)
 {
     struct req r = { .sh = sh, .t = NR_Q_HOST };
     int rc = CMD_FAIL;
-    if (parse_args(sh, a, &r) < 0)
+    if (parse_args(sh, c, &r) < 0)
         goto done;
     if (r.port) {
         rc = lookup_ports(sh, &r);
@@ -419,14 +422,37 @@ done:
     return rc;
 }
 
-static const char *const lookup_words[] = {
-    "host", "ip", "a", "aaaa", "addr", "ptr", "cname", "mx", "ns", "srv", "txt", "soa",
-    "caa", "port", "tcp", "udp", "+tcp", "-f", "@", NULL,
+static const struct nr_opt lookup_options[] = {
+    { "+tcp", NULL, OPT_FLAG, offsetof(struct lookup_opts, tcp), 0, 0, NULL,
+      "ask over TCP instead of UDP", NULL, 0, 0 },
+    { "-f", NULL, OPT_PATH, offsetof(struct lookup_opts, file), 0, 0, "FILE",
+      "read names from FILE, one a line ('#' comments)", NULL, 0, 0 },
+    OPT_END,
 };
 
+static const char *const lookup_port[] = { "port", NULL };
+
+static const struct nr_pos lookup_pos[] = {
+    { "TYPE", POS_RTYPE, lookup_port, POS_OPTIONAL },
+    { "NAME", POS_WORD, NULL, POS_REPEAT },
+    { "@SERVER[:PORT]", POS_WORD, NULL, POS_OPTIONAL },
+    POS_END,
+};
+
+/* After `lookup port`: the networks. */
+static void lookup_complete(struct shell *sh, int argi, const char *const *w, int nw,
+                            void (*add)(const char *))
+{
+    static const char *const nets[] = { "tcp", "udp", NULL };
+    if (argi == 1 && !strcmp(w[0], "port"))
+        for (int i = 0; nets[i]; i++)
+            add(nets[i]);
+}
+
 const struct nr_cmd cmd_lookup = {
-    "lookup", NULL, "lookup [TYPE] NAME... [@SERVER[:PORT]] [+tcp] [-f FILE]",
-    "query DNS: host ip a aaaa addr cname mx ns srv txt soa caa, or a port",
+    .name = "lookup",
+    .summary = "query DNS: host ip a aaaa addr cname mx ns srv txt soa caa, or a port",
+    .help =
     "TYPE: host (default: A and AAAA, hosts file first), ip (the same), a or\n"
     "aaaa (one family, DNS only), addr (names of an IP: the hosts file first,\n"
     "then PTR; each says where it came from), cname (the canonical name, the\n"
@@ -446,5 +472,10 @@ const struct nr_cmd cmd_lookup = {
     "Example: lookup mx gmail.com\n"
     "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
     "Example: lookup port tcp telnet\n",
-    lookup_run, lookup_words, CMD_COMPLETE_FILES | CMD_COMPLETE_SERVICES,
+    .pos = lookup_pos,
+    .opts = lookup_options,
+    .opts_size = sizeof(struct lookup_opts),
+    .flags = CMD_ARITY_SELF,
+    .run = lookup_run,
+    .complete = lookup_complete,
 };

@@ -89,8 +89,9 @@ static const char *hint(const char *s)
     return "";
 }
 
-static int parse_run(struct shell *sh, const struct nr_args *a)
+static int parse_run(struct shell *sh, const struct cmd_call *c)
 {
+    const struct nr_args *a = c->args;
     struct nr_ip ip;
     char buf[NR_ADDRSTRLEN];
     if (a->argc != 2)
@@ -123,8 +124,12 @@ static int parse_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
+static const struct nr_pos parse_pos[] = { { "ADDR", POS_WORD, NULL, 0 }, POS_END };
+
 const struct nr_cmd cmd_parse = {
-    "parse", NULL, "parse ADDR", "parse an IPv4/IPv6 address: canonical form, bytes, kind",
+    .name = "parse",
+    .summary = "parse an IPv4/IPv6 address: canonical form, bytes, kind",
+    .help =
     "Parses ADDR as Go's net.ParseIP does (IPv4 dotted decimal, IPv6 in any\n"
     "RFC 4291 form, IPv4-mapped ::ffff:a.b.c.d) and also accepts an IPv6\n"
     "zone (fe80::1%eth0). Shows the canonical form (RFC 5952 for IPv6, dotted\n"
@@ -135,5 +140,7 @@ const struct nr_cmd cmd_parse = {
     "Example: parse 0:0:0:0:0:0:0:1\n"
     "Example: parse ::ffff:192.0.2.1\n"
     "Example: parse fe80::1%lo\n",
-    parse_run, NULL, 0,
+    .pos = parse_pos,
+    .flags = CMD_RAW_ARGS | CMD_ARITY_SELF,
+    .run = parse_run,
 };

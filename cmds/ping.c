@@ -5,6 +5,7 @@
 #include "lib/dns.h"
 #include "lib/ping.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,77 +79,27 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
     return CMD_OK;
 }
 
-/* iputils spellings opt_parse does not take: "-4"/"-6" (it reads them as
- * negative numbers) and values glued to the option ("-c3", "-W0.5"). */
-static int ping_words_split(struct shell *sh, const struct nr_args *a, struct nr_args *rest,
-                            int *family)
-{
-    static const char *const glued[] = { "-c", "-i", "-s", "-t", "-W" };
-    rest->argc = 0;
-    bool ended = false;
-    for (int i = 0; i < a->argc; i++) {
-        const char *w = a->argv[i];
-        ended |= i > 0 && !strcmp(w, "--");
-        if (rest->argc + 2 > MAX_ARGS)
-            return cmd_usage(sh, "too many arguments");
-        if (i > 0 && !ended && (!strcmp(w, "-4") || !strcmp(w, "-6"))) {
-            int f = w[1] == '4' ? AF_INET : AF_INET6;
-            if (*family != AF_UNSPEC && *family != f)
-                return cmd_usage(sh, "-4 and -6 exclude each other");
-            *family = f;
-            continue;
-        }
-        for (size_t g = 0; i > 0 && !ended && g < 5 && w[0] == '-' && strlen(w) > 2; g++) {
-            if (!strncmp(w, glued[g], 2) && w[2] != '=') {
-                rest->argv[rest->argc] = (char *)glued[g];
-                rest->len[rest->argc++] = 2;
-                w += 2;
-                break;
-            }
-        }
-        rest->argv[rest->argc] = (char *)w;
-        rest->len[rest->argc++] = a->len[i] - (size_t)(w - a->argv[i]);
-    }
-    return CMD_OK;
-}
+struct ping_opts {
+    long long count, size, ttl;
+    int64_t interval_us, wait_us;
+    bool v4, v6;
+};
 
-static int parse_req(struct shell *sh, const struct nr_args *a, struct ping_req *q)
+static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req *q)
 {
-    char *argv[MAX_ARGS];
-    size_t len[MAX_ARGS];
-    struct nr_args rest = { 0, argv, len };
+    const struct ping_opts *o = c->opts;
     memset(q, 0, sizeof *q);
-    q->family = AF_UNSPEC;
-    q->count = sh->interactive ? 0 : 4;   /* a prompt pings until Ctrl-C */
-    q->size = 56;
-    q->interval_us = 1000000;
-    q->wait_us = 2000000;
-    if (ping_words_split(sh, a, &rest, &q->family) != CMD_OK)
-        return CMD_FAIL;
-    const struct opt opts[] = {
-        { "-c", OPT_INT, &q->count, 1, 1000000, NULL },
-        { "-i", OPT_SECONDS, &q->interval_us, 0, 3600, NULL },
-        { "-s", OPT_INT, &q->size, 0, NR_ICMP_MAXDATA, NULL },
-        { "-t", OPT_INT, &q->ttl, 1, 255, NULL },
-        { "-W", OPT_SECONDS, &q->wait_us, 0, 3600, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    const char *pos[1];
-    size_t poslen[1];
-    int npos;
-    if (opt_parse(sh, &rest, opts, pos, poslen, 1, &npos) < 0)
-        return CMD_FAIL;
-    if (npos != 1)
-        return cmd_usage(sh, "needs the host to ping");
-    q->host = pos[0];
-    if (poslen[0] == 0)
+    q->family = o->v4 ? AF_INET : o->v6 ? AF_INET6 : AF_UNSPEC;
+    q->count = cmd_given(c, "-c") ? o->count : sh->interactive ? 0 : 4;   /* a prompt pings until Ctrl-C */
+    q->size = o->size;
+    q->ttl = o->ttl;
+    q->interval_us = o->interval_us;
+    q->wait_us = o->wait_us;
+    q->host = c->pos[0];
+    if (c->poslen[0] == 0)
         return cmd_error(sh, "empty host name");
-    if (strlen(q->host) != poslen[0])
+    if (strlen(q->host) != c->poslen[0])
         return cmd_error(sh, "host name contains a NUL byte");
-    if (q->interval_us < 2000)
-        return cmd_usage(sh, "-i %.3f: interval below 0.002 seconds", q->interval_us / 1e6);
-    if (q->wait_us < 1000)
-        return cmd_usage(sh, "-W: wait below 0.001 seconds");
     return CMD_OK;
 }
 
@@ -261,11 +212,11 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     return CMD_OK;
 }
 
-static int ping_run(struct shell *sh, const struct nr_args *a)
+static int ping_run(struct shell *sh, const struct cmd_call *c)
 {
     struct ping_req q;
     struct nr_ip ip;
-    if (parse_req(sh, a, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
+    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
         return CMD_FAIL;
     if (ip.len == 16 && nr_ip_is4(&ip)) {   /* ::ffff:a.b.c.d is an IPv4 host */
         memmove(ip.b, nr_ip_v4bytes(&ip), 4);
@@ -275,25 +226,46 @@ static int ping_run(struct shell *sh, const struct nr_args *a)
     return run_echoes(sh, &q, &ip);
 }
 
-static const char *const ping_words[] = { "-c", "-i", "-s", "-t", "-W", "-4", "-6", NULL };
+static const struct ping_opts ping_defaults = {
+    .size = 56, .interval_us = 1000000, .wait_us = 2000000,
+};
+
+static const struct nr_opt ping_options[] = {
+    { "-c", NULL, OPT_INT, offsetof(struct ping_opts, count), 1, 1000000, "N",
+      "send N requests (default 4 in scripts; at the prompt until Ctrl-C)", NULL, 0, 0 },
+    { "-i", NULL, OPT_SECONDS, offsetof(struct ping_opts, interval_us), 0.002, 3600, "S",
+      "seconds between requests (default 1, at least 0.002)", NULL, 0, 0 },
+    { "-s", NULL, OPT_INT, offsetof(struct ping_opts, size), 0, NR_ICMP_MAXDATA, "SIZE",
+      "payload bytes (default 56; the first 8 carry the send time)", NULL, 0, 0 },
+    { "-t", NULL, OPT_INT, offsetof(struct ping_opts, ttl), 1, 255, "TTL",
+      "time to live / hop limit of the requests", NULL, 0, 0 },
+    { "-W", NULL, OPT_SECONDS, offsetof(struct ping_opts, wait_us), 0.001, 3600, "S",
+      "seconds to wait for each reply (default 2); later is lost", NULL, 0, 0 },
+    { "-4", NULL, OPT_FLAG, offsetof(struct ping_opts, v4), 0, 0, NULL,
+      "resolve HOST to IPv4 only", NULL, 1, 0 },
+    { "-6", NULL, OPT_FLAG, offsetof(struct ping_opts, v6), 0, 0, NULL,
+      "resolve HOST to IPv6 only", NULL, 1, 0 },
+    OPT_END,
+};
+
+static const struct nr_pos ping_pos[] = { { "HOST", POS_WORD, NULL, 0 }, POS_END };
 
 const struct nr_cmd cmd_ping = {
-    "ping", NULL, "ping HOST [-c N] [-i S] [-s SIZE] [-t TTL] [-W S] [-4|-6]",
-    "send ICMP echo requests and show the replies and statistics",
+    .name = "ping",
+    .summary = "send ICMP echo requests and show the replies and statistics",
+    .help =
     "Sends ICMP (IPv4) or ICMPv6 echo requests to HOST (a name or an address,\n"
     "fe80::1%eth0 included) and prints a line per reply, then iputils-style\n"
     "statistics: packets sent, received, duplicates, loss, and round-trip\n"
     "min/avg/max/mdev from the kernel's receive timestamps.\n"
-    "  -c N     send N requests (default 4 in scripts; at the prompt until Ctrl-C)\n"
-    "  -i S     seconds between requests (default 1, at least 0.002)\n"
-    "  -s SIZE  payload bytes (default 56; the first 8 carry the send time)\n"
-    "  -t TTL   time to live / hop limit of the requests\n"
-    "  -W S     seconds to wait for each reply (default 2); later is lost\n"
-    "  -4, -6   resolve HOST to IPv4 or IPv6 only\n"
     "Uses an unprivileged ICMP datagram socket when net.ipv4.ping_group_range\n"
     "includes your group, else a raw socket (root or CAP_NET_RAW). Fails when\n"
     "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
     "Example: ping -c 3 127.0.0.1\n"
     "Example: ping -6 -c 2 -i 0.2 localhost\n",
-    ping_run, ping_words, 0,
+    .pos = ping_pos,
+    .opts = ping_options,
+    .opts_size = sizeof(struct ping_opts),
+    .opts_init = &ping_defaults,
+    .run = ping_run,
 };

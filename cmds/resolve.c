@@ -96,6 +96,8 @@ static int resolve_name(struct shell *sh, struct target *t)
             w.status = r == NR_WAIT_INTR ? ARES_ECANCELLED : ARES_ETIMEOUT;
         }
     }
+    if (w.status == ARES_EBADNAME)   /* no query was sent */
+        return cmd_error(sh, "%s: lookup %s: %s", t->input, t->host, nr_dns_strerror(w.status));
     if (w.status != ARES_SUCCESS) {
         char msg[768];
         if (w.status == ARES_ECANCELLED)
@@ -125,8 +127,9 @@ static void print(struct shell *sh, const struct target *t, bool unspecified)
     out_begin(sh, "resolve");
     out_str(sh, "network", "%s ", t->net);
     out_str(sh, "input", NULL, t->input);
-    if (unspecified && t->family == AF_UNSPEC) {
-        /* Go keeps a nil IP: every interface, IPv4 and IPv6 alike. */
+    if (unspecified) {
+        /* Go keeps a nil IP for every network, tcp4 and udp6 too: every
+         * interface (of that family, when listening). */
         buf[0] = 0;
         if (t->has_port)
             snprintf(buf, sizeof buf, ":%u", t->port);
@@ -168,12 +171,16 @@ static int split(struct shell *sh, struct target *t, char *work, size_t worklen)
     return 0;
 }
 
-static int resolve_run(struct shell *sh, const struct nr_args *a)
+static int resolve_run(struct shell *sh, const struct cmd_call *c)
 {
+    const struct nr_args *a = c->args;
     struct target t = { 0 };
     char work[1024];
     if (a->argc < 2 || a->argc > 3)
         return cmd_usage(sh, "needs [NET] ADDR");
+    if (a->argc == 2 && net_parse(a->argv[1], &t))   /* "resolve tcp": no query for "tcp" */
+        return cmd_usage(sh, "%s: needs an ADDR after NET", a->argv[1]);
+    memset(&t, 0, sizeof t);
     if (a->argc == 3 && !net_parse(a->argv[1], &t))
         return cmd_error(sh, "%s: unknown network (ip ip4 ip6 tcp tcp4 tcp6 udp udp4 udp6 unix)",
                          a->argv[1]);
@@ -210,21 +217,30 @@ static int resolve_run(struct shell *sh, const struct nr_args *a)
     return CMD_OK;
 }
 
-static const char *const resolve_words[] = {
+static const char *const resolve_nets[] = {
     "ip", "ip4", "ip6", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", NULL,
 };
 
+static const struct nr_pos resolve_pos[] = {
+    { "NET", POS_ENUM, resolve_nets, POS_OPTIONAL }, { "ADDR", POS_SERVICE, NULL, 0 }, POS_END,
+};
+
 const struct nr_cmd cmd_resolve = {
-    "resolve", NULL, "resolve [NET] ADDR",
-    "resolve an address as Go's Resolve{IP,TCP,UDP,Unix}Addr",
+    .name = "resolve",
+    .summary = "resolve an address as Go's Resolve{IP,TCP,UDP,Unix}Addr",
+    .help =
     "NET: ip ip4 ip6 (ADDR is a host), tcp tcp4 tcp6 udp udp4 udp6 (ADDR is\n"
     "host:port, [v6%zone]:port or :port; the port may be a service name),\n"
     "unix (a path). Without NET, host:port means tcp and a bare host ip.\n"
     "Shows the address Go picks (the first IPv4 one unless ADDR is an IPv6\n"
     "literal) and all candidates. An empty host (':80') is the unspecified\n"
-    "address: every interface. The hosts file is honoured; IP literals are\n"
-    "not looked up.\n"
+    "address: every interface, for every NET (no IP is chosen). The hosts\n"
+    "file comes first, and a name found there is not asked of DNS (as Go);\n"
+    "IP literals are not looked up, and a word that is neither an IP nor a\n"
+    "host name (010.1.1.1: a leading zero) is no such host, with no query.\n"
     "Example: resolve tcp localhost:http\n"
     "Example: resolve udp6 [fe80::1%lo]:53\n",
-    resolve_run, resolve_words, CMD_COMPLETE_SERVICES,
+    .pos = resolve_pos,
+    .flags = CMD_RAW_ARGS | CMD_ARITY_SELF,
+    .run = resolve_run,
 };

@@ -8,24 +8,6 @@
 #include "lib/session.h"
 #include "shell/shell.h"
 
-/* The shell's session table, created on first use (NULL + error printed on
- * ENOMEM). Freed by main() with nr_sessions_free(). */
-struct nr_sessions *sh_sessions(struct shell *sh);
-
-/* A session from an ID word ("3", "[3]"), or the current one when word is
- * NULL. Prints an error naming the word and returns NULL when there is none. */
-struct nr_session *sess_arg(struct shell *sh, const char *word);
-/* True when w looks like a session id ("3" or "[3]"). */
-bool sess_is_id(const char *w);
-
-/* Data notices for this session are held back (a command is reading it). */
-void sess_mute(int id);
-
-/* Hands every event of session id to fn instead of a notice (attach);
- * id 0 removes the tap. */
-typedef void (*sess_tap_fn)(void *arg, struct nr_session *s, enum nr_sess_event ev);
-void sess_tap(int id, sess_tap_fn fn, void *arg);
-
 /* Candidate socket addresses for ADDR on net. */
 enum { SESS_MAXADDRS = 16 };
 struct sess_addrs {

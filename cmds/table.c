@@ -82,10 +82,8 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_end(sh);
 }
 
-static int sessions_run(struct shell *sh, const struct nr_args *a)
+static int sessions_run(struct shell *sh, const struct cmd_call *call)
 {
-    if (a->argc > 1)
-        return cmd_usage(sh, "takes no arguments");
     struct nr_sessions *t = sh_sessions(sh);
     if (!t)
         return CMD_FAIL;
@@ -114,19 +112,19 @@ static void show_brief(struct shell *sh, const char *kind, const struct nr_sessi
     out_end(sh);
 }
 
-static int use_run(struct shell *sh, const struct nr_args *a)
+static int use_run(struct shell *sh, const struct cmd_call *c)
 {
-    if (a->argc > 2)
-        return cmd_usage(sh, "takes one session id");
-    if (a->argc == 2 && !strcmp(a->argv[1], "none")) {
+    if (c->npos == 1 && strcmp(c->pos[0], "none"))
+        return cmd_error(sh, "%s: not a session id", c->pos[0]);
+    if (c->npos == 1) {
         sh->current = 0;
         return CMD_OK;
     }
-    if (a->argc == 1 && !sh->current) {
+    if (!c->s && !sh->current) {
         out_text(sh, "no current session\n");
         return CMD_OK;
     }
-    struct nr_session *s = sess_arg(sh, a->argc == 2 ? a->argv[1] : NULL);
+    struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
     sh->current = s->id;
@@ -136,14 +134,14 @@ static int use_run(struct shell *sh, const struct nr_args *a)
 
 /* ---- close ---- */
 
-static int close_run(struct shell *sh, const struct nr_args *a)
+static int close_run(struct shell *sh, const struct cmd_call *c)
 {
-    if (a->argc > 2)
-        return cmd_usage(sh, "takes one session id, or all");
     struct nr_sessions *t = sh_sessions(sh);
     if (!t)
         return CMD_FAIL;
-    if (a->argc == 2 && !strcmp(a->argv[1], "all")) {
+    if (c->npos == 1 && strcmp(c->pos[0], "all"))
+        return cmd_error(sh, "%s: not a session id", c->pos[0]);
+    if (c->npos == 1) {
         size_t n = nr_sess_count(t);
         while (nr_sess_count(t))
             nr_sess_close(nr_sess_at(t, nr_sess_count(t) - 1));
@@ -154,7 +152,7 @@ static int close_run(struct shell *sh, const struct nr_args *a)
         out_end(sh);
         return CMD_OK;
     }
-    struct nr_session *s = sess_arg(sh, a->argc == 2 ? a->argv[1] : NULL);
+    struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
     int id = s->id;
@@ -173,25 +171,26 @@ static int close_run(struct shell *sh, const struct nr_args *a)
 
 /* ---- shutdown ---- */
 
-static int shutdown_run(struct shell *sh, const struct nr_args *a)
+struct shutdown_opts {
+    int how;
+};
+
+static const char *const shutdown_hows[] = { "read", "write", "both", NULL };
+
+static int shutdown_run(struct shell *sh, const struct cmd_call *c)
 {
-    static const char *const hows[] = { "read", "write", "both" };
     static const char *const what[] = {
         "no more reading (buffered data stays)", "FIN sent: the peer sees end of stream",
         "FIN sent, no more reading",
     };
-    if (a->argc < 2 || a->argc > 3)
-        return cmd_usage(sh, "needs read, write or both");
-    const char *hw = a->argv[a->argc - 1];
+    const char *hw = c->pos[0];
     int how = -1;
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(hw, hows[i]))
+    for (int i = 0; shutdown_hows[i]; i++)
+        if (!strcmp(hw, shutdown_hows[i]))
             how = i;   /* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
     if (how < 0)
         return cmd_usage(sh, "%s: not read, write or both", hw);
-    struct nr_session *s = sess_arg(sh, a->argc == 3 ? a->argv[1] : NULL);
-    if (!s)
-        return CMD_FAIL;
+    struct nr_session *s = c->s;
     char err[NR_ERRLEN];
     if (nr_sess_shutdown(s, how, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", s->id, err);
@@ -218,14 +217,15 @@ static int set_value(struct shell *sh, struct nr_session *s, const char *opt, co
         s->timeout_us = us;
         return CMD_OK;
     }
-    bool boolish = !strcmp(opt, "keepalive") || !strcmp(opt, "nodelay") ||
-                   !strcmp(opt, "reuseaddr");
-    if (boolish) {
+    const struct nr_sockopt *o = nr_sockopt_find(opt);
+    if (!o)
+        return cmd_error(sh, "%s: no such option (keepalive, nodelay, reuseaddr, rcvbuf, "
+                         "sndbuf, ttl, timeout; or 'set json on|off')", opt);
+    if (o->boolean) {
         if (sess_parse_bool(v, &b) < 0)
             return cmd_error(sh, "%s %s: give on or off", opt, v);
         n = b;
-    } else if (nr_parse_ll(v, !strcmp(opt, "ttl") ? 1 : 0, !strcmp(opt, "ttl") ? 255 : 1 << 30,
-                           &n, err, sizeof err) < 0) {
+    } else if (nr_parse_ll(v, o->min, o->max, &n, err, sizeof err) < 0) {
         return cmd_error(sh, "%s %s: %s", opt, v, err);
     }
     if (nr_sock_setopt(s->fd, s->local.ss_family, opt, n, err, sizeof err) < 0)
@@ -248,16 +248,14 @@ static int set_json(struct shell *sh, const char *v)
     return CMD_OK;
 }
 
-static int set_run(struct shell *sh, const struct nr_args *a)
+static int set_run(struct shell *sh, const struct cmd_call *c)
 {
-    if (a->argc == 3 && !strcmp(a->argv[1], "json"))
-        return set_json(sh, a->argv[2]);
-    if (a->argc != 3 && a->argc != 4)
-        return cmd_usage(sh, "needs an option and a value");
-    struct nr_session *s = sess_arg(sh, a->argc == 4 ? a->argv[1] : NULL);
+    if (!c->id_word && c->npos == 2 && !strcmp(c->pos[0], "json"))
+        return set_json(sh, c->pos[1]);
+    struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
-    const char *opt = a->argv[a->argc - 2], *v = a->argv[a->argc - 1];
+    const char *opt = c->pos[0], *v = c->pos[1];
     if (set_value(sh, s, opt, v) != CMD_OK)
         return CMD_FAIL;
     long long now;
@@ -266,6 +264,9 @@ static int set_run(struct shell *sh, const struct nr_args *a)
     out_str(sh, "option", "%s ", opt);
     if (!strcmp(opt, "timeout"))
         out_double(sh, "value", "%g s\n", (double)s->timeout_us / 1e6);
+    else if (nr_sock_getopt(s->fd, s->local.ss_family, opt, &now) == 0 &&
+             nr_sockopt_is_bool(opt))
+        out_bool(sh, "value", "%s\n", now != 0);
     else if (nr_sock_getopt(s->fd, s->local.ss_family, opt, &now) == 0)
         out_int(sh, "value", "%lld (as the kernel reports it)\n", now);
     out_end(sh);
@@ -276,17 +277,17 @@ static int set_run(struct shell *sh, const struct nr_args *a)
 
 static void info_opts(struct shell *sh, const struct nr_session *s)
 {
-    for (const char *const *o = nr_sock_optnames; *o; o++) {
+    for (const struct nr_sockopt *o = nr_sockopts; o->name; o++) {
         long long v;
         char label[24];
-        if (nr_sock_getopt(s->fd, s->local.ss_family, *o, &v) < 0)
+        if (nr_sock_getopt(s->fd, s->local.ss_family, o->name, &v) < 0)
             continue;
-        snprintf(label, sizeof label, "  %-12s", *o);
+        snprintf(label, sizeof label, "  %-12s", o->name);
         out_str(sh, NULL, "%s", label);
-        if (!strcmp(*o, "keepalive") || !strcmp(*o, "nodelay") || !strcmp(*o, "reuseaddr"))
-            out_bool(sh, *o, "%s\n", v != 0);
+        if (o->boolean)
+            out_bool(sh, o->name, "%s\n", v != 0);
         else
-            out_int(sh, *o, "%lld\n", v);
+            out_int(sh, o->name, "%lld\n", v);
     }
 }
 
@@ -387,17 +388,17 @@ static void info_shell(struct shell *sh)
     out_end(sh);
 }
 
-static int info_run(struct shell *sh, const struct nr_args *a)
+static int info_run(struct shell *sh, const struct cmd_call *c)
 {
-    if (a->argc > 2)
-        return cmd_usage(sh, "takes one session id");
     if (!sh_sessions(sh))
         return CMD_FAIL;
-    if ((a->argc == 2 && !strcmp(a->argv[1], "shell")) || (a->argc == 1 && !sh->current)) {
+    if (c->npos == 1 && strcmp(c->pos[0], "shell"))
+        return cmd_error(sh, "%s: not a session id", c->pos[0]);
+    if (c->npos == 1 || (!c->s && !sh->current)) {
         info_shell(sh);
         return CMD_OK;
     }
-    struct nr_session *s = sess_arg(sh, a->argc == 2 ? a->argv[1] : NULL);
+    struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
     info_session(sh, s);
@@ -406,74 +407,123 @@ static int info_run(struct shell *sh, const struct nr_args *a)
 
 /* ---- descriptors ---- */
 
-static const char *const set_words[] = {
-    "keepalive", "nodelay", "timeout", "rcvbuf", "sndbuf", "ttl", "reuseaddr",
-    "on", "off", "json", NULL,
+static const char *const use_extra[] = { "none", NULL };
+static const struct nr_pos use_pos[] = { { "none", POS_ENUM, use_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
+static const char *const close_extra[] = { "all", NULL };
+static const char *const info_extra[] = { "shell", NULL };
+static const struct nr_pos close_pos[] = { { "all", POS_ENUM, close_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
+static const struct nr_pos info_pos[] = { { "shell", POS_ENUM, info_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
+static const struct nr_pos shutdown_pos[] = { { NULL, POS_ENUM, shutdown_hows, 0 }, POS_END };
+static const struct nr_pos set_pos[] = {
+    { "OPTION", POS_ENUM, NULL, 0 }, { "VALUE", POS_WORD, NULL, 0 }, POS_END,
 };
-static const char *const shutdown_words[] = { "read", "write", "both", NULL };
-static const char *const close_words[] = { "all", NULL };
-static const char *const use_words[] = { "none", NULL };
-static const char *const info_words[] = { "shell", NULL };
+
+/* set: the first word is a session id or json; then an option name, then
+ * its value (on/off for the switches). */
+static void set_complete(struct shell *sh, int argi, const char *const *w, int nw,
+                         void (*add)(const char *))
+{
+    static const char *const onoff[] = { "on", "off", NULL };
+    bool id = nw > 0 && sess_is_id(w[0]);
+    int k = argi - id;   /* the word's place after the id */
+    const char *opt = k == 1 ? w[argi - 1] : NULL;
+    if (argi == 0)
+        add("json");
+    if (k == 0)
+        for (const struct nr_sockopt *o = nr_sockopts; o->name; o++)
+            add(o->name);
+    if (k == 0)
+        add("timeout");
+    if (opt && (!strcmp(opt, "json") || nr_sockopt_is_bool(opt)))
+        for (int i = 0; onoff[i]; i++)
+            add(onoff[i]);
+}
 
 const struct nr_cmd cmd_sessions = {
-    "sessions", "ls", "sessions", "list the sessions (ls)",
+    .name = "sessions",
+    .alias = "ls",
+    .summary = "list the sessions",
+    .help =
     "One line per session: id (* marks the current one), protocol, role (dial,\n"
     "listen, accepted; echo/daytime/discard for service listeners), local and\n"
     "remote address, state (connecting, connected, listening, half-closed,\n"
     "closed by peer, closed, error), bytes in and out, bytes received but not\n"
     "yet read, datagrams dropped (buffer full), age.\n"
     "Example: ls\n",
-    sessions_run, NULL, 0,
+    .run = sessions_run,
 };
 
 const struct nr_cmd cmd_use = {
-    "use", NULL, "use [ID|none]", "make a session current (commands default to it)",
+    .name = "use",
+    .summary = "make a session current (commands default to it)",
+    .help =
     "The current session is shown in the prompt (netrepl[3]>) and is what send,\n"
     "recv, close, shutdown, set and info act on without an ID. dial, listen and\n"
     "accept make their new session current; background accepts never do.\n"
+    "'use none' leaves no session current.\n"
     "Example: use 3\n",
-    use_run, use_words, CMD_COMPLETE_SESSIONS,
+    .pos = use_pos,
+    .flags = CMD_ID,
+    .run = use_run,
 };
 
 const struct nr_cmd cmd_close = {
-    "close", NULL, "close [ID|all]", "close a session (or all of them)",
+    .name = "close",
+    .summary = "close a session (or all of them)",
+    .help =
     "Closes the socket and forgets the session; unread data is discarded. A\n"
     "listener with a service closes its clients too; a Unix listener removes\n"
-    "its socket file.\n"
+    "its socket file. 'close all' closes every session.\n"
     "Example: close 2\n"
     "Example: close all\n",
-    close_run, close_words, CMD_COMPLETE_SESSIONS,
+    .pos = close_pos,
+    .flags = CMD_ID,
+    .run = close_run,
 };
 
 const struct nr_cmd cmd_shutdown = {
-    "shutdown", NULL, "shutdown [ID] read|write|both", "half-close a connection",
+    .name = "shutdown",
+    .summary = "half-close a connection",
+    .help =
     "write sends FIN: the peer reads end of stream but can still answer, which\n"
     "recv then shows (HTTP/1.0 style: send the request, shutdown write, recv\n"
     "--all). read stops reading; both does both. close releases the session.\n"
     "Example: shutdown 2 write\n",
-    shutdown_run, shutdown_words, CMD_COMPLETE_SESSIONS,
+    .pos = shutdown_pos,
+    .flags = CMD_ID | CMD_SESSION,
+    .run = shutdown_run,
 };
 
 const struct nr_cmd cmd_set = {
-    "set", NULL, "set [ID] OPTION VALUE", "set a socket option, the session timeout, or json output",
+    .name = "set",
+    .summary = "set a socket option, the session timeout, or json output",
+    .help =
     "'set json on|off' switches the shell's output to one JSON object per result\n"
-    "line (as --json) and back. For a session, OPTION: keepalive on|off, nodelay on|off, reuseaddr on|off, rcvbuf BYTES,\n"
-    "sndbuf BYTES, ttl HOPS (IPv6: unicast hops), timeout SECONDS (the default\n"
-    "wait of recv, send and accept on this session, like Go's SetDeadline).\n"
+    "line (as --json) and back. For a session, OPTION: keepalive on|off, nodelay\n"
+    "on|off, reuseaddr on|off, rcvbuf BYTES, sndbuf BYTES, ttl HOPS (IPv6:\n"
+    "unicast hops), timeout SECONDS (the default wait of recv, send and accept\n"
+    "on this session, like Go's SetDeadline).\n"
     "Prints the value the kernel reports back (Linux doubles buffer sizes).\n"
     "Example: set 2 nodelay on\n"
     "Example: set 2 timeout 30\n"
     "Example: set json on\n",
-    set_run, set_words, CMD_COMPLETE_SESSIONS,
+    .pos = set_pos,
+    .flags = CMD_ID,
+    .run = set_run,
+    .complete = set_complete,
 };
 
 const struct nr_cmd cmd_info = {
-    "info", NULL, "info [ID|shell]", "details of a session: options, TCP_INFO",
+    .name = "info",
+    .summary = "details of a session: options, TCP_INFO",
+    .help =
     "Shows a session's addresses, counters, socket options (keepalive, nodelay,\n"
     "reuseaddr, rcvbuf, sndbuf, ttl) and, for TCP on Linux, TCP_INFO: state,\n"
     "round-trip time and variance, congestion window, retransmits. 'info shell'\n"
     "(or info with no current session) shows the process: sessions, open file\n"
     "descriptors, memory.\n"
     "Example: info 2\n",
-    info_run, info_words, CMD_COMPLETE_SESSIONS,
+    .pos = info_pos,
+    .flags = CMD_ID,
+    .run = info_run,
 };

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,7 +41,7 @@ struct send_opts {
 };
 
 /* The bytes to send: words joined by blanks, then --hex, --file, line end. */
-static int send_data(struct shell *sh, const struct send_opts *o, const char **w,
+static int send_data(struct shell *sh, const struct send_opts *o, const char *const *w,
                      const size_t *wl, int nw, struct nr_buf *b)
 {
     char err[NR_ERRLEN];
@@ -110,38 +111,26 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     return CMD_OK;
 }
 
-static int send_run(struct shell *sh, const struct nr_args *a)
+/* A leading number is the session id when more follows (send 2 hello), or
+ * when it is all there is besides a data option (send 2 --hex 41). */
+static bool send_id_first(const struct shell *sh, const struct cmd_call *c)
 {
-    struct send_opts o = { .timeout = -1 };
-    const struct opt opts[] = {
-        { "--hex", OPT_STR, &o.hex, 0, 0, NULL },
-        { "--file", OPT_STR, &o.file, 0, 0, NULL },
-        { "--to", OPT_STR, &o.to, 0, 0, NULL },
-        { "-l", OPT_FLAG, &o.nl, 0, 0, "--line" },
-        { "--crlf", OPT_FLAG, &o.crlf, 0, 0, NULL },
-        { "--timeout", OPT_SECONDS, &o.timeout, 0, 86400, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    const char *w[MAX_WORDS];
-    size_t wl[MAX_WORDS];
-    int nw;
-    if (opt_parse(sh, a, opts, w, wl, MAX_WORDS, &nw) < 0 || !sh_sessions(sh))
-        return CMD_FAIL;
-    /* A leading number is the session id when more follows (send 2 hello),
-     * or when it is all there is besides a data option (send 2 --hex 41). */
-    bool has_id = nw > 0 && sess_is_id(w[0]) && strlen(w[0]) == wl[0] &&
-                  (nw > 1 || o.hex || o.file || (!sh->current && (o.nl || o.crlf)));
-    if (nw == 0 && !o.hex && !o.file && !o.nl && !o.crlf)
+    const struct send_opts *o = c->opts;
+    return c->npos > 1 || o->hex || o->file || (!sh->current && (o->nl || o->crlf));
+}
+
+static int send_run(struct shell *sh, const struct cmd_call *c)
+{
+    const struct send_opts *o = c->opts;
+    if (c->npos == 0 && !o->hex && !o->file && !o->nl && !o->crlf)
         return cmd_usage(sh, "nothing to send");
-    struct nr_session *s = sess_arg(sh, has_id ? w[0] : NULL);
-    if (!s)
-        return CMD_FAIL;
+    struct nr_session *s = c->s;
     struct nr_buf b = { 0 };
     int r = CMD_FAIL;
-    if (send_data(sh, &o, w + has_id, wl + has_id, nw - has_id, &b) == 0) {
+    if (send_data(sh, o, c->pos, c->poslen, c->npos, &b) == 0) {
         if (!b.p)
             nr_buf_add(&b, "", 0);
-        r = o.to ? send_to(sh, s, &o, &b) : send_on(sh, s, &o, &b);
+        r = o->to ? send_to(sh, s, o, &b) : send_on(sh, s, o, &b);
     }
     nr_buf_free(&b);
     return r;
@@ -337,81 +326,101 @@ static int recv_dgram(struct shell *sh, struct nr_session *s, struct recv_opts *
     return CMD_OK;
 }
 
-static int recv_run(struct shell *sh, const struct nr_args *a)
+static int recv_run(struct shell *sh, const struct cmd_call *c)
 {
-    struct recv_opts o = { .timeout = -1 };
-    const struct opt opts[] = {
-        { "--timeout", OPT_SECONDS, &o.timeout, 0, 86400, NULL },
-        { "--max", OPT_INT, &o.max, 1, 1LL << 30, NULL },
-        { "--until", OPT_STR, &o.until, 0, 0, NULL },
-        { "--all", OPT_FLAG, &o.all, 0, 0, NULL },
-        { "--hex", OPT_FLAG, &o.hex, 0, 0, NULL },
-        { "--raw", OPT_FLAG, &o.raw, 0, 0, NULL },
-        { NULL, 0, NULL, 0, 0, NULL },
-    };
-    const char *pos[1];
-    int npos;
-    if (opt_parse(sh, a, opts, pos, NULL, 1, &npos) < 0 || !sh_sessions(sh))
-        return CMD_FAIL;
-    struct nr_session *s = sess_arg(sh, npos ? pos[0] : NULL);
-    if (!s)
-        return CMD_FAIL;
+    struct recv_opts o = *(const struct recv_opts *)c->opts;
+    struct nr_session *s = c->s;
     if (s->role == NR_ROLE_LISTEN && s->net.type == SOCK_STREAM)
         return cmd_error(sh, "[%d] is a listener: 'accept' its connections, recv on those", s->id);
     if (o.until && !*o.until)
         return cmd_usage(sh, "--until needs a non-empty text");
-    if (o.until && o.all)
-        return cmd_usage(sh, "--until and --all exclude each other");
-    if (s->net.type == SOCK_DGRAM && (o.all || o.until))
-        return cmd_usage(sh, "--all and --until are for streams; [%d] is %s (datagrams)",
-                         s->id, s->net.name);
     o.until_len = o.until ? strlen(o.until) : 0;
     /* Take in what has already arrived, so what recv shows does not depend
      * on whether the loop ran since the last command. */
     nr_loop_run_once(sh->loop, 0);
     if (o.timeout < 0)
         o.timeout = s->timeout_us;
-    sess_mute(s->id);
+    sh_mute(sh, s->id);
     int r = s->net.type == SOCK_DGRAM ? recv_dgram(sh, s, &o) : recv_stream(sh, s, &o);
-    sess_mute(0);
+    sh_mute(sh, 0);
     return r;
 }
 
-static const char *const send_words[] = {
-    "--hex", "--file", "--to", "-l", "--crlf", "--timeout", NULL,
+static const struct send_opts send_defaults = { .timeout = -1 };
+
+static const struct nr_opt send_options[] = {
+    { "--hex", NULL, OPT_STR, offsetof(struct send_opts, hex), 0, 0, "HEX",
+      "then these bytes, in hex (blanks and colons allowed: 'de ad be ef')", NULL, 0, 0 },
+    { "--file", NULL, OPT_PATH, offsetof(struct send_opts, file), 0, 0, "PATH",
+      "then the contents of this file", NULL, 0, 0 },
+    { "--to", NULL, OPT_STR, offsetof(struct send_opts, to), 0, 0, "ADDR",
+      "one datagram to ADDR (WriteTo; UDP listeners and sockets)", NULL, 0, OPTF_DGRAM },
+    { "-l", "--line", OPT_FLAG, offsetof(struct send_opts, nl), 0, 0, NULL,
+      "append \\n", NULL, 0, 0 },
+    { "--crlf", NULL, OPT_FLAG, offsetof(struct send_opts, crlf), 0, 0, NULL,
+      "append \\r\\n", NULL, 0, 0 },
+    { "--timeout", NULL, OPT_SECONDS, offsetof(struct send_opts, timeout), 0, 86400, "S",
+      "wait at most S for a slow peer to take the bytes", NULL, 0, 0 },
+    OPT_END,
 };
-static const char *const recv_words[] = {
-    "--timeout", "--max", "--until", "--all", "--hex", "--raw", NULL,
+
+static const struct nr_pos send_pos[] = {
+    { "DATA", POS_WORD, NULL, POS_REPEAT },
+    POS_END,
 };
 
 const struct nr_cmd cmd_send = {
-    "send", NULL, "send [ID] DATA... [--hex HEX] [--file PATH] [--to ADDR] [-l|--crlf]",
-    "send bytes on a session (default: the current one)",
+    .name = "send",
+    .summary = "send bytes on a session (default: the current one)",
+    .help =
     "Sends exactly the bytes given: the words joined by blanks with escapes\n"
-    "decoded (\"\\r\\n\", \"\\x00\"), then --hex bytes, then the --file contents.\n"
-    "  -l        append \\n            --crlf   append \\r\\n\n"
-    "  --to ADDR one datagram to ADDR (WriteTo; UDP listeners and sockets)\n"
-    "  --timeout S  wait at most S for a slow peer to take the bytes\n"
+    "decoded (\"\\r\\n\", \"\\x00\"), then --hex bytes, then the --file contents,\n"
+    "then the line end of -l or --crlf.\n"
     "A leading number is the session id when more follows: send 2 hello.\n"
     "Prints the byte count.\n"
     "Example: send \"GET / HTTP/1.0\\r\\n\\r\\n\"\n"
     "Example: send 3 --hex 'de ad be ef'\n",
-    send_run, send_words, CMD_COMPLETE_SESSIONS,
+    .pos = send_pos,
+    .opts = send_options,
+    .opts_size = sizeof(struct send_opts),
+    .opts_init = &send_defaults,
+    .flags = CMD_ID | CMD_SESSION | CMD_ARITY_SELF,
+    .run = send_run,
+    .id_first = send_id_first,
+};
+
+static const struct recv_opts recv_defaults = { .timeout = -1 };
+
+static const struct nr_opt recv_options[] = {
+    { "--timeout", NULL, OPT_SECONDS, offsetof(struct recv_opts, timeout), 0, 86400, "S",
+      "wait at most S seconds (default: the session's timeout, 5 s)", NULL, 0, 0 },
+    { "--max", NULL, OPT_INT, offsetof(struct recv_opts, max), 1, 1 << 30, "N",
+      "at most N bytes (UDP: at most N datagrams)", NULL, 0, 0 },
+    { "--until", NULL, OPT_STR, offsetof(struct recv_opts, until), 0, 0, "TEXT",
+      "up to and including TEXT (the rest stays buffered)", NULL, 1, OPTF_STREAM },
+    { "--all", NULL, OPT_FLAG, offsetof(struct recv_opts, all), 0, 0, NULL,
+      "until the peer closes (the timeout then counts idle time)", NULL, 1, OPTF_STREAM },
+    { "--hex", NULL, OPT_FLAG, offsetof(struct recv_opts, hex), 0, 0, NULL,
+      "a hexdump", NULL, 0, 0 },
+    { "--raw", NULL, OPT_FLAG, offsetof(struct recv_opts, raw), 0, 0, NULL,
+      "the bytes as they are, escapes and all (unsafe on a terminal)", NULL, 0, 0 },
+    OPT_END,
 };
 
 const struct nr_cmd cmd_recv = {
-    "recv", NULL, "recv [ID] [--timeout S] [--max N] [--until TEXT] [--all] [--hex] [--raw]",
-    "show data received on a session, waiting for some if none",
+    .name = "recv",
+    .summary = "show data received on a session, waiting for some if none",
+    .help =
     "Shows the bytes buffered on the session (default: the current one), waiting\n"
     "up to the timeout (default 5 s, see 'set ID timeout') when there are none.\n"
-    "  --max N       at most N bytes (UDP: at most N datagrams)\n"
-    "  --until TEXT  up to and including TEXT (the rest stays buffered)\n"
-    "  --all         until the peer closes (the timeout then counts idle time)\n"
-    "  --hex         a hexdump          --raw  bytes as they are (unsafe)\n"
     "Control bytes and terminal escapes from the peer are shown escaped (\\r,\n"
     "\\x1b). UDP: each datagram with its source. When the peer has closed, recv\n"
     "says so, and how much is still buffered.\n"
     "Example: recv --until \"\\r\\n\\r\\n\"\n"
     "Example: recv 2 --all --timeout 10\n",
-    recv_run, recv_words, CMD_COMPLETE_SESSIONS,
+    .opts = recv_options,
+    .opts_size = sizeof(struct recv_opts),
+    .opts_init = &recv_defaults,
+    .flags = CMD_ID | CMD_SESSION,
+    .run = recv_run,
 };

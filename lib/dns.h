@@ -82,9 +82,18 @@ void nr_addrs_free(struct nr_addrs *a);
  * ares status with addrs NULL. */
 typedef void (*nr_addrs_cb)(void *arg, int status, struct nr_addrs *addrs);
 /* Resolves host (a name; literals are the caller's business) for family
- * AF_INET, AF_INET6 or AF_UNSPEC, hosts file first. */
+ * AF_INET, AF_INET6 or AF_UNSPEC, as Go's goLookupIPCNAMEOrder: the hosts
+ * file first, and a name found there gives all its addresses of either
+ * family (the caller filters them); else a name that is not a domain name
+ * (nr_dns_is_domain_name) fails with ARES_EBADNAME without a query; else
+ * DNS for that family. The callback may run before this returns. */
 void nr_dns_resolve(struct nr_dns *dns, const char *host, int family,
                     nr_addrs_cb cb, void *arg);
+
+/* Go's isDomainName: letters, digits, '_', '-' and dots in labels of 1-63
+ * bytes, at most 253 bytes (254 with a final dot), and not all-numeric
+ * ("010.1.1.1" is not a name). */
+bool nr_dns_is_domain_name(const char *s);
 
 /* Checks a server list "IP[:PORT][,...]" ("[v6]:PORT" with a port; the
  * port 1..65535, as for `@SERVER`) and writes it in c-ares' CSV form, every
@@ -111,7 +120,8 @@ const char *nr_dns_status_text(int status, const char *what, int64_t timeout_us,
                                char *buf, size_t n);
 /* The message for a failed nr_dns_resolve(host, family) on d, as lookup
  * words it: "lookup HOST via SERVERS: no A records (NODATA)", "…: timed
- * out after 5 s". Returns buf. */
+ * out after 5 s" ("lookup HOST: …" for ARES_EBADNAME: nothing was sent).
+ * Returns buf. */
 char *nr_dns_resolve_error(struct nr_dns *d, const char *host, int family, int status,
                            char *buf, size_t n);
 /* The same without the details: a constant string. */

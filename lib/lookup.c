@@ -36,6 +36,11 @@ int nr_qtype_parse(const char *w, enum nr_qtype *t)
     return -1;
 }
 
+const char *nr_qtype_word(size_t i)
+{
+    return i < sizeof qtypes / sizeof qtypes[0] ? qtypes[i].name : NULL;
+}
+
 const char *nr_qtype_name(enum nr_qtype t)
 {
     return qtypes[t].name;

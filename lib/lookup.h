@@ -24,6 +24,8 @@ enum nr_qtype {
 /* "mx" → NR_Q_MX. Returns 0, or -1 for an unknown word. */
 int nr_qtype_parse(const char *word, enum nr_qtype *t);
 const char *nr_qtype_name(enum nr_qtype t);   /* "mx" */
+/* The i-th type word ("host", "ip", "a", …), NULL past the last (completion). */
+const char *nr_qtype_word(size_t i);
 const char *nr_qtype_upper(enum nr_qtype t);  /* "MX" */
 
 /* One record; which fields hold data depends on rtype (ns_t_*). Names are

@@ -856,3 +856,29 @@ int nr_hexdump(const void *vp, size_t n, size_t base, struct nr_buf *out)
     }
     return 0;
 }
+
+int nr_sess_id(const struct nr_session *s)
+{
+    return s->id;
+}
+
+const char *nr_sess_proto(const struct nr_session *s)
+{
+    return s->net.name;
+}
+
+bool nr_sess_is_stream(const struct nr_session *s)
+{
+    return s->net.type == SOCK_STREAM;
+}
+
+const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *len)
+{
+    *len = s->in.len;
+    return s->in.p;
+}
+
+bool nr_sess_read_ended(const struct nr_session *s)
+{
+    return s->peer_eof || s->rd_shut || s->err;
+}

@@ -135,6 +135,17 @@ struct nr_session *nr_sess_next_accepted(const struct nr_sessions *t, int lid);
 const char *nr_sess_state(const struct nr_session *s);
 const char *nr_sess_role(const struct nr_session *s);
 const char *nr_sess_service(enum nr_service svc);
+int nr_sess_id(const struct nr_session *s);
+/* The network as the user named it: "tcp4", "udp", "unix". */
+const char *nr_sess_proto(const struct nr_session *s);
+/* A byte stream (TCP, Unix stream), not datagrams. */
+bool nr_sess_is_stream(const struct nr_session *s);
+/* The stream bytes buffered on s and not yet read: a pointer valid until
+ * the next consume or loop run, and their count in *len (0: none). */
+const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *len);
+/* The stream has ended for reading: the peer closed, we shut down reading,
+ * or an error. */
+bool nr_sess_read_ended(const struct nr_session *s);
 /* Bytes received but not yet read (stream bytes or queued datagrams). */
 size_t nr_sess_buffered(const struct nr_session *s);
 

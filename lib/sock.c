@@ -10,14 +10,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+static const struct nr_net nets[] = {
+    { "tcp", AF_UNSPEC, SOCK_STREAM }, { "tcp4", AF_INET, SOCK_STREAM },
+    { "tcp6", AF_INET6, SOCK_STREAM }, { "udp", AF_UNSPEC, SOCK_DGRAM },
+    { "udp4", AF_INET, SOCK_DGRAM },   { "udp6", AF_INET6, SOCK_DGRAM },
+    { "unix", AF_UNIX, SOCK_STREAM },  { "unixgram", AF_UNIX, SOCK_DGRAM },
+};
+
+const char *const nr_net_names[] = {
+    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", NULL,
+};
+
 int nr_net_parse(const char *s, struct nr_net *net)
 {
-    static const struct nr_net nets[] = {
-        { "tcp", AF_UNSPEC, SOCK_STREAM }, { "tcp4", AF_INET, SOCK_STREAM },
-        { "tcp6", AF_INET6, SOCK_STREAM }, { "udp", AF_UNSPEC, SOCK_DGRAM },
-        { "udp4", AF_INET, SOCK_DGRAM },   { "udp6", AF_INET6, SOCK_DGRAM },
-        { "unix", AF_UNIX, SOCK_STREAM },  { "unixgram", AF_UNIX, SOCK_DGRAM },
-    };
     for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) {
         if (!strcmp(s, nets[i].name)) {
             *net = nets[i];
@@ -69,29 +74,47 @@ int nr_unix_sockaddr(const char *path, struct sockaddr_storage *ss, socklen_t *l
     return 0;
 }
 
-const char *const nr_sock_optnames[] = {
-    "keepalive", "nodelay", "rcvbuf", "sndbuf", "ttl", "reuseaddr", NULL,
+/* Levels and numbers per family: [0] IPv4, [1] IPv6, [2] Unix; level -1 where
+ * the option does not apply. */
+const struct nr_sockopt nr_sockopts[] = {
+    { "keepalive", true, 0, 1, { { SOL_SOCKET, SO_KEEPALIVE }, { SOL_SOCKET, SO_KEEPALIVE },
+                                 { SOL_SOCKET, SO_KEEPALIVE } } },
+    { "nodelay", true, 0, 1, { { IPPROTO_TCP, TCP_NODELAY }, { IPPROTO_TCP, TCP_NODELAY },
+                               { -1, 0 } } },
+    { "rcvbuf", false, 0, 1 << 30, { { SOL_SOCKET, SO_RCVBUF }, { SOL_SOCKET, SO_RCVBUF },
+                                     { SOL_SOCKET, SO_RCVBUF } } },
+    { "sndbuf", false, 0, 1 << 30, { { SOL_SOCKET, SO_SNDBUF }, { SOL_SOCKET, SO_SNDBUF },
+                                     { SOL_SOCKET, SO_SNDBUF } } },
+    { "ttl", false, 1, 255, { { IPPROTO_IP, IP_TTL }, { IPPROTO_IPV6, IPV6_UNICAST_HOPS },
+                              { -1, 0 } } },
+    { "reuseaddr", true, 0, 1, { { SOL_SOCKET, SO_REUSEADDR }, { SOL_SOCKET, SO_REUSEADDR },
+                                 { SOL_SOCKET, SO_REUSEADDR } } },
+    { NULL, false, 0, 0, { { 0, 0 }, { 0, 0 }, { 0, 0 } } },
 };
+
+const struct nr_sockopt *nr_sockopt_find(const char *name)
+{
+    for (const struct nr_sockopt *o = nr_sockopts; o->name; o++)
+        if (!strcmp(o->name, name))
+            return o;
+    return NULL;
+}
+
+bool nr_sockopt_is_bool(const char *name)
+{
+    const struct nr_sockopt *o = nr_sockopt_find(name);
+    return o && o->boolean;
+}
 
 /* The level and option number behind a name, for this socket's family. */
 static int opt_lookup(const char *name, int family, int *level, int *opt)
 {
-    if (!strcmp(name, "keepalive")) { *level = SOL_SOCKET; *opt = SO_KEEPALIVE; }
-    else if (!strcmp(name, "rcvbuf")) { *level = SOL_SOCKET; *opt = SO_RCVBUF; }
-    else if (!strcmp(name, "sndbuf")) { *level = SOL_SOCKET; *opt = SO_SNDBUF; }
-    else if (!strcmp(name, "reuseaddr")) { *level = SOL_SOCKET; *opt = SO_REUSEADDR; }
-    else if (!strcmp(name, "nodelay")) {
-        if (family != AF_INET && family != AF_INET6)
-            return -1;
-        *level = IPPROTO_TCP;
-        *opt = TCP_NODELAY;
-    } else if (!strcmp(name, "ttl")) {
-        if (family == AF_INET) { *level = IPPROTO_IP; *opt = IP_TTL; }
-        else if (family == AF_INET6) { *level = IPPROTO_IPV6; *opt = IPV6_UNICAST_HOPS; }
-        else return -1;
-    } else {
+    const struct nr_sockopt *o = nr_sockopt_find(name);
+    int f = family == AF_INET ? 0 : family == AF_INET6 ? 1 : family == AF_UNIX ? 2 : -1;
+    if (!o || f < 0 || o->at[f].level < 0)
         return -1;
-    }
+    *level = o->at[f].level;
+    *opt = o->at[f].opt;
     return 0;
 }
 
@@ -99,11 +122,15 @@ int nr_sock_setopt(int fd, int family, const char *name, long long v,
                    char *err, size_t errlen)
 {
     int level, opt;
+    const struct nr_sockopt *o = nr_sockopt_find(name);
+    if (!o)
+        return nr_err(err, errlen, "%s: no such option (one of: keepalive nodelay rcvbuf "
+                      "sndbuf ttl reuseaddr)", name);
     if (opt_lookup(name, family, &level, &opt) < 0)
-        return nr_err(err, errlen, "%s: not an option of this socket (one of: keepalive "
-                      "nodelay rcvbuf sndbuf ttl reuseaddr)", name);
-    if (v < 0 || v > 0x7fffffff)
-        return nr_err(err, errlen, "%s: value out of range", name);
+        return nr_err(err, errlen, "%s: not an option of this kind of socket", name);
+    if (v < o->min || v > o->max)
+        return nr_err(err, errlen, "%s: %lld out of range (%lld to %lld)", name, v, o->min,
+                      o->max);
     int iv = (int)v;
     if (setsockopt(fd, level, opt, &iv, sizeof iv) < 0)
         return nr_err(err, errlen, "%s: %s", name, strerror(errno));

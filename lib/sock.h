@@ -11,12 +11,17 @@
 
 /* A network as Dial/Listen name it. */
 struct nr_net {
-    char name[8];   /* "tcp", "udp4", "unix", ... */
+    char name[12];  /* "tcp", "udp4", "unix", "unixgram" */
     int family;     /* AF_UNSPEC (tcp, udp), AF_INET, AF_INET6 or AF_UNIX */
     int type;       /* SOCK_STREAM or SOCK_DGRAM */
 };
 
-/* Parses tcp tcp4 tcp6 udp udp4 udp6 unix unixgram. Returns 0 or -1. */
+/* The networks dial and listen take, NULL-terminated: tcp tcp4 tcp6 udp
+ * udp4 udp6 unix unixgram. */
+extern const char *const nr_net_names[];
+/* "tcp, tcp4, …, unixgram" for messages. */
+#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram"
+/* Parses one of nr_net_names. Returns 0 or -1. */
 int nr_net_parse(const char *s, struct nr_net *net);
 
 /* socket() non-blocking and close-on-exec. Returns fd or -1 with errno. */
@@ -39,8 +44,18 @@ int nr_unix_sockaddr(const char *path, struct sockaddr_storage *ss, socklen_t *l
 int nr_sock_setopt(int fd, int family, const char *name, long long v,
                    char *err, size_t errlen);
 int nr_sock_getopt(int fd, int family, const char *name, long long *v);
-/* The option names above, NULL-terminated (for help and completion). */
-extern const char *const nr_sock_optnames[];
+/* The one table of those options: name, on/off or a number in [min, max],
+ * and the level and number for IPv4, IPv6 and Unix sockets (level -1: not
+ * applicable). Ends with a NULL name. set, info and completion use it. */
+struct nr_sockopt {
+    const char *name;
+    bool boolean;
+    long long min, max;
+    struct { int level, opt; } at[3];
+};
+extern const struct nr_sockopt nr_sockopts[];
+const struct nr_sockopt *nr_sockopt_find(const char *name);
+bool nr_sockopt_is_bool(const char *name);
 
 /* TCP_INFO figures (Linux); nr_tcp_info returns -1 where unsupported. */
 struct nr_tcpinfo {

@@ -1,6 +1,7 @@
 /* lib/util — error buffers, checked number parsing, byte buffers. */
 #include "lib/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -52,6 +53,24 @@ int nr_parse_seconds(const char *s, double max_s, int64_t *out_us,
     if (v > max_s)
         return nr_err(err, errlen, "too long (maximum %g s)", max_s);
     *out_us = (int64_t)llround(v * 1e6);
+    return 0;
+}
+
+int nr_parse_double(const char *s, double min, double max, double *out,
+                    char *err, size_t errlen)
+{
+    char *end;
+    if (!*s || isspace((unsigned char)*s))
+        return nr_err(err, errlen, "not a number");
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || errno || !isfinite(v))
+        return nr_err(err, errlen, "not a number");
+    if (v < min)
+        return nr_err(err, errlen, "too small (minimum %g)", min);
+    if (v > max)
+        return nr_err(err, errlen, "too large (maximum %g)", max);
+    *out = v;
     return 0;
 }
 

@@ -19,6 +19,9 @@ int nr_err(char *err, size_t errlen, const char *fmt, ...)
  * "not a number", "too small", "too large"). */
 int nr_parse_ll(const char *s, long long min, long long max, long long *out,
                 char *err, size_t errlen);
+/* Parses a whole decimal number (strtod syntax, finite) in [min, max]. */
+int nr_parse_double(const char *s, double min, double max, double *out,
+                    char *err, size_t errlen);
 /* Parses seconds as a decimal ("2", "0.25", "1e-3"): 0 <= s <= max_s.
  * Result in microseconds. */
 int nr_parse_seconds(const char *s, double max_s, int64_t *out_us,

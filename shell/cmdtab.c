@@ -1,11 +1,14 @@
 /* shell/cmdtab — the one sorted command table, dispatch, and running lines
  * and files through it. */
 #include "shell/shell.h"
+#include "lib/session.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define NR_CMD(x) extern const struct nr_cmd x;
 #include "cmds/list.h"
@@ -85,6 +88,208 @@ const char *cmd_nearest(const char *name)
     return best;
 }
 
+/* ---- usage and help, generated from the descriptor ---- */
+
+static void pos_usage(const struct nr_pos *p, char *u, size_t n)
+{
+    size_t l = strlen(u);
+    if (p->flags & POS_HIDDEN)
+        return;
+    l += (size_t)snprintf(u + l, n - l, " %s", p->flags & POS_OPTIONAL ? "[" : "");
+    if (p->name)
+        l += (size_t)snprintf(u + l, n - l, "%s", p->name);
+    for (int i = 0; !p->name && p->values && p->values[i] && l < n; i++)
+        l += (size_t)snprintf(u + l, n - l, "%s%s", i ? "|" : "", p->values[i]);
+    if (l < n)
+        snprintf(u + l, n - l, "%s%s", p->flags & POS_REPEAT ? "..." : "",
+                 p->flags & POS_OPTIONAL ? "]" : "");
+}
+
+/* " [--timeout S]", or " [--echo|--daytime|--discard]" for a group. */
+static void opt_usage(const struct nr_opt *opts, int i, char *u, size_t n)
+{
+    const struct nr_opt *o = &opts[i];
+    for (int k = 0; k < i; k++)
+        if (o->group && opts[k].group == o->group)
+            return;   /* printed with the group's first member */
+    size_t l = strlen(u);
+    l += (size_t)snprintf(u + l, n - l, " [");
+    for (int k = i; opts[k].name && l < n; k++) {
+        if (k != i && (!o->group || opts[k].group != o->group))
+            continue;
+        l += (size_t)snprintf(u + l, n - l, "%s%s", k == i ? "" : "|", opts[k].name);
+        if (opts[k].kind != OPT_FLAG && l < n)
+            l += (size_t)snprintf(u + l, n - l, " %s", opts[k].arg ? opts[k].arg : "VALUE");
+    }
+    if (l < n)
+        snprintf(u + l, n - l, "]");
+}
+
+const char *cmd_usage_line(const struct nr_cmd *c)
+{
+    static char usage[NCMDS][512];
+    const struct nr_cmd *const *all = cmd_all();
+    size_t k = 0;
+    while (all[k] && all[k] != c)
+        k++;
+    if (!all[k])
+        return c->name;
+    char *u = usage[k];
+    if (u[0])
+        return u;
+    const struct nr_pos *p = c->pos;
+    bool or_id = p && (p->name || p->values) && (p->flags & POS_OR_ID);
+    snprintf(u, sizeof usage[k], "%s%s%s", c->name, c->flags & CMD_ID ? " [ID" : "",
+             or_id ? "|" : "");
+    if (or_id) {
+        for (int i = 0; p->values && p->values[i]; i++)
+            snprintf(u + strlen(u), sizeof usage[k] - strlen(u), "%s%s", i ? "|" : "",
+                     p->values[i]);
+        p++;
+    }
+    if (c->flags & CMD_ID)
+        snprintf(u + strlen(u), sizeof usage[k] - strlen(u), "]");
+    for (; p && (p->name || p->values); p++)
+        pos_usage(p, u, sizeof usage[k]);
+    for (int i = 0; c->opts && c->opts[i].name; i++)
+        opt_usage(c->opts, i, u, sizeof usage[k]);
+    return u;
+}
+
+/* The help text before its first "Example:" line, and the examples. */
+static size_t help_body_len(const char *h)
+{
+    const char *e = strstr(h, "Example:");
+    while (e && e != h && e[-1] != '\n')
+        e = strstr(e + 1, "Example:");
+    return e ? (size_t)(e - h) : strlen(h);
+}
+
+static void help_option(struct shell *sh, const struct nr_opt *o)
+{
+    char names[64];
+    snprintf(names, sizeof names, "%s%s%s%s%s", o->alias && o->alias[1] != '-' ? o->alias : "",
+             o->alias && o->alias[1] != '-' ? ", " : "", o->name,
+             o->alias && o->alias[1] == '-' ? ", " : "",
+             o->alias && o->alias[1] == '-' ? o->alias : "");
+    if (o->kind != OPT_FLAG) {
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, " %s", o->arg ? o->arg : "VALUE");
+    }
+    out_obj_begin(sh, NULL);
+    out_str(sh, "name", NULL, o->name);
+    out_str(sh, "alias", NULL, o->alias);
+    out_str(sh, "arg", NULL, o->kind == OPT_FLAG ? NULL : o->arg ? o->arg : "VALUE");
+    out_str(sh, NULL, "  %-16s", names);
+    out_str(sh, "help", " %s\n", o->help ? o->help : "");
+    out_obj_end(sh);
+}
+
+int cmd_show_help(struct shell *sh, const struct nr_cmd *c)
+{
+    size_t body = help_body_len(c->help);
+    out_begin(sh, "help");
+    out_str(sh, "command", NULL, c->name);
+    out_str(sh, "usage", "usage: %s\n", cmd_usage_line(c));
+    out_str(sh, "alias", NULL, c->alias);
+    out_str(sh, "summary", "%s\n", c->summary);
+    out_str(sh, "help", NULL, c->help);
+    out_text(sh, "%.*s", (int)body, c->help);
+    if (c->opts && c->opts[0].name) {
+        out_text(sh, "Options:\n");
+        out_list_begin(sh, "options");
+        for (const struct nr_opt *o = c->opts; o->name; o++)
+            help_option(sh, o);
+        out_list_end(sh);
+    }
+    out_text(sh, "%s", c->help + body);
+    if (c->help[0] && c->help[strlen(c->help) - 1] != '\n')
+        out_text(sh, "\n");
+    out_end(sh);
+    return CMD_OK;
+}
+
+/* ---- running one command ---- */
+
+bool cmd_given(const struct cmd_call *c, const char *name)
+{
+    const struct nr_cmd *cmd = cmd_find(c->args->argv[0]);
+    for (int i = 0; cmd && cmd->opts && cmd->opts[i].name && i < 64; i++)
+        if (!strcmp(cmd->opts[i].name, name))
+            return c->given >> i & 1;
+    return false;
+}
+
+/* Positional arity from the descriptor: required words and the most taken. */
+static void arity(const struct nr_cmd *c, int *min, int *max)
+{
+    *min = *max = 0;
+    for (const struct nr_pos *p = c->pos; p && (p->name || p->values); p++) {
+        if (!(p->flags & POS_OPTIONAL))
+            ++*min;
+        *max = p->flags & POS_REPEAT ? CMD_MAXPOS : *max + 1;
+    }
+}
+
+static const char *first_required(const struct nr_cmd *c, int npos, char *buf, size_t n)
+{
+    int k = 0;
+    for (const struct nr_pos *p = c->pos; p && (p->name || p->values); p++) {
+        if (p->flags & POS_OPTIONAL)
+            continue;
+        if (k++ < npos)
+            continue;
+        if (p->name)
+            return p->name;
+        buf[0] = 0;
+        for (int i = 0; p->values && p->values[i]; i++)
+            snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", i ? ", " : "", p->values[i]);
+        return buf;
+    }
+    return "an argument";
+}
+
+/* The [ID] word, the arity, the session and the options' preconditions. */
+static int preconditions(struct shell *sh, const struct nr_cmd *c, struct cmd_call *call,
+                         const char **pos, size_t *poslen)
+{
+    if ((c->flags & CMD_ID) && call->npos > 0 && sess_is_id(pos[0]) &&
+        strlen(pos[0]) == poslen[0] && (!c->id_first || c->id_first(sh, call))) {
+        call->id_word = pos[0];
+        call->pos = pos + 1;
+        call->poslen = poslen + 1;
+        call->npos--;
+    }
+    int min, max;
+    char buf[128];
+    arity(c, &min, &max);
+    if (call->npos > max && max == 0 && (c->flags & CMD_ID) && !call->id_word)
+        return cmd_error(sh, "%s: not a session id", call->pos[0]);
+    if (call->npos > max)
+        return cmd_usage(sh, "unexpected argument '%s'", call->pos[max]);
+    if (call->npos < min && !(c->flags & CMD_ARITY_SELF))
+        return cmd_usage(sh, "needs %s", first_required(c, call->npos, buf, sizeof buf));
+    if ((c->flags & CMD_INTERACTIVE) && (!sh->interactive || !isatty(0)))
+        return cmd_error(sh, "needs the interactive prompt on a terminal");
+    if ((c->flags & CMD_SESSION) || ((c->flags & CMD_ID) && call->id_word)) {
+        if (!sh_sessions(sh) || !(call->s = sess_arg(sh, call->id_word)))
+            return CMD_FAIL;
+    }
+    for (int i = 0; c->opts && c->opts[i].name && i < 64 && call->s; i++) {
+        const struct nr_opt *o = &c->opts[i];
+        bool stream = nr_sess_is_stream(call->s);
+        if ((call->given >> i & 1) && (o->flags & OPTF_STREAM) && !stream)
+            return cmd_usage(sh, "%s is for streams; [%d] is %s (datagrams)", o->name,
+                             nr_sess_id(call->s), nr_sess_proto(call->s));
+        if ((call->given >> i & 1) && (o->flags & OPTF_DGRAM) && stream)
+            return cmd_usage(sh, "%s is for datagram sockets; [%d] is %s (a stream)", o->name,
+                             nr_sess_id(call->s), nr_sess_proto(call->s));
+    }
+    return CMD_OK;
+}
+
+enum { OPTS_MAX = 1024 };
+
 int cmd_run(struct shell *sh, const struct nr_args *a)
 {
     const char *name = a->argv[0];
@@ -98,7 +303,22 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
     }
     if (a->argc == 2 && (!strcmp(a->argv[1], "--help") || !strcmp(a->argv[1], "-h")))
         return cmd_show_help(sh, c);
-    int r = c->run(sh, a);
+    _Alignas(max_align_t) unsigned char opts[OPTS_MAX];
+    const char **pos = malloc(CMD_MAXPOS * (sizeof *pos + sizeof(size_t)));
+    if (!pos || c->opts_size > sizeof opts) {
+        free(pos);
+        return cmd_error(sh, "out of memory");
+    }
+    size_t *poslen = (size_t *)(pos + CMD_MAXPOS);
+    memset(opts, 0, sizeof opts);
+    if (c->opts_init)
+        memcpy(opts, c->opts_init, c->opts_size);
+    struct cmd_call call = { .args = a, .pos = pos, .poslen = poslen, .opts = opts };
+    int r = opt_split(sh, c, a, &call, pos, poslen) < 0 ? CMD_FAIL
+          : preconditions(sh, c, &call, pos, poslen);
+    if (r == CMD_OK)
+        r = c->run(sh, &call);
+    free(pos);
     sh->cmd = NULL;
     return r;
 }
@@ -112,6 +332,9 @@ static void xtrace(struct shell *sh, const char *line, size_t n)
     printf("netrepl> %.*s\n", (int)n, line);
 }
 
+/* The line is checked whole first (an unterminated quote anywhere runs
+ * nothing), then each command is tokenized just before it runs, so $_ is the
+ * session the commands before it on the line created. */
 int sh_run_line(struct shell *sh, const char *line, size_t n)
 {
     char err[NR_ERRLEN], id[24];
@@ -122,14 +345,26 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
         sh->cmd = "netrepl";
         return cmd_error(sh, "line too long (%zu bytes, at most %d)", n, MAX_LINE);
     }
-    snprintf(id, sizeof id, "%d", sh->last_id);
-    if (nr_tokenize(line, n, sh->last_id ? id : NULL, &cl, err, sizeof err) < 0) {
+    if (nr_tokenize(line, n, "0", &cl, err, sizeof err) < 0) {
         sh->cmd = "syntax";
         return cmd_error(sh, "%s", err);
     }
+    size_t ncmds = cl.n;
+    nr_cmdline_free(&cl);
     int r = CMD_OK;
-    for (size_t i = 0; i < cl.n && r != CMD_QUIT; i++) {
-        int ri = cmd_run(sh, &cl.cmd[i]);
+    for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT; off += used) {
+        snprintf(id, sizeof id, "%d", sh->last_id);
+        int ri;
+        if (nr_tokenize_one(line + off, n - off, &used, sh->last_id ? id : NULL, &cl, err,
+                            sizeof err) < 0) {
+            sh->cmd = "syntax";
+            ri = cmd_error(sh, "%s", err);
+            used = n - off;
+        } else {
+            ri = cl.n ? cmd_run(sh, &cl.cmd[0]) : CMD_OK;
+            i += cl.n;
+            nr_cmdline_free(&cl);
+        }
         if (ri == CMD_QUIT)
             r = CMD_QUIT;
         else if (ri == CMD_FAIL) {
@@ -138,7 +373,6 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
                 break;
         }
     }
-    nr_cmdline_free(&cl);
     return r;
 }
 

@@ -282,7 +282,7 @@ int cmd_usage(struct shell *sh, const char *fmt, ...)
     const struct nr_cmd *c = sh->cmd ? cmd_find(sh->cmd) : NULL;
     va_list ap;
     va_start(ap, fmt);
-    report(sh, c ? c->usage : NULL, fmt, ap);
+    report(sh, c ? cmd_usage_line(c) : NULL, fmt, ap);
     va_end(ap);
     return CMD_FAIL;
 }

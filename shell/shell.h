@@ -10,33 +10,13 @@
 
 #include "lib/loop.h"
 #include "lib/util.h"
+#include "shell/cmd.h"
 #include "shell/token.h"
 
 struct shell;
 struct nr_dns;
 struct nr_sessions;
-
-/* Command handlers return one of these. */
-enum { CMD_OK = 0, CMD_FAIL = 1, CMD_QUIT = 2 };
-
-/* Completion hints for a command's arguments. */
-enum {
-    CMD_COMPLETE_SESSIONS = 1,   /* offer live session ids */
-    CMD_COMPLETE_SERVICES = 2,   /* offer service names (tcp/udp ports) */
-    CMD_COMPLETE_FILES = 4,      /* offer file names */
-    CMD_COMPLETE_COMMANDS = 8,   /* offer command names (help CMD) */
-};
-
-struct nr_cmd {
-    const char *name;
-    const char *alias;      /* another exact name (e.g. "ls"), or NULL */
-    const char *usage;      /* "parse ADDR" */
-    const char *summary;    /* one line for `help` */
-    const char *help;       /* details and at least one "Example:" line */
-    int (*run)(struct shell *sh, const struct nr_args *a);
-    const char *const *words;   /* sub-words and options for Tab, NULL-terminated */
-    unsigned complete;          /* CMD_COMPLETE_* */
-};
+struct nr_session;
 
 struct shell {
     struct nr_loop *loop;
@@ -63,21 +43,19 @@ struct shell {
     int current;          /* current session id, 0 for none */
     int last_id;          /* $_: the session most recently created, 0 none */
 
+    int muted_id;         /* the session a command is reading: no data notices */
+    struct {
+        int id;           /* the session attach shows live, 0 none */
+        void (*fn)(void *arg, struct nr_session *s, int ev);
+        void *arg;
+    } tap;
+
     int json_depth;       /* printer state: nesting, and per level */
     bool json_first[16];  /* no member printed yet */
     char json_close[16];  /* the bracket that closes it */
 };
 
-/* ---- dispatch (shell/cmdtab.c) ---- */
-const struct nr_cmd *cmd_find(const char *name);
-/* The closest command name within two edits, or NULL. */
-const char *cmd_nearest(const char *name);
-/* All commands, sorted by name, NULL-terminated. */
-const struct nr_cmd *const *cmd_all(void);
-/* Prints a command's usage, summary and long help (help CMD, CMD --help). */
-int cmd_show_help(struct shell *sh, const struct nr_cmd *c);
-/* Runs one tokenized command. Returns CMD_*. */
-int cmd_run(struct shell *sh, const struct nr_args *a);
+/* ---- running lines and files (shell/cmdtab.c; the table is in shell/cmd.h) ---- */
 /* Runs one input line (may hold several commands). Returns CMD_*. */
 int sh_run_line(struct shell *sh, const char *line, size_t n);
 /* Runs a script file as `source` does. Returns CMD_*. */
@@ -130,20 +108,34 @@ void sh_notice(struct shell *sh, const char *fmt, ...) __attribute__((format(pri
 /* Flushes stdout (called before the loop blocks and before errors). */
 void out_flush(struct shell *sh);
 
-/* ---- argument helpers (shell/args.c) ---- */
-/* A typed option table for cmds: each handler declares its options once. */
-enum opt_kind { OPT_FLAG, OPT_STR, OPT_INT, OPT_SECONDS };
-struct opt {
-    const char *name;       /* "--timeout" or "-c" */
-    enum opt_kind kind;
-    void *out;              /* bool*, const char**, long long*, int64_t* (µs) */
-    long long min, max;     /* OPT_INT range; OPT_SECONDS max seconds in max */
-    const char *alias;      /* a second spelling, or NULL */
-};
-/* Splits a->argv[1..] into options (from the table, "--opt V" or "--opt=V")
- * and positional words (pointers into a; at most maxpos; lens optional).
+/* ---- options (shell/options.c) ---- */
+/* Splits a command's words into its options (parsed into call->opts, bits
+ * in call->given) and positional words (pos, poslen; CMD_MAXPOS at most).
  * Reports errors through cmd_usage and returns -1. "--" ends options. */
-int opt_parse(struct shell *sh, const struct nr_args *a, const struct opt *opts,
-              const char **pos, size_t *poslen, int maxpos, int *npos);
+int opt_split(struct shell *sh, const struct nr_cmd *c, const struct nr_args *a,
+              struct cmd_call *call, const char **pos, size_t *poslen);
+
+/* ---- completion (shell/complete.c) ---- */
+/* Calls add(arg, word) for every candidate for `text`, the word that starts
+ * at `start` in line (generated from the command table; readline-free, so
+ * unit tests call it). *files: file names fit here too. */
+void cmd_complete(struct shell *sh, const char *line, int start, const char *text,
+                  void (*add)(void *arg, const char *w), void *arg, bool *files);
+
+/* ---- sessions as the shell sees them (shell/sessions.c) ---- */
+/* The shell's session table, created on first use (NULL + error printed on
+ * ENOMEM). Freed by main() with nr_sessions_free(). */
+struct nr_sessions *sh_sessions(struct shell *sh);
+/* A session from an ID word ("3", "[3]"), or the current one when word is
+ * NULL. Prints an error naming the word and returns NULL when there is none. */
+struct nr_session *sess_arg(struct shell *sh, const char *word);
+/* True when w looks like a session id ("3" or "[3]"). */
+bool sess_is_id(const char *w);
+/* Data notices for session id are held back (a command is reading it; 0 none). */
+void sh_mute(struct shell *sh, int id);
+/* Hands every event of session id to fn instead of a notice (attach);
+ * id 0 removes the tap. ev is an enum nr_sess_event. */
+typedef void (*sh_tap_fn)(void *arg, struct nr_session *s, int ev);
+void sh_tap(struct shell *sh, int id, sh_tap_fn fn, void *arg);
 
 #endif

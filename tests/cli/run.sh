@@ -101,5 +101,27 @@ else
     echo "skip random command lines (needs root for a private network namespace)"
 fi
 
+# The hosts file as Go reads it (issue 11): a name found there is not looked
+# up in DNS, and only its own addresses count, so `resolve tcp6 localhost:80`
+# with a hosts file that has only 127.0.0.1 finds no suitable address (c-ares
+# alone adds ::1). Our own /etc/hosts, bind-mounted in a private mount and
+# network namespace, so the machine's file does not matter.
+if [ "$(id -u)" = 0 ] && unshare -m -n true 2>/dev/null; then
+    printf '127.0.0.1 localhost\n127.0.0.2 two.test\n127.0.0.3 two.test\n::1 six.test\n' >"$work/hosts"
+    with_hosts() {
+        unshare -m -n sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _ "$work/hosts" "$bin" "$@"
+    }
+    expect "hosts: tcp6 localhost: no suitable address" 1 EMPTY \
+        '^netrepl: 1: resolve: localhost:80: no suitable address found \(tcp6\)$' -- with_hosts -c 'resolve tcp6 localhost:80'
+    expect "hosts: tcp localhost: only 127.0.0.1" 0 '^  candidates: 127\.0\.0\.1:80$' EMPTY -- with_hosts -c 'resolve tcp localhost:80'
+    expect "hosts: ip6 localhost, as lookup host" 1 '^localhost +A +127\.0\.0\.1$' 'resolve: localhost: no suitable address found \(ip6\)' -- \
+        with_hosts -c 'lookup host localhost; resolve ip6 localhost'
+    expect "hosts: dial tcp6 localhost" 1 EMPTY '^netrepl: 1: dial: lookup localhost: no IPv6 address$' -- with_hosts -c 'dial tcp6 localhost:9'
+    expect "hosts: a name only in the file, IPv6" 0 '^ip6 ::1$' EMPTY -- with_hosts -c 'resolve ip6 six.test'
+    expect "hosts: ip4 of an IPv6-only name" 1 EMPTY 'six.test: no suitable address found \(ip4\)' -- with_hosts -c 'resolve ip4 six.test'
+else
+    echo "skip hosts file tests (need root for a private mount namespace)"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,7 +1,9 @@
 /* Unit tests: the command table. Walks cmd_all() whatever commands exist:
  * every command has a name, usage, summary, help with an example, and a
  * handler; names and aliases are unique and found by cmd_find; `CMD --help`
- * prints the help. (git's t0012-help in spirit.) */
+ * prints the help; every option of every command is accepted by the parser,
+ * shown in the usage line and in `help CMD`, and offered by Tab completion;
+ * every Example line parses. (git's t0012-help in spirit.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,9 @@
 #include <unistd.h>
 
 #include "shell/shell.h"
+#include "shell/token.h"
+
+#include <stdalign.h>
 
 static size_t count(void)
 {
@@ -30,10 +35,22 @@ static void test_descriptors_complete(void **st)
         assert_non_null(c->name);
         if (!c->name[0] || strpbrk(c->name, " \t;#'\"\\$"))
             fail_msg("bad command name '%s'", c->name);
-        if (!c->usage || strncmp(c->usage, c->name, strlen(c->name)) ||
-            (c->usage[strlen(c->name)] && c->usage[strlen(c->name)] != ' '))
-            fail_msg("%s: usage '%s' does not start with the name", c->name,
-                     c->usage ? c->usage : "(null)");
+        const char *u = cmd_usage_line(c);
+        if (strncmp(u, c->name, strlen(c->name)) ||
+            (u[strlen(c->name)] && u[strlen(c->name)] != ' '))
+            fail_msg("%s: usage '%s' does not start with the name", c->name, u);
+        if (c->opts && !c->opts_size)
+            fail_msg("%s: options but no options struct size", c->name);
+        for (const struct nr_opt *o = c->opts; o && o->name; o++) {
+            if (!o->help || !o->help[0] || strchr(o->help, '\n'))
+                fail_msg("%s %s: needs a one-line help", c->name, o->name);
+            if (o->name[0] != '-' && o->name[0] != '+')
+                fail_msg("%s %s: options start with - or +", c->name, o->name);
+            if (o->kind == OPT_ENUM && (!o->values || !o->values[0]))
+                fail_msg("%s %s: an enum option without values", c->name, o->name);
+            if (o->kind != OPT_FLAG && !o->arg)
+                fail_msg("%s %s: a value option needs a value name", c->name, o->name);
+        }
         if (!c->summary || !c->summary[0] || strchr(c->summary, '\n'))
             fail_msg("%s: summary must be one non-empty line", c->name);
         if (!c->help || !strstr(c->help, "Example:"))
@@ -120,6 +137,232 @@ static void test_help_flag(void **st)
     assert_int_equal(sh.failures, 0);
 }
 
+/* Runs fn with stdout going to a buffer; returns what was printed (freed
+ * by the caller). */
+static char *capture(void (*fn)(void *), void *arg)
+{
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    fflush(stdout);
+    int saved = dup(1);
+    assert_int_equal(dup2(fileno(tmp), 1), 1);
+    fn(arg);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    long n = ftell(tmp) >= 0 ? lseek(fileno(tmp), 0, SEEK_END) : 0;
+    char *buf = calloc(1, (size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(pread(fileno(tmp), buf, (size_t)n, 0), n);
+    fclose(tmp);
+    return buf;
+}
+
+static struct shell help_sh;
+
+static void show_help(void *arg)
+{
+    cmd_show_help(&help_sh, arg);
+}
+
+/* A value the option accepts. */
+static const char *sample(const struct nr_opt *o, char *buf, size_t n)
+{
+    switch (o->kind) {
+    case OPT_INT:
+    case OPT_NUM:
+    case OPT_SECONDS:
+        snprintf(buf, n, "%g", o->max >= 1 && o->min <= 1 ? 1.0 : o->min);
+        return buf;
+    case OPT_ENUM:
+        return o->values[0];
+    case OPT_PATH:
+        return "/dev/null";
+    case OPT_SESSION:
+        return "[1]";
+    default:
+        return "x";
+    }
+}
+
+/* Every option (and alias) is accepted, with a value where it takes one. */
+static void test_every_option_parses(void **st)
+{
+    struct shell sh;
+    memset(&sh, 0, sizeof sh);
+    for (const struct nr_cmd *const *cp = cmd_all(); *cp; cp++) {
+        const struct nr_cmd *c = *cp;
+        for (const struct nr_opt *o = c->opts; o && o->name; o++) {
+            for (int spelling = 0; spelling < 2; spelling++) {
+                const char *name = spelling ? o->alias : o->name;
+                if (!name)
+                    continue;
+                char v[32];
+                char *argv[] = { (char *)c->name, (char *)name, (char *)sample(o, v, sizeof v), NULL };
+                size_t len[] = { strlen(argv[0]), strlen(argv[1]), strlen(argv[2]) };
+                struct nr_args a = { o->kind == OPT_FLAG ? 2 : 3, argv, len };
+                _Alignas(max_align_t) unsigned char opts[1024] = { 0 };
+                const char *pos[CMD_MAXPOS];
+                size_t poslen[CMD_MAXPOS];
+                struct cmd_call call = { .args = &a, .opts = opts };
+                if (opt_split(&sh, c, &a, &call, pos, poslen) != 0)
+                    fail_msg("%s %s %s: not accepted", c->name, name, argv[2]);
+                if (!(call.given >> (o - c->opts) & 1))
+                    fail_msg("%s %s: not recorded as given", c->name, name);
+            }
+        }
+    }
+    assert_int_equal(sh.failures, 0);
+}
+
+/* Every option is in the usage line and in `help CMD` with its help line. */
+static void test_every_option_documented(void **st)
+{
+    for (const struct nr_cmd *const *cp = cmd_all(); *cp; cp++) {
+        const struct nr_cmd *c = *cp;
+        char *help = capture(show_help, (void *)c);
+        for (const struct nr_opt *o = c->opts; o && o->name; o++) {
+            char w[64];
+            snprintf(w, sizeof w, "%s", o->name);
+            const char *u = strstr(cmd_usage_line(c), w);
+            if (!u || (u[strlen(w)] != ' ' && u[strlen(w)] != ']' && u[strlen(w)] != '|'))
+                fail_msg("%s: usage lacks %s", c->name, o->name);
+            if (!strstr(help, o->name) || !strstr(help, o->help))
+                fail_msg("%s: help lacks %s and its line", c->name, o->name);
+        }
+        free(help);
+    }
+}
+
+struct cands {
+    char *w[4096];
+    int n;
+};
+
+static void cand(void *arg, const char *w)
+{
+    struct cands *c = arg;
+    if (c->n < 4096)
+        c->w[c->n++] = strdup(w);
+}
+
+static bool has(const struct cands *c, const char *w)
+{
+    for (int i = 0; i < c->n; i++)
+        if (!strcmp(c->w[i], w))
+            return true;
+    return false;
+}
+
+static void cands_free(struct cands *c)
+{
+    for (int i = 0; i < c->n; i++)
+        free(c->w[i]);
+    c->n = 0;
+}
+
+/* Completes the last word of line (the text after the last blank). */
+static bool complete(const char *line, struct cands *c)
+{
+    static struct cands dummy;
+    bool files;
+    const char *sp = strrchr(line, ' ');
+    int start = sp ? (int)(sp - line) + 1 : 0;
+    cands_free(c ? c : &dummy);
+    cmd_complete(NULL, line, start, line + start, cand, c ? c : &dummy, &files);
+    return files;
+}
+
+/* Tab offers every option of every command, and an enum option's values
+ * (or file names for a path) after it. */
+static void test_every_option_completes(void **st)
+{
+    struct cands c = { .n = 0 };
+    for (const struct nr_cmd *const *cp = cmd_all(); *cp; cp++) {
+        for (const struct nr_opt *o = (*cp)->opts; o && o->name; o++) {
+            char line[128];
+            snprintf(line, sizeof line, "%s %c", (*cp)->name, o->name[0]);
+            complete(line, &c);
+            if (!has(&c, o->name))
+                fail_msg("'%s<Tab>' does not offer %s", line, o->name);
+            snprintf(line, sizeof line, "%s %s ", (*cp)->name, o->name);
+            bool files = complete(line, &c);
+            if (o->kind == OPT_PATH && !files)
+                fail_msg("'%s<Tab>' does not offer file names", line);
+            for (int i = 0; o->kind == OPT_ENUM && o->values[i]; i++)
+                if (!has(&c, o->values[i]))
+                    fail_msg("'%s<Tab>' does not offer %s", line, o->values[i]);
+        }
+    }
+    cands_free(&c);
+}
+
+/* What each place offers: the faults the issue found, by name. */
+static void test_completion_places(void **st)
+{
+    struct cands c = { .n = 0 };
+    complete("accept --", &c);
+    assert_true(has(&c, "--timeout"));
+    complete("set 1 ", &c);
+    assert_true(has(&c, "nodelay"));
+    assert_true(has(&c, "timeout"));
+    assert_false(has(&c, "on"));
+    complete("set 1 nodelay ", &c);
+    assert_true(has(&c, "on"));
+    assert_true(has(&c, "off"));
+    complete("set ", &c);
+    assert_true(has(&c, "json"));
+    complete("lookup ", &c);
+    assert_true(has(&c, "mx"));
+    assert_true(has(&c, "port"));
+    assert_false(has(&c, "http"));
+    assert_true(c.n < 40);
+    complete("lookup mx ", &c);
+    assert_false(has(&c, "mx"));
+    assert_true(complete("send --file ", &c));
+    assert_true(complete("source ", &c));
+    complete("dial ", &c);
+    assert_true(has(&c, "unixgram"));
+    complete("dial tcp localhost:ht", &c);
+    assert_true(has(&c, "localhost:http"));
+    complete("shutdown ", &c);
+    assert_true(has(&c, "write"));
+    complete("help di", &c);
+    assert_true(has(&c, "dial"));
+    complete("ping -", &c);
+    assert_true(has(&c, "-4") && has(&c, "-W"));
+    cands_free(&c);
+}
+
+/* Every "Example:" line of every help parses: its options exist and take
+ * the values shown. */
+static void test_examples_parse(void **st)
+{
+    struct shell sh;
+    memset(&sh, 0, sizeof sh);
+    for (const struct nr_cmd *const *cp = cmd_all(); *cp; cp++) {
+        const struct nr_cmd *c = *cp;
+        for (const char *e = strstr(c->help, "Example:"); e; e = strstr(e + 1, "Example:")) {
+            const char *w = e + strlen("Example:");
+            size_t n = strcspn(w, "\n");
+            char err[256];
+            struct nr_cmdline cl;
+            if (nr_tokenize(w, n, "1", &cl, err, sizeof err) < 0)
+                fail_msg("%s: example '%.*s': %s", c->name, (int)n, w, err);
+            for (size_t i = 0; i < cl.n; i++) {
+                const struct nr_cmd *k = cmd_find(cl.cmd[i].argv[0]);
+                _Alignas(max_align_t) unsigned char opts[1024] = { 0 };
+                const char *pos[CMD_MAXPOS];
+                size_t poslen[CMD_MAXPOS];
+                struct cmd_call call = { .args = &cl.cmd[i], .opts = opts };
+                if (!k || opt_split(&sh, k, &cl.cmd[i], &call, pos, poslen) != 0)
+                    fail_msg("%s: example '%.*s' does not parse", c->name, (int)n, w);
+            }
+            nr_cmdline_free(&cl);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +371,11 @@ int main(void)
         cmocka_unit_test(test_names_unique_and_found),
         cmocka_unit_test(test_sorted),
         cmocka_unit_test(test_help_flag),
+        cmocka_unit_test(test_every_option_parses),
+        cmocka_unit_test(test_every_option_documented),
+        cmocka_unit_test(test_every_option_completes),
+        cmocka_unit_test(test_completion_places),
+        cmocka_unit_test(test_examples_parse),
     };
     return cmocka_run_group_tests_name("cmdtab", tests, NULL, NULL);
 }

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Layering: lib/ is the network library and knows nothing of the shell.
+# Fails when a lib/ file includes a shell/ or cmds/ header, or when the lib/
+# archive uses a symbol that shell/ or cmds/ objects define.
+# Usage: layers.sh LIB.a APP.o...
+set -u
+lib=$1; shift
+here=$(cd "$(dirname "$0")/.." && pwd)
+bad=0
+if grep -n '#include "\(shell\|cmds\)/' "$here"/lib/*.[ch]; then
+    echo "layers: lib/ includes a shell/ or cmds/ header (above)"; bad=1
+fi
+defs=$(mktemp) undefs=$(mktemp)
+trap 'rm -f "$defs" "$undefs"' EXIT
+nm --defined-only -g "$@" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u >"$defs"
+nm -u "$lib" 2>/dev/null | awk '{ print $NF }' | sort -u >"$undefs"
+up=$(comm -12 "$defs" "$undefs")
+if [ -n "$up" ]; then
+    echo "layers: lib/ uses symbols of shell/ or cmds/:"; echo "$up" | sed 's/^/  /'; bad=1
+fi
+exit $bad
