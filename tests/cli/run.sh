@@ -114,7 +114,7 @@ if [ "$(id -u)" = 0 ] && unshare -m -n true 2>/dev/null; then
     expect "hosts: tcp6 localhost: no suitable address" 1 EMPTY \
         '^netrepl: 1: resolve: localhost:80: no suitable address found \(tcp6\)$' -- with_hosts -c 'resolve tcp6 localhost:80'
     expect "hosts: tcp localhost: only 127.0.0.1" 0 '^  candidates: 127\.0\.0\.1:80$' EMPTY -- with_hosts -c 'resolve tcp localhost:80'
-    expect "hosts: ip6 localhost, as lookup host" 1 '^localhost +A +127\.0\.0\.1$' 'resolve: localhost: no suitable address found \(ip6\)' -- \
+    expect "hosts: ip6 localhost, as lookup host" 1 '^localhost +A +127\.0\.0\.1  \(hosts file\)$' 'resolve: localhost: no suitable address found \(ip6\)' -- \
         with_hosts -c 'lookup host localhost; resolve ip6 localhost'
     expect "hosts: dial tcp6 localhost" 1 EMPTY '^netrepl: 1: dial: lookup localhost: no IPv6 address$' -- with_hosts -c 'dial tcp6 localhost:9'
     expect "hosts: a name only in the file, IPv6" 0 '^ip6 ::1$' EMPTY -- with_hosts -c 'resolve ip6 six.test'
