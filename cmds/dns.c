@@ -104,7 +104,8 @@ const struct nr_cmd cmd_dns = {
     "of /etc/resolv.conf, or --dns / NETREPL_DNS), the time one lookup may\n"
     "take in all (default 5 s) and the tries per server (default 2).\n"
     "'dns servers LIST' takes SERVER[:PORT] words or a comma list ('[::1]:53'\n"
-    "for IPv6 with a port); 'dns servers system' goes back to resolv.conf.\n"
+    "for IPv6 with a port): IP addresses, ports 1 to 65535, checked as for\n"
+    "--dns and 'lookup @SERVER'; 'dns servers system' goes back to resolv.conf.\n"
     "Example: dns servers 127.0.0.1:5353\n"
     "Example: dns timeout 0.5\n",
     .pos = dns_pos,

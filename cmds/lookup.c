@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Queries in flight: enough to keep a server busy, few enough not to
@@ -60,28 +61,43 @@ static int add_name(struct req *r, const char *s, size_t len)
     return 0;
 }
 
-/* One name a line; blank lines and '#' comments skipped. */
+/* One name a line; blank lines and '#' comments skipped. A directory, a
+ * read error or a NUL byte inside a line is an error, not a short list. */
 static int read_names(struct shell *sh, struct req *r, const char *path)
 {
     FILE *f = fopen(path, "re");
     if (!f)
         return cmd_error(sh, "-f %s: %s", path, strerror(errno)), -1;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return cmd_error(sh, "-f %s: is a directory", path), -1;
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    long lineno = 0;
     int rc = 0;
     while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
         char *s = line, *e = line + n;
+        lineno++;
         while (s < e && (*s == ' ' || *s == '\t'))
             s++;
         while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
             e--;
         if (s == e || *s == '#')
             continue;
-        if (r->n >= MAX_NAMES || add_name(r, s, (size_t)(e - s)) < 0) {
+        if (memchr(s, 0, (size_t)(e - s))) {
+            cmd_error(sh, "-f %s: line %ld: name contains a NUL byte", path, lineno);
+            rc = -1;
+        } else if (r->n >= MAX_NAMES || add_name(r, s, (size_t)(e - s)) < 0) {
             cmd_error(sh, "-f %s: too many names or out of memory", path);
             rc = -1;
         }
+    }
+    if (rc == 0 && ferror(f)) {
+        cmd_error(sh, "-f %s: %s", path, strerror(errno));
+        rc = -1;
     }
     free(line);
     fclose(f);
@@ -172,28 +188,15 @@ static int check_names(struct shell *sh, struct req *r)
     return bad ? -1 : 0;
 }
 
-/* "@1.2.3.4", "@1.2.3.4:5353", "@[::1]:5353", "@::1" → c-ares CSV. */
+/* "@1.2.3.4", "@1.2.3.4:5353", "@[::1]:5353", "@::1" → c-ares CSV, checked
+ * as --dns and `dns servers` are (lib/dns). */
 static int server_csv(struct shell *sh, const char *s, char *csv, size_t n)
 {
-    char work[256], err[NR_ERRLEN];
-    const char *host = s, *port = "53";
-    struct nr_ip ip;
-    if (strlen(s) >= sizeof work)
-        return cmd_error(sh, "@%s: server address too long", s), -1;
-    if (nr_ip_parse(s, &ip, false) < 0) {
-        if (!strchr(s, ':'))
-            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
-        if (nr_hostport_split(s, work, sizeof work, &host, &port, err, sizeof err) < 0)
-            return cmd_error(sh, "@%s: %s", s, err), -1;
-        if (nr_ip_parse(host, &ip, false) < 0)
-            return cmd_error(sh, "@%s: the server must be an IP address", s), -1;
-    }
-    long long p;
-    if (nr_parse_ll(port, 1, 65535, &p, err, sizeof err) < 0)
-        return cmd_error(sh, "@%s: port %s: %s", s, port, err), -1;
-    char a[NR_ADDRSTRLEN], pp[8];
-    snprintf(pp, sizeof pp, "%lld", p);
-    nr_hostport_join(nr_ip_str(&ip, a, sizeof a), pp, csv, n);
+    char err[NR_ERRLEN];
+    if (strchr(s, ','))
+        return cmd_error(sh, "@%s: one server only", s), -1;
+    if (nr_dns_server_list(s, csv, n, err, sizeof err) < 0)
+        return cmd_error(sh, "@%s", err), -1;
     return 0;
 }
 
@@ -205,16 +208,16 @@ static int open_channel(struct shell *sh, struct req *r)
     r->dns = main_dns;
     r->timeout_us = nr_dns_timeout(main_dns);
     nr_dns_servers(main_dns, r->servers, sizeof r->servers);
-    if (!r->server && !r->tcp)
-        return 0;
+    /* A channel of the command's own: truncated UDP replies come back to
+     * lib/lookup (IGNTC), which asks that one name again over TCP. */
     char csv[sizeof r->servers], err[NR_ERRLEN];
     if (r->server && server_csv(sh, r->server, csv, sizeof csv) < 0)
         return -1;
     struct nr_dns_conf c = {
-        .servers = r->server ? csv : r->servers,
+        .servers = r->server ? csv : *r->servers ? r->servers : NULL,
         .timeout_us = r->timeout_us,
         .tries = nr_dns_tries(main_dns),
-        .flags = r->tcp ? ARES_FLAG_USEVC : 0,
+        .flags = r->tcp ? ARES_FLAG_USEVC : ARES_FLAG_IGNTC,
     };
     r->tmp = nr_dns_new_conf(sh->loop, &c, err, sizeof err);
     if (!r->tmp)
@@ -295,45 +298,48 @@ static void print_data(struct shell *sh, const struct nr_rec *r)
     }
 }
 
+/* Where the records came from, after each line: the hosts file for host,
+ * ip and addr (Go reads it first), and DNS too for addr. */
+static const char *source_note(const struct req *r, const struct nr_records *rs)
+{
+    if (rs->source == NR_SRC_HOSTS)
+        return "  (hosts file)";
+    return r->t == NR_Q_ADDR ? "  (DNS)" : "";
+}
+
 static void print_records(struct shell *sh, const struct req *r, const char *name,
                           const struct nr_records *rs)
 {
+    static const char *const sources[] = { "dns", "hosts", "literal" };
     out_begin(sh, "lookup");
     out_str(sh, "name", NULL, name);
     out_str(sh, "qtype", NULL, nr_qtype_name(r->t));
+    out_str(sh, "source", NULL, sources[rs->source]);
+    if (rs->canon) {   /* Go's LookupSRV returns it first */
+        out_name(sh, NULL, name);
+        out_text(sh, "  canonical name ");
+        out_name(sh, "cname", rs->canon);
+        out_text(sh, "\n");
+    }
     out_list_begin(sh, "records");
     for (size_t i = 0; i < rs->n; i++) {
         out_obj_begin(sh, NULL);
         out_name(sh, NULL, name);
         out_str(sh, "rtype", "  %s  ", rtype_name(rs->r[i].rtype));
         print_data(sh, &rs->r[i]);
-        out_text(sh, "\n");
+        out_text(sh, "%s\n", source_note(r, rs));
         out_obj_end(sh);
     }
     out_list_end(sh);
     out_end(sh);
 }
 
-/* NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout… each in its own words. */
+/* NXDOMAIN, NODATA, SERVFAIL, REFUSED, timeout… each in its own words
+ * (lib/dns's one table). */
 static const char *status_text(const struct req *r, int st, char *buf, size_t n)
 {
-    switch (st) {
-    case ARES_ENOTFOUND: return "no such domain (NXDOMAIN)";
-    case ARES_ENODATA:
-        snprintf(buf, n, "no %s records (NODATA)",
-                 r->t == NR_Q_HOST || r->t == NR_Q_IP ? "A or AAAA" : nr_qtype_upper(r->t));
-        return buf;
-    case ARES_ESERVFAIL: return "server failure (SERVFAIL)";
-    case ARES_EREFUSED: return "query refused (REFUSED)";
-    case ARES_EFORMERR: return "server rejected the query as malformed (FORMERR)";
-    case ARES_ENOTIMP: return "server does not implement the query (NOTIMP)";
-    case ARES_EBADRESP: return "malformed reply";
-    case ARES_ECONNREFUSED: return "connection refused";
-    case ARES_ETIMEOUT:
-        snprintf(buf, n, "timed out after %g s", (double)r->timeout_us / 1e6);
-        return buf;
-    default: return nr_dns_strerror(st);
-    }
+    return nr_dns_status_text(st, r->t == NR_Q_HOST || r->t == NR_Q_IP ? "A or AAAA"
+                              : nr_qtype_upper(r->t), r->timeout_us, buf, n);
 }
 
 static void on_result(void *arg, size_t i, int status, struct nr_records *rs)
@@ -448,18 +454,21 @@ const struct nr_cmd cmd_lookup = {
     .summary = "query DNS: host ip a aaaa addr cname mx ns srv txt soa caa, or a port",
     .help =
     "TYPE: host (default: A and AAAA, hosts file first), ip (the same), a or\n"
-    "aaaa (one family, DNS only), addr (PTR names of an IP), cname (the\n"
-    "canonical name, the name itself when it has addresses but no CNAME),\n"
-    "mx (by preference), ns, srv (by priority, weighted-random within one;\n"
+    "aaaa (one family, DNS only), addr (names of an IP: the hosts file first,\n"
+    "then PTR; each says where it came from), cname (the canonical name, the\n"
+    "name itself when it has addresses but no CNAME), mx (by preference), ns,\n"
+    "srv (the canonical name, then by priority, weighted-random within one;\n"
     "'srv SERVICE PROTO NAME' or '_svc._proto.name'), txt (a record's strings\n"
     "joined), soa, caa, port ('lookup port [NET] SERVICE...': /etc/services,\n"
     "with a built-in table when it is missing).\n"
     "Names are queried as given (no search list), concurrently through one\n"
-    "c-ares channel, and printed in the order given; -f FILE reads one name a\n"
-    "line. @SERVER[:PORT] asks another server for this call only, +tcp uses\n"
-    "TCP. Each failure names the type, the name and the server: no such\n"
-    "domain, no records of that type, server failure, refused, timed out,\n"
-    "malformed reply, connection refused. Ctrl-C cancels.\n"
+    "c-ares channel, and printed in the order given; a name given twice is\n"
+    "asked once. -f FILE reads one name a line. @SERVER[:PORT] asks another\n"
+    "server for this call only, +tcp uses TCP; a truncated UDP answer is asked\n"
+    "again over TCP for that name alone. Each failure names the type, the name\n"
+    "and the server: no such domain, no records of that type, server failure,\n"
+    "refused, timed out, malformed reply, a CNAME loop or a chain over 32\n"
+    "links, connection refused. Ctrl-C cancels.\n"
     "Example: lookup mx gmail.com\n"
     "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
     "Example: lookup port tcp telnet\n",

@@ -31,16 +31,18 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
     struct sh_answer ans;
     if (sh_resolve(sh, q->host, q->family, -1, &ans) < 0)
         return CMD_FAIL;
-    if (ans.wait != NR_WAIT_DONE)
-        return cmd_error(sh, "%s: %s", q->host, ans.wait == NR_WAIT_INTR ? "interrupted" : "lookup timed out");
-    int status = ans.status;
+    if (ans.wait == NR_WAIT_INTR)
+        return cmd_error(sh, "%s: interrupted", q->host);
+    int status = ans.wait == NR_WAIT_DONE ? ans.status : ARES_ETIMEOUT;
     if (status == ARES_SUCCESS && ans.addrs->n > 0)
         *ip = ans.addrs->ip[0];
     else if (status == ARES_SUCCESS)
         status = ARES_ENODATA;
     nr_addrs_free(ans.addrs);
+    char msg[768];
     if (status != ARES_SUCCESS)
-        return cmd_error(sh, "%s: %s", q->host, nr_dns_strerror(status));
+        return cmd_error(sh, "%s: %s", q->host,
+                         nr_dns_resolve_error(sh->dns, q->host, q->family, status, msg, sizeof msg));
     return CMD_OK;
 }
 

@@ -63,15 +63,16 @@ static int resolve_name(struct shell *sh, struct target *t)
     struct sh_answer ans;
     if (sh_resolve(sh, t->host, t->family, -1, &ans) < 0)
         return CMD_FAIL;
-    if (ans.wait != NR_WAIT_DONE)
-        return cmd_error(sh, "%s: %s", t->input, ans.wait == NR_WAIT_INTR ? "interrupted" : "timed out");
-    if (ans.status == ARES_EBADNAME)   /* no query was sent */
-        return cmd_error(sh, "%s: lookup %s: %s", t->input, t->host, nr_dns_strerror(ans.status));
-    if (ans.status != ARES_SUCCESS) {
-        char servers[256];
-        nr_dns_servers(sh->dns, servers, sizeof servers);
-        return cmd_error(sh, "%s: lookup %s via %s: %s", t->input, t->host, servers,
-                         nr_dns_strerror(ans.status));
+    if (ans.wait == NR_WAIT_INTR)
+        return cmd_error(sh, "%s: interrupted", t->input);
+    int status = ans.wait == NR_WAIT_DONE ? ans.status : ARES_ETIMEOUT;
+    if (status == ARES_EBADNAME)   /* no query was sent */
+        return cmd_error(sh, "%s: lookup %s: %s", t->input, t->host, nr_dns_strerror(status));
+    if (status != ARES_SUCCESS) {
+        char msg[768];
+        nr_addrs_free(ans.addrs);
+        return cmd_error(sh, "%s: %s", t->input,
+                         nr_dns_resolve_error(sh->dns, t->host, t->family, status, msg, sizeof msg));
     }
     for (size_t i = 0; i < ans.addrs->n; i++)
         add_cand(t, &ans.addrs->ip[i]);

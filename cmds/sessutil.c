@@ -119,12 +119,15 @@ static int resolve_name(struct shell *sh, const struct nr_net *net, const char *
     struct sh_answer ans;
     if (sh_resolve(sh, host, net->family, deadline_us, &ans) < 0)
         return -1;
+    char msg[768];
     if (ans.wait == NR_WAIT_INTR)
         return cmd_error(sh, "lookup %s: interrupted", host), -1;
-    if (ans.wait != NR_WAIT_DONE)
-        return cmd_error(sh, "lookup %s: timed out", host), -1;
-    if (ans.status != 0)
-        return cmd_error(sh, "lookup %s: %s", host, nr_dns_strerror(ans.status)), -1;
+    int st = ans.wait == NR_WAIT_DONE ? ans.status : ARES_ETIMEOUT;
+    if (st != 0) {
+        nr_addrs_free(ans.addrs);
+        return cmd_error(sh, "%s", nr_dns_resolve_error(sh->dns, host, net->family, st, msg,
+                                                         sizeof msg)), -1;
+    }
     for (size_t i = 0; i < ans.addrs->n; i++)
         add_ip(out, net, ans.addrs->ip[i], port);
     nr_addrs_free(ans.addrs);

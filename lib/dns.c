@@ -13,10 +13,30 @@ struct nr_dns {
     uint64_t timer;
     int64_t timeout_us;
     int tries, flags;
+    /* clones (nr_dns_clone) live on their parent's list until freed */
+    struct nr_dns *parent, *kids, *next;
+    bool finished, dying;
 };
+
+/* Frees the clones that finished (nr_dns_free_later); never from inside
+ * one of their own callbacks, which is why it waits for the parent. */
+static void reap(struct nr_dns *d)
+{
+    for (struct nr_dns **k = &d->kids; *k;) {
+        struct nr_dns *kid = *k;
+        if (kid->finished) {
+            *k = kid->next;
+            kid->parent = NULL;
+            nr_dns_free(kid);
+        } else {
+            k = &kid->next;
+        }
+    }
+}
 static void on_fd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
 {
     struct nr_dns *d = arg;
+    reap(d);
     ares_socket_t r = (rev & (NR_EV_READ | NR_EV_ERROR)) ? fd : ARES_SOCKET_BAD;
     ares_socket_t w = (rev & NR_EV_WRITE) ? fd : ARES_SOCKET_BAD;
     ares_process_fd(d->ch, r, w);
@@ -37,6 +57,7 @@ static void on_timer(struct nr_loop *loop, void *arg)
 {
     struct nr_dns *d = arg;
     d->timer = 0;
+    reap(d);
     ares_process_fd(d->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     nr_dns_kick(d);
 }
@@ -57,7 +78,7 @@ static int lib_init(char *err, size_t errlen)
 {
     int st = ares_library_init(ARES_LIB_INIT_ALL);
     if (st != ARES_SUCCESS)
-        return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
+        return nr_err(err, errlen, "resolver: %s", nr_dns_strerror(st));
     return 0;
 }
 
@@ -99,15 +120,21 @@ static int init_one(struct nr_dns *d, ares_channel *ch, int ns, const char *csv,
                ARES_OPT_TRIES | ARES_OPT_FLAGS;
     int st = ares_init_options(ch, &o, mask);
     if (st != ARES_SUCCESS)
-        return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
-    if (csv)
-        st = ares_set_servers_ports_csv(*ch, csv);
+        return nr_err(err, errlen, "resolver: %s", nr_dns_strerror(st));
+    if (csv) {
+        char list[1024];
+        if (nr_dns_server_list(csv, list, sizeof list, err, errlen) < 0) {
+            ares_destroy(*ch);
+            return -1;
+        }
+        st = ares_set_servers_ports_csv(*ch, list);
+    }
     else if (nodes)
         st = ares_set_servers_ports(*ch, nodes);
     if (st != ARES_SUCCESS) {
         ares_destroy(*ch);
         return nr_err(err, errlen, "bad server list '%s': %s", csv ? csv : "?",
-                      ares_strerror(st));
+                      nr_dns_strerror(st));
     }
     return 0;
 }
@@ -168,10 +195,46 @@ void nr_dns_free(struct nr_dns *d)
 {
     if (!d)
         return;
+    d->dying = true;
+    while (d->kids) {
+        struct nr_dns *kid = d->kids;
+        d->kids = kid->next;
+        kid->parent = NULL;
+        nr_dns_free(kid);
+    }
+    if (d->parent) {
+        struct nr_dns **k = &d->parent->kids;
+        while (*k != d)
+            k = &(*k)->next;
+        *k = d->next;
+    }
     ares_destroy(d->ch);   /* runs pending callbacks with ARES_EDESTRUCTION */
     nr_loop_cancel(d->loop, d->timer);
     free(d);
     ares_library_cleanup();
+}
+
+struct nr_dns *nr_dns_clone(struct nr_dns *d, int flags, char *err, size_t errlen)
+{
+    char csv[1024];
+    reap(d);
+    nr_dns_servers(d, csv, sizeof csv);
+    struct nr_dns_conf c = {
+        .servers = csv, .timeout_us = d->timeout_us, .tries = d->tries, .flags = flags,
+    };
+    struct nr_dns *kid = nr_dns_new_conf(d->loop, &c, err, errlen);
+    if (kid) {
+        kid->parent = d;
+        kid->next = d->kids;
+        d->kids = kid;
+    }
+    return kid;
+}
+
+void nr_dns_free_later(struct nr_dns *kid)
+{
+    if (kid && !kid->dying)
+        kid->finished = true;
 }
 
 ares_channel nr_dns_channel(struct nr_dns *d)
@@ -181,6 +244,9 @@ ares_channel nr_dns_channel(struct nr_dns *d)
 
 void nr_dns_cancel_all(struct nr_dns *d)
 {
+    for (struct nr_dns *kid = d->kids; kid; kid = kid->next)
+        if (!kid->finished)
+            nr_dns_cancel_all(kid);
     ares_cancel(d->ch);
     nr_dns_kick(d);
 }
@@ -195,7 +261,7 @@ int nr_dns_configure(struct nr_dns *d, int64_t timeout_us, int tries, char *err,
     struct ares_addr_port_node *nodes = NULL;
     int st = ares_get_servers_ports(d->ch, &nodes);
     if (st != ARES_SUCCESS)
-        return nr_err(err, errlen, "c-ares: %s", ares_strerror(st));
+        return nr_err(err, errlen, "resolver: %s", nr_dns_strerror(st));
     int64_t old_t = d->timeout_us;
     int old_n = d->tries;
     d->timeout_us = timeout_us > 0 ? timeout_us : old_t;
@@ -212,6 +278,11 @@ int nr_dns_configure(struct nr_dns *d, int64_t timeout_us, int tries, char *err,
 int64_t nr_dns_timeout(const struct nr_dns *d)
 {
     return d->timeout_us;
+}
+
+int nr_dns_flags(const struct nr_dns *d)
+{
+    return d->flags;
 }
 
 int nr_dns_tries(const struct nr_dns *d)
@@ -400,18 +471,134 @@ void nr_dns_resolve(struct nr_dns *d, const char *host, int family, nr_addrs_cb 
     nr_dns_kick(d);
 }
 
+/* c-ares 1.18's statuses and ours, in netrepl's words. */
+static const char *const texts[] = {
+    [ARES_ENODATA] = "no records (NODATA)",
+    [ARES_EFORMERR] = "server rejected the query as malformed (FORMERR)",
+    [ARES_ESERVFAIL] = "server failure (SERVFAIL)",
+    [ARES_ENOTFOUND] = "no such domain (NXDOMAIN)",
+    [ARES_ENOTIMP] = "server does not implement the query (NOTIMP)",
+    [ARES_EREFUSED] = "query refused (REFUSED)",
+    [ARES_EBADQUERY] = "the query could not be built",
+    [ARES_EBADNAME] = "no such host (neither an IP address nor a host name)",
+    [ARES_EBADFAMILY] = "unsupported address family",
+    [ARES_EBADRESP] = "malformed reply",
+    [ARES_ECONNREFUSED] = "connection refused",
+    [ARES_ETIMEOUT] = "timed out",
+    [ARES_EOF] = "end of file",
+    [ARES_EFILE] = "cannot read the resolver configuration",
+    [ARES_ENOMEM] = "out of memory",
+    [ARES_EDESTRUCTION] = "cancelled (resolver reconfigured)",
+    [ARES_EBADSTR] = "malformed text",
+    [ARES_EBADFLAGS] = "invalid flags",
+    [ARES_ENONAME] = "not a name",
+    [ARES_EBADHINTS] = "invalid hints",
+    [ARES_ENOTINITIALIZED] = "resolver not initialised",
+    [ARES_ECANCELLED] = "cancelled",
+    [NR_DNS_ETCFAIL] = "reply truncated over UDP (TC), and the server closed or refused "
+                       "the TCP connection without answering",
+    [NR_DNS_ECNAMELOOP] = "malformed reply: the CNAME chain loops",
+    [NR_DNS_ECHAIN] = "CNAME chain longer than 32 links",
+    [NR_DNS_ELONGNAME] = "malformed reply: a name longer than 255 bytes",
+    [NR_DNS_ETCPCLOSED] = "the server closed or refused the TCP connection without answering",
+};
+
 const char *nr_dns_strerror(int status)
 {
-    switch (status) {
-    case ARES_ENOTFOUND: return "no such host";
-    case ARES_ENODATA: return "no address of that family";
-    case ARES_ETIMEOUT: return "timed out";
-    case ARES_ESERVFAIL: return "server failure";
-    case ARES_EREFUSED: return "query refused";
-    case ARES_ECONNREFUSED: return "connection refused by the DNS server";
-    case ARES_EBADRESP: return "malformed reply";
-    case ARES_EBADNAME: return "no such host (neither an IP address nor a host name)";
-    case ARES_ECANCELLED: return "cancelled";
-    default: return ares_strerror(status);
+    if (status >= 0 && (size_t)status < sizeof texts / sizeof texts[0] && texts[status])
+        return texts[status];
+    return status == ARES_SUCCESS ? "no error" : "unknown resolver error";
+}
+
+const char *nr_dns_status_text(int status, const char *what, int64_t timeout_us,
+                               char *buf, size_t n)
+{
+    if (status == ARES_ENODATA && what) {
+        snprintf(buf, n, "no %s records (NODATA)", what);
+        return buf;
     }
+    if (status == ARES_ETIMEOUT && timeout_us > 0) {
+        snprintf(buf, n, "timed out after %g s", (double)timeout_us / 1e6);
+        return buf;
+    }
+    return nr_dns_strerror(status);
+}
+
+char *nr_dns_resolve_error(struct nr_dns *d, const char *host, int family, int status,
+                           char *buf, size_t n)
+{
+    char servers[512], text[128];
+    if (nr_dns_servers(d, servers, sizeof servers) == 0)
+        snprintf(servers, sizeof servers, "(no servers)");
+    const char *what = family == AF_INET ? "A" : family == AF_INET6 ? "AAAA" : "A or AAAA";
+    if (status == ARES_EBADNAME) {   /* no query was sent */
+        snprintf(buf, n, "lookup %s: %s", host, nr_dns_strerror(status));
+        return buf;
+    }
+    snprintf(buf, n, "lookup %s via %s: %s", host, servers,
+             nr_dns_status_text(status, what, d->timeout_us, text, sizeof text));
+    return buf;
+}
+
+/* One entry of a server list: "IP", "IP:PORT", "[IP]", "[IP]:PORT". */
+static int server_entry(const char *s, size_t len, struct nr_buf *out, char *err, size_t errlen)
+{
+    char e[256], work[256];
+    const char *host = e, *port = "53";
+    struct nr_ip ip;
+    if (len == 0)
+        return nr_err(err, errlen, "empty entry in the server list");
+    if (len >= sizeof e)
+        return nr_err(err, errlen, "%.40s...: server address too long", s);
+    memcpy(e, s, len);
+    e[len] = 0;
+    if (e[0] == '[' && e[len - 1] == ']') {
+        memcpy(work, e + 1, len - 2);
+        work[len - 2] = 0;
+        host = work;
+    } else if (nr_ip_parse(e, &ip, false) < 0) {
+        if (!strchr(e, ':'))
+            return nr_err(err, errlen, "%s: the server must be an IP address", e);
+        char why[NR_ERRLEN];
+        if (nr_hostport_split(e, work, sizeof work, &host, &port, why, sizeof why) < 0)
+            return nr_err(err, errlen, "%s: %s", e, why);
+    }
+    if (nr_ip_parse(host, &ip, false) < 0)
+        return nr_err(err, errlen, "%s: the server must be an IP address", e);
+    long long p;
+    char why[NR_ERRLEN];
+    if (nr_parse_ll(port, 1, 65535, &p, why, sizeof why) < 0)
+        return nr_err(err, errlen, "%s: port %s: %s", e, port, why);
+    char a[NR_ADDRSTRLEN], pp[8], hp[NR_ADDRSTRLEN + 8];
+    snprintf(pp, sizeof pp, "%lld", p);
+    nr_hostport_join(nr_ip_str(&ip, a, sizeof a), pp, hp, sizeof hp);
+    if ((out->len && nr_buf_add(out, ",", 1) < 0) || nr_buf_add(out, hp, strlen(hp)) < 0)
+        return nr_err(err, errlen, "out of memory");
+    return 0;
+}
+
+int nr_dns_server_list(const char *list, char *csv, size_t n, char *err, size_t errlen)
+{
+    struct nr_buf out = { 0 };
+    const char *p = list;
+    for (;;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (server_entry(p, len, &out, err, errlen) < 0) {
+            nr_buf_free(&out);
+            return -1;
+        }
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    int r = 0;
+    if (out.len >= n)
+        r = nr_err(err, errlen, "server list too long");
+    else {
+        memcpy(csv, out.p, out.len);
+        csv[out.len] = 0;
+    }
+    nr_buf_free(&out);
+    return r;
 }

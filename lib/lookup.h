@@ -17,7 +17,7 @@ enum nr_qtype {
     NR_Q_HOST,   /* A + AAAA, hosts file first (Go LookupHost) */
     NR_Q_IP,     /* the same, shown as IPs (Go LookupIP) */
     NR_Q_A, NR_Q_AAAA,   /* one family, DNS only (as dig) */
-    NR_Q_ADDR,   /* PTR of an IP (Go LookupAddr) */
+    NR_Q_ADDR,   /* PTR of an IP, hosts file first (Go LookupAddr) */
     NR_Q_CNAME,  /* canonical name (Go LookupCNAME) */
     NR_Q_MX, NR_Q_NS, NR_Q_SRV, NR_Q_TXT, NR_Q_SOA, NR_Q_CAA,
 };
@@ -46,18 +46,31 @@ struct nr_rec {
 struct nr_records {
     size_t n, cap;
     struct nr_rec *r;
+    char *canon;   /* SRV: the owner of the first record, Go's LookupSRV cname */
+    enum nr_rsource { NR_SRC_DNS, NR_SRC_HOSTS, NR_SRC_LITERAL } source;
 };
 void nr_records_free(struct nr_records *rs);
 /* Appends a zeroed record of rtype (the array grows); NULL when out of memory. */
 struct nr_rec *nr_records_add(struct nr_records *rs, int rtype);
+/* A deep copy; NULL when out of memory. Caller frees with nr_records_free(). */
+struct nr_records *nr_records_dup(const struct nr_records *rs);
 
 /* Turns the reply to a query of type t (not HOST/IP) into records; qname is
  * the name asked (needed for CNAME chains). Returns ARES_SUCCESS with *out
  * (caller frees), ARES_ENODATA when the reply holds no record of that type,
- * ARES_EBADRESP for a malformed reply, or ARES_ENOMEM. MX come sorted by
+ * ARES_EBADRESP for a malformed reply (whatever the type), NR_DNS_ELONGNAME
+ * for a name over 255 bytes, NR_DNS_ECNAMELOOP / NR_DNS_ECHAIN for a CNAME
+ * chain that loops or runs over NR_DNS_MAXCHAIN links, or ARES_ENOMEM. MX come sorted by
  * preference, SRV as nr_srv_sort with seed. */
 int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned char *abuf,
                           int alen, uint64_t seed, struct nr_records **out);
+
+/* Go's lookupStaticAddr: the names of every line of the hosts file at
+ * path whose address is ip (v4-mapped equals IPv4), in file order, as
+ * written there. NULL when there are none (or out of memory); else PTR
+ * records with source NR_SRC_HOSTS. Caller frees with nr_records_free(). */
+struct nr_records *nr_hosts_addr(const char *path, const struct nr_ip *ip);
+#define NR_HOSTS_PATH "/etc/hosts"
 
 /* Stable sort by preference (RFC 5321 order). */
 void nr_mx_sort(struct nr_records *rs);

@@ -33,6 +33,7 @@ void nr_records_free(struct nr_records *rs)
         free(rs->r[i].data);
     }
     free(rs->r);
+    free(rs->canon);
     free(rs);
 }
 
@@ -52,20 +53,6 @@ struct nr_rec *nr_records_add(struct nr_records *rs, int rtype)
     return r;
 }
 
-/* "mx1.nr.test" → "mx1.nr.test." (Go's absolute form); "" → ".". */
-static char *absname(const char *s)
-{
-    size_t n = strlen(s);
-    char *d = malloc(n + 2);
-    if (!d)
-        return NULL;
-    memcpy(d, s, n);
-    if (n == 0 || s[n - 1] != '.')
-        d[n++] = '.';
-    d[n] = 0;
-    return d;
-}
-
 static unsigned char *bytesdup(const void *p, size_t n)
 {
     unsigned char *d = malloc(n + 1);
@@ -74,6 +61,82 @@ static unsigned char *bytesdup(const void *p, size_t n)
         d[n] = 0;
     }
     return d;
+}
+
+static char *strdup_or_null(const char *s, bool *fail)
+{
+    char *d = s ? strdup(s) : NULL;
+    *fail |= s && !d;
+    return d;
+}
+
+struct nr_records *nr_records_dup(const struct nr_records *rs)
+{
+    struct nr_records *d = calloc(1, sizeof *d);
+    bool fail = !d;
+    if (d) {
+        d->canon = strdup_or_null(rs->canon, &fail);
+        d->source = rs->source;
+        d->r = calloc(rs->n ? rs->n : 1, sizeof *d->r);
+        fail |= !d->r;
+    }
+    for (size_t i = 0; !fail && i < rs->n; i++) {
+        const struct nr_rec *r = &rs->r[i];
+        struct nr_rec *c = &d->r[d->n++];
+        *c = *r;
+        c->host = strdup_or_null(r->host, &fail);
+        c->host2 = strdup_or_null(r->host2, &fail);
+        c->tag = strdup_or_null(r->tag, &fail);
+        c->data = NULL;
+        if (r->data && !(c->data = bytesdup(r->data, r->len)))
+            fail = true;
+    }
+    if (d)
+        d->cap = d->n;
+    if (fail) {
+        nr_records_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The wire length of a name as ares_expand_name writes it ("\\." and
+ * "\\DDD" are one byte each): labels plus their length bytes plus the root. */
+static size_t wire_len(const char *s)
+{
+    size_t n = 1, label = 0;
+    for (; *s; s++) {
+        if (*s == '.') {
+            n += label + 1;
+            label = 0;
+            continue;
+        }
+        if (*s == '\\' && s[1]) {
+            s++;
+            if (s[0] >= '0' && s[0] <= '9' && s[1] && s[2])
+                s += 2;
+        }
+        label++;
+    }
+    return label ? n + label + 1 : n;
+}
+
+/* *dst = s in Go's absolute form ("mx1.nr.test" → "mx1.nr.test.", "" →
+ * "."); names over 255 bytes on the wire are refused (RFC 1035 3.1). */
+static int setname(char **dst, const char *s)
+{
+    if (wire_len(s) > 255)
+        return NR_DNS_ELONGNAME;
+    size_t n = strlen(s);
+    char *d = malloc(n + 2);
+    if (!d)
+        return ARES_ENOMEM;
+    memcpy(d, s, n);
+    if (n == 0 || s[n - 1] != '.')
+        d[n++] = '.';
+    d[n] = 0;
+    *dst = d;
+    return ARES_SUCCESS;
 }
 
 /* ---- the answer-section walker ---- */
@@ -92,6 +155,10 @@ static int walk_answers(const unsigned char *abuf, int alen, rr_fn fn, void *arg
         long enclen;
         if (ares_expand_name(p, abuf, alen, &owner, &enclen) != ARES_SUCCESS)
             return ARES_EBADRESP;
+        if (wire_len(owner) > 255) {
+            ares_free_string(owner);
+            return NR_DNS_ELONGNAME;
+        }
         p += enclen;
         int fixed = i < qd ? QFIXEDSZ : RRFIXEDSZ;
         if (end - p < fixed) {
@@ -115,43 +182,94 @@ static int walk_answers(const unsigned char *abuf, int alen, rr_fn fn, void *arg
     return ARES_SUCCESS;
 }
 
-struct names {
-    int type;                 /* collect this type's rdata names */
-    struct nr_records *rs;
-    /* CNAME chain: owner → target pairs, and whether the end has an address */
-    char *from[32], *to[32];
-    int nlinks;
-    char addr_owner[8][256];
-    int naddr;
+/* What one pass over the answer section found: the CNAME links (owner →
+ * target), the owners of address records, and the records of the wanted
+ * type (counted; PTR names collected; the first owner kept, Go's
+ * canonical name for LookupSRV). */
+struct link {
+    char *from, *to;
 };
+
+struct names {
+    int type;
+    struct nr_records *rs;
+    struct link *links;
+    size_t nlinks, lcap;
+    char **addr_owner;
+    size_t naddr, acap;
+    size_t count;
+    char *first_owner;
+};
+
+/* The new capacity for an array that is full at n, or 0 when it is not. */
+static size_t grown(size_t n, size_t cap)
+{
+    return n < cap ? 0 : cap ? cap * 2 : 8;
+}
+
+static int add_owner(struct names *w, const char *owner)
+{
+    size_t c = grown(w->naddr, w->acap);
+    if (c) {
+        char **v = realloc(w->addr_owner, c * sizeof *v);
+        if (!v)
+            return ARES_ENOMEM;
+        w->addr_owner = v;
+        w->acap = c;
+    }
+    if (!(w->addr_owner[w->naddr] = strdup(owner)))
+        return ARES_ENOMEM;
+    w->naddr++;
+    return ARES_SUCCESS;
+}
+
+static int add_link(struct names *w, const char *from, const char *to)
+{
+    size_t c = grown(w->nlinks, w->lcap);
+    if (c) {
+        struct link *v = realloc(w->links, c * sizeof *v);
+        if (!v)
+            return ARES_ENOMEM;
+        w->links = v;
+        w->lcap = c;
+    }
+    struct link l = { strdup(from), strdup(to) };
+    if (!l.from || !l.to) {
+        free(l.from);
+        free(l.to);
+        return ARES_ENOMEM;
+    }
+    w->links[w->nlinks++] = l;
+    return ARES_SUCCESS;
+}
 
 static int collect(void *arg, const unsigned char *abuf, int alen, const char *owner,
                    int type, const unsigned char *rd, int rdlen)
 {
     struct names *w = arg;
-    if (type == T_A || type == T_AAAA) {
-        if (w->naddr < 8)
-            snprintf(w->addr_owner[w->naddr++], 256, "%s", owner);
-        return ARES_SUCCESS;
+    if (type == w->type) {
+        w->count++;
+        if (!w->first_owner && !(w->first_owner = strdup(owner)))
+            return ARES_ENOMEM;
     }
-    if (type != w->type && type != T_CNAME)
+    if (type == T_A || type == T_AAAA)
+        return add_owner(w, owner);
+    if (type != T_CNAME && !(type == T_PTR && w->type == T_PTR))
         return ARES_SUCCESS;
     char *target;
     long len;
     if (ares_expand_name(rd, abuf, alen, &target, &len) != ARES_SUCCESS)
         return ARES_EBADRESP;
-    if (len > rdlen) {
-        ares_free_string(target);
-        return ARES_EBADRESP;
-    }
     int st = ARES_SUCCESS;
-    if (type == w->type && type == T_PTR) {
+    if (len > rdlen)
+        st = ARES_EBADRESP;
+    else if (wire_len(target) > 255)
+        st = NR_DNS_ELONGNAME;
+    else if (type == T_PTR) {
         struct nr_rec *r = nr_records_add(w->rs, T_PTR);
-        if (!r || !(r->host = absname(target)))
-            st = ARES_ENOMEM;
-    } else if (type == T_CNAME && w->nlinks < 32) {
-        w->from[w->nlinks] = strdup(owner);
-        w->to[w->nlinks++] = strdup(target);
+        st = r ? setname(&r->host, target) : ARES_ENOMEM;
+    } else {
+        st = add_link(w, owner, target);
     }
     ares_free_string(target);
     return st;
@@ -167,45 +285,80 @@ static bool same_name(const char *a, const char *b)
     return na == nb && !strncasecmp(a, b, na);
 }
 
-/* Follows the CNAME chain from qname; Go's LookupCNAME answer. */
-static int cname_result(struct names *w, const char *qname)
+/* Follows the CNAME chain from qname through the answer section (its
+ * links in any order) into *end. A name seen twice is a loop; more than
+ * NR_DNS_MAXCHAIN links is refused rather than cut short. */
+static int follow_chain(const struct names *w, const char *qname, const char **end,
+                        size_t *hops)
 {
-    const char *cur = qname;
-    bool moved = false;
-    for (int hop = 0; hop < 32; hop++) {
-        int i = 0;
-        while (i < w->nlinks && !(w->from[i] && same_name(w->from[i], cur)))
+    const char *seen[NR_DNS_MAXCHAIN + 1], *cur = qname;
+    for (*hops = 0;;) {
+        size_t i = 0;
+        while (i < w->nlinks && !same_name(w->links[i].from, cur))
             i++;
-        if (i == w->nlinks || !w->to[i])
+        if (i == w->nlinks)
             break;
-        cur = w->to[i];
-        moved = true;
+        if (*hops == NR_DNS_MAXCHAIN)
+            return NR_DNS_ECHAIN;
+        seen[(*hops)++] = cur;
+        cur = w->links[i].to;
+        for (size_t k = 0; k < *hops; k++)
+            if (same_name(seen[k], cur))
+                return NR_DNS_ECNAMELOOP;
     }
-    bool has_addr = false;
-    for (int i = 0; i < w->naddr; i++)
-        has_addr |= same_name(w->addr_owner[i], cur);
-    if (!moved && !has_addr)
-        return ARES_ENODATA;
-    struct nr_rec *r = nr_records_add(w->rs, T_CNAME);
-    if (!r || !(r->host = absname(cur)))
-        return ARES_ENOMEM;
+    *end = cur;
     return ARES_SUCCESS;
 }
 
-static int from_walk(int type, const char *qname, const unsigned char *abuf, int alen,
-                     struct nr_records *rs)
+/* Go's LookupCNAME answer: the end of the chain, or the name itself when
+ * it has addresses. */
+static int cname_result(struct names *w, const char *end, size_t hops)
+{
+    bool has_addr = false;
+    for (size_t i = 0; i < w->naddr; i++)
+        has_addr |= same_name(w->addr_owner[i], end);
+    if (hops == 0 && !has_addr)
+        return ARES_ENODATA;
+    struct nr_rec *r = nr_records_add(w->rs, T_CNAME);
+    return r ? setname(&r->host, end) : ARES_ENOMEM;
+}
+
+static void names_free(struct names *w)
+{
+    for (size_t i = 0; i < w->nlinks; i++) {
+        free(w->links[i].from);
+        free(w->links[i].to);
+    }
+    for (size_t i = 0; i < w->naddr; i++)
+        free(w->addr_owner[i]);
+    free(w->links);
+    free(w->addr_owner);
+    free(w->first_owner);
+}
+
+/* One pass over the answer section before any c-ares parser runs: a reply
+ * that does not parse is malformed whatever the type asked; a CNAME chain
+ * that loops or runs too long is an error; no record of the type asked
+ * (a chain ending in nothing, SOA only in the authority section) is NODATA. */
+static int pre_walk(int type, const char *qname, const unsigned char *abuf, int alen,
+                    struct nr_records *rs)
 {
     struct names w;
     memset(&w, 0, sizeof w);
     w.type = type;
     w.rs = rs;
+    const char *end = qname;
+    size_t hops = 0;
     int st = walk_answers(abuf, alen, collect, &w);
+    if (st == ARES_SUCCESS)
+        st = follow_chain(&w, qname, &end, &hops);
     if (st == ARES_SUCCESS && type == T_CNAME)
-        st = cname_result(&w, qname);
-    for (int i = 0; i < w.nlinks; i++) {
-        free(w.from[i]);
-        free(w.to[i]);
-    }
+        st = cname_result(&w, end, hops);
+    else if (st == ARES_SUCCESS && w.count == 0)
+        st = ARES_ENODATA;
+    if (st == ARES_SUCCESS && type == T_SRV && w.first_owner)
+        st = setname(&rs->canon, w.first_owner);
+    names_free(&w);
     return st;
 }
 
@@ -222,8 +375,7 @@ static int from_hostent(int type, const unsigned char *abuf, int alen, struct nr
     if (type == T_NS) {
         for (char **a = he->h_aliases; a && *a && st == ARES_SUCCESS; a++) {
             struct nr_rec *r = nr_records_add(rs, T_NS);
-            if (!r || !(r->host = absname(*a)))
-                st = ARES_ENOMEM;
+            st = r ? setname(&r->host, *a) : ARES_ENOMEM;
         }
     } else {
         for (char **a = he->h_addr_list; a && *a && st == ARES_SUCCESS; a++) {
@@ -246,9 +398,8 @@ static int from_mx(const unsigned char *abuf, int alen, struct nr_records *rs)
     int st = ares_parse_mx_reply(abuf, alen, &mx);
     for (struct ares_mx_reply *p = mx; st == ARES_SUCCESS && p; p = p->next) {
         struct nr_rec *r = nr_records_add(rs, T_MX);
-        if (!r || !(r->host = absname(p->host)))
-            st = ARES_ENOMEM;
-        else
+        st = r ? setname(&r->host, p->host) : ARES_ENOMEM;
+        if (st == ARES_SUCCESS)
             r->pref = p->priority;
     }
     ares_free_data(mx);
@@ -263,9 +414,8 @@ static int from_srv(const unsigned char *abuf, int alen, uint64_t seed, struct n
     int st = ares_parse_srv_reply(abuf, alen, &srv);
     for (struct ares_srv_reply *p = srv; st == ARES_SUCCESS && p; p = p->next) {
         struct nr_rec *r = nr_records_add(rs, T_SRV);
-        if (!r || !(r->host = absname(p->host)))
-            st = ARES_ENOMEM;
-        else {
+        st = r ? setname(&r->host, p->host) : ARES_ENOMEM;
+        if (st == ARES_SUCCESS) {
             r->pref = p->priority;
             r->weight = p->weight;
             r->port = p->port;
@@ -312,9 +462,10 @@ static int from_soa(const unsigned char *abuf, int alen, struct nr_records *rs)
     if (st != ARES_SUCCESS)
         return st;
     struct nr_rec *r = nr_records_add(rs, T_SOA);
-    if (!r || !(r->host = absname(soa->nsname)) || !(r->host2 = absname(soa->hostmaster)))
-        st = ARES_ENOMEM;
-    else {
+    st = r ? setname(&r->host, soa->nsname) : ARES_ENOMEM;
+    if (st == ARES_SUCCESS)
+        st = setname(&r->host2, soa->hostmaster);
+    if (st == ARES_SUCCESS) {
         r->serial = soa->serial;
         r->refresh = soa->refresh;
         r->retry = soa->retry;
@@ -355,10 +506,19 @@ static int dispatch(enum nr_qtype t, const char *qname, const unsigned char *abu
     case NR_Q_TXT: return from_txt(abuf, alen, rs);
     case NR_Q_SOA: return from_soa(abuf, alen, rs);
     case NR_Q_CAA: return from_caa(abuf, alen, rs);
-    case NR_Q_ADDR: return from_walk(T_PTR, qname, abuf, alen, rs);
-    case NR_Q_CNAME: return from_walk(T_CNAME, qname, abuf, alen, rs);
+    case NR_Q_ADDR: case NR_Q_CNAME: return ARES_SUCCESS;   /* pre_walk did it */
     }
     return ARES_ENOTIMP;
+}
+
+static int rr_type(enum nr_qtype t)
+{
+    static const int types[] = {
+        [NR_Q_HOST] = T_A, [NR_Q_IP] = T_A, [NR_Q_A] = T_A, [NR_Q_AAAA] = T_AAAA,
+        [NR_Q_ADDR] = T_PTR, [NR_Q_CNAME] = T_CNAME, [NR_Q_MX] = T_MX, [NR_Q_NS] = T_NS,
+        [NR_Q_SRV] = T_SRV, [NR_Q_TXT] = T_TXT, [NR_Q_SOA] = T_SOA, [NR_Q_CAA] = T_CAA,
+    };
+    return types[t];
 }
 
 int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned char *abuf,
@@ -368,9 +528,15 @@ int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned cha
     struct nr_records *rs = calloc(1, sizeof *rs);
     if (!rs)
         return ARES_ENOMEM;
-    int st = dispatch(t, qname, abuf, alen, seed, rs);
+    int st = pre_walk(rr_type(t), qname, abuf, alen, rs);
+    if (st == ARES_SUCCESS)
+        st = dispatch(t, qname, abuf, alen, seed, rs);
     if (st == ARES_SUCCESS && rs->n == 0)
         st = ARES_ENODATA;
+    /* c-ares' parsers say "bad name" for compression loops and pointers
+     * past the end: that is the reply's fault, not the user's name. */
+    if (st == ARES_EBADNAME || st == ARES_EBADSTR || st == ARES_EBADQUERY)
+        st = ARES_EBADRESP;
     if (st != ARES_SUCCESS) {
         nr_records_free(rs);
         return st;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NR_CMD(x) extern const struct nr_cmd x;
@@ -386,6 +387,11 @@ int sh_run_file(struct shell *sh, const char *path)
     FILE *f = fopen(path, "r");
     if (!f)
         return cmd_error(sh, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return cmd_error(sh, "%s: is a directory", path);
+    }
     const char *osrc = sh->src;
     long oline = sh->line;
     sh->src = path;

@@ -85,6 +85,18 @@ static int parse_args(struct shell *sh, struct cmdline *cl, int argc, char **arg
     return 0;
 }
 
+/* A bad --dns or NETREPL_DNS is a usage error before anything runs (the
+ * same check as `dns servers` and `lookup @SERVER`). */
+static int check_dns(const struct shell *sh, const char *env)
+{
+    char csv[1024], err[NR_ERRLEN];
+    if (!sh->dns_servers || nr_dns_server_list(sh->dns_servers, csv, sizeof csv, err, sizeof err) == 0)
+        return 0;
+    bool from_env = env && !strcmp(env, sh->dns_servers);
+    fprintf(stderr, "netrepl: %s %s\n", from_env ? "NETREPL_DNS:" : "--dns", err);
+    return -1;
+}
+
 static void on_idle(void *arg)
 {
     out_flush(arg);
@@ -129,7 +141,7 @@ int main(int argc, char **argv)
     const char *env = getenv("NETREPL_DNS");
     if (env && *env)
         sh.dns_servers = strdup(env);
-    if (parse_args(&sh, &cl, argc, argv) < 0)
+    if (parse_args(&sh, &cl, argc, argv) < 0 || check_dns(&sh, env) < 0)
         return 2;
     sh.interactive = !cl.cmds && !cl.file && isatty(0) && isatty(1);
     const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");

@@ -31,6 +31,13 @@ expect "unknown option exits 2" 2 EMPTY "unknown option '--nope'" -- "$bin" --no
 expect "-c without commands exits 2" 2 EMPTY '-c needs' -- "$bin" -c
 expect "two files exit 2" 2 EMPTY 'more than one FILE' -- "$bin" a b
 expect "missing FILE exits 2" 2 EMPTY 'nofile.nr: No such file' -- "$bin" "$work/nofile.nr"
+# DNS servers are checked as `dns servers` and `lookup @SERVER` check them.
+expect "--dns port too large exits 2" 2 EMPTY '^netrepl: --dns 127.0.0.1:70000: port 70000: too large \(maximum 65535\)$' -- "$bin" --dns 127.0.0.1:70000 -c dns
+expect "--dns IPv6 port too large exits 2" 2 EMPTY '^netrepl: --dns \[::1\]:65537: port 65537: too large' -- "$bin" --dns '[::1]:65537' -c dns
+expect "--dns port 0 exits 2" 2 EMPTY '^netrepl: --dns 127.0.0.1:0: port 0: too small \(minimum 1\)$' -- "$bin" --dns 127.0.0.1:0 -c dns
+expect "--dns :0 exits 2" 2 EMPTY '^netrepl: --dns :0: the server must be an IP address$' -- "$bin" --dns :0 -c dns
+expect "NETREPL_DNS port too large exits 2" 2 EMPTY '^netrepl: NETREPL_DNS: 127.0.0.1:70000: port 70000: too large' -- env NETREPL_DNS=127.0.0.1:70000 "$bin" -c dns
+expect "--dns list keeps every port" 0 '^servers  127.0.0.1:5353, \[::1\]:53$' EMPTY -- "$bin" --dns '127.0.0.1:5353,::1' -c dns
 expect "-c runs commands" 0 '^a$' EMPTY -- "$bin" -c 'echo a; echo b'
 expect "-c stops at the first failure" 1 '^a$' '^netrepl: 2: nosuch: unknown command' -- "$bin" -c 'echo a; nosuch; echo c'
 "$bin" -c 'echo a; nosuch; echo c' 2>/dev/null | grep -q '^c$' && { fail=$((fail + 1)); echo "FAIL -c went on after a failure"; }
@@ -123,7 +130,7 @@ if [ "$(id -u)" = 0 ] && unshare -m -n true 2>/dev/null; then
     expect "hosts: tcp6 localhost: no suitable address" 1 EMPTY \
         '^netrepl: 1: resolve: localhost:80: no suitable address found \(tcp6\)$' -- with_hosts -c 'resolve tcp6 localhost:80'
     expect "hosts: tcp localhost: only 127.0.0.1" 0 '^  candidates: 127\.0\.0\.1:80$' EMPTY -- with_hosts -c 'resolve tcp localhost:80'
-    expect "hosts: ip6 localhost, as lookup host" 1 '^localhost +A +127\.0\.0\.1$' 'resolve: localhost: no suitable address found \(ip6\)' -- \
+    expect "hosts: ip6 localhost, as lookup host" 1 '^localhost +A +127\.0\.0\.1  \(hosts file\)$' 'resolve: localhost: no suitable address found \(ip6\)' -- \
         with_hosts -c 'lookup host localhost; resolve ip6 localhost'
     expect "hosts: dial tcp6 localhost" 1 EMPTY '^netrepl: 1: dial: lookup localhost: no IPv6 address$' -- with_hosts -c 'dial tcp6 localhost:9'
     expect "hosts: a name only in the file, IPv6" 0 '^ip6 ::1$' EMPTY -- with_hosts -c 'resolve ip6 six.test'

@@ -204,6 +204,44 @@ static void test_timeout(void **state)
     nr_loop_free(loop);
 }
 
+static void on_same(void *arg, size_t i, int status, struct nr_records *rs)
+{
+    struct got *g = arg;
+    assert_int_equal(i, g->next);
+    g->next++;
+    if (status == ARES_SUCCESS && rs->n == 1 && rs->r[0].ip.b[3] == 7)
+        g->ok++;
+    else
+        g->failed++;
+    nr_records_free(rs);
+}
+
+/* One name given 1,000 times (any case) is asked once: servers rate-limit
+ * identical answers to one client (nsd's RRL drops some, and those copies
+ * timed out). Every copy still gets its own records. */
+static void test_repeated_name_asked_once(void **state)
+{
+    enum { N = 1000 };
+    struct nr_loop *loop = nr_loop_new();
+    struct responder s;
+    responder_start(loop, &s);
+    struct nr_dns *d = channel(loop, s.port, 5000000, 2);
+    char **v = names("n7.b.test", N);
+    v[500][0] = 'N';   /* "N7.b.test": the same name */
+    struct got g = { 0 };
+    struct nr_batch *b = nr_batch_new(d, NR_Q_A, (const char *const *)v, N, 100, 1, on_same, &g);
+    nr_batch_run(b);
+    assert_int_equal(nr_loop_run_until(loop, nr_batch_done, b, nr_now_us() + 20000000, NULL),
+                     NR_WAIT_DONE);
+    assert_int_equal(g.ok, N);
+    assert_int_equal(s.queries, 1);
+    nr_batch_free(b);
+    nr_dns_free(d);
+    responder_stop(loop, &s);
+    names_free(v, N);
+    nr_loop_free(loop);
+}
+
 static volatile sig_atomic_t intr;
 
 static void press_ctrl_c(struct nr_loop *loop, void *arg)
@@ -243,6 +281,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order_with_window),
         cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_repeated_name_asked_once),
         cmocka_unit_test(test_cancel_while_waiting),
     };
     return cmocka_run_group_tests_name("batch", tests, NULL, NULL);

@@ -373,6 +373,202 @@ static void test_nodata_and_malformed(void **state)
     assert_int_not_equal(parse_status(NR_Q_MX, "x.nr.test", &p), ARES_SUCCESS);
 }
 
+
+/* ---- hostile and unusual replies (issue 10: 13, 14, 17) ---- */
+
+static void test_nodata_through_cname_chain(void **state)
+{
+    struct pkt p;
+    pkt_init(&p, "www.nr.test", 6, 0);   /* SOA asked; the SOA is in the authority */
+    rr_name(&p, "www.nr.test", 5, "alias.nr.test");
+    rr_name(&p, "alias.nr.test", 5, "host.nr.test");
+    int at = rr_begin(&p, "nr.test", 6);   /* then moved to the authority count */
+    put_name(&p, "ns1.nr.test");
+    put_name(&p, "hostmaster.nr.test");
+    for (int i = 0; i < 5; i++)
+        put32(&p, 1);
+    rr_end(&p, at);
+    p.b[7]--;   /* ancount 2 */
+    p.b[9] = 1; /* nscount 1 */
+    assert_int_equal(parse_status(NR_Q_SOA, "www.nr.test", &p), ARES_ENODATA);
+    assert_int_equal(parse_status(NR_Q_MX, "www.nr.test", &p), ARES_ENODATA);
+    assert_int_equal(parse_status(NR_Q_TXT, "www.nr.test", &p), ARES_ENODATA);
+    assert_int_equal(parse_status(NR_Q_CAA, "www.nr.test", &p), ARES_ENODATA);
+}
+
+/* One record of type whose rdata name (after fixed bytes) points at itself. */
+static void rr_self_pointer(struct pkt *p, const char *owner, unsigned type, int fixed)
+{
+    int at = rr_begin(p, owner, type);
+    for (int i = 0; i < fixed; i++)
+        put8(p, 1);
+    int here = p->n;
+    put8(p, 0xc0 | (unsigned)(here >> 8));
+    put8(p, (unsigned)here & 255);
+    rr_end(p, at);
+}
+
+static void test_malformed_for_every_type(void **state)
+{
+    static const struct { enum nr_qtype t; unsigned type; int fixed; } cases[] = {
+        { NR_Q_MX, 15, 2 }, { NR_Q_SRV, 33, 6 }, { NR_Q_NS, 2, 0 }, { NR_Q_SOA, 6, 0 },
+        { NR_Q_ADDR, 12, 0 }, { NR_Q_CNAME, 5, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct pkt p;   /* a compression loop inside the rdata */
+        pkt_init(&p, "x.nr.test", cases[i].type, 0);
+        rr_self_pointer(&p, "x.nr.test", cases[i].type, cases[i].fixed);
+        assert_int_equal(parse_status(cases[i].t, "x.nr.test", &p), ARES_EBADRESP);
+    }
+    static const enum nr_qtype all[] = { NR_Q_A, NR_Q_AAAA, NR_Q_MX, NR_Q_NS, NR_Q_SRV,
+                                         NR_Q_TXT, NR_Q_SOA, NR_Q_CAA, NR_Q_ADDR, NR_Q_CNAME };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        struct pkt p;   /* an owner name that points at itself */
+        pkt_init(&p, "x.nr.test", 16, 0);
+        int here = p.n;
+        put8(&p, 0xc0 | (unsigned)(here >> 8));
+        put8(&p, (unsigned)here & 255);
+        put16(&p, 16);
+        put16(&p, 1);
+        put32(&p, 60);
+        put16(&p, 2);
+        put_str(&p, "t", 1);
+        p.b[7] = 1;
+        assert_int_equal(parse_status(all[i], "x.nr.test", &p), ARES_EBADRESP);
+        pkt_init(&p, "x.nr.test", 16, 0);   /* three answers claimed, one there */
+        int at = rr_begin(&p, "x.nr.test", 16);
+        put_str(&p, "t", 1);
+        rr_end(&p, at);
+        p.b[7] = 3;
+        assert_int_equal(parse_status(all[i], "x.nr.test", &p), ARES_EBADRESP);
+    }
+}
+
+static void test_cname_loops_limits_and_long_names(void **state)
+{
+    struct pkt p;
+    pkt_init(&p, "c.nr.test", 1, 0);   /* c -> a -> b -> a */
+    rr_name(&p, "c.nr.test", 5, "a.nr.test");
+    rr_name(&p, "a.nr.test", 5, "b.nr.test");
+    rr_name(&p, "b.nr.test", 5, "a.nr.test");
+    assert_int_equal(parse_status(NR_Q_CNAME, "c.nr.test", &p), NR_DNS_ECNAMELOOP);
+    assert_int_equal(parse_status(NR_Q_A, "c.nr.test", &p), NR_DNS_ECNAMELOOP);
+    pkt_init(&p, "c.nr.test", 1, 0);   /* back to the name asked */
+    rr_name(&p, "c.nr.test", 5, "a.nr.test");
+    rr_name(&p, "a.nr.test", 5, "C.nr.test.");
+    assert_int_equal(parse_status(NR_Q_CNAME, "c.nr.test", &p), NR_DNS_ECNAMELOOP);
+    pkt_init(&p, "c.nr.test", 1, 0);   /* a loop listed out of order */
+    rr_name(&p, "x3.nr.test", 5, "x1.nr.test");
+    rr_name(&p, "x2.nr.test", 5, "x3.nr.test");
+    rr_name(&p, "x1.nr.test", 5, "x2.nr.test");
+    rr_name(&p, "c.nr.test", 5, "x1.nr.test");
+    assert_int_equal(parse_status(NR_Q_CNAME, "c.nr.test", &p), NR_DNS_ECNAMELOOP);
+    pkt_init(&p, "c.nr.test", 1, 0);   /* a chain listed backwards is no loop */
+    rr_name(&p, "x2.nr.test", 5, "x3.nr.test");
+    rr_name(&p, "x1.nr.test", 5, "x2.nr.test");
+    rr_name(&p, "c.nr.test", 5, "x1.nr.test");
+    struct nr_records *rs = parse_ok(NR_Q_CNAME, "c.nr.test", &p, 1);
+    assert_string_equal(rs->r[0].host, "x3.nr.test.");
+    nr_records_free(rs);
+
+    char from[32], to[32];
+    for (int links = NR_DNS_MAXCHAIN; links <= NR_DNS_MAXCHAIN + 8; links += 8) {
+        pkt_init(&p, "l0.nr.test", 1, 0);
+        for (int i = 0; i < links; i++) {
+            snprintf(from, sizeof from, "l%d.nr.test", i);
+            snprintf(to, sizeof to, "l%d.nr.test", i + 1);
+            rr_name(&p, from, 5, to);
+        }
+        rr_a(&p, to, "192.0.2.40");
+        if (links == NR_DNS_MAXCHAIN) {   /* at the limit: still an answer */
+            rs = parse_ok(NR_Q_CNAME, "l0.nr.test", &p, 1);
+            assert_string_equal(rs->r[0].host, "l32.nr.test.");
+            nr_records_free(rs);
+        } else {
+            assert_int_equal(parse_status(NR_Q_CNAME, "l0.nr.test", &p), NR_DNS_ECHAIN);
+            assert_int_equal(parse_status(NR_Q_A, "l0.nr.test", &p), NR_DNS_ECHAIN);
+        }
+    }
+
+    char big[400];   /* 5 labels of 63: 321 bytes on the wire */
+    memset(big, 'x', sizeof big);
+    for (int i = 0; i < 5; i++)
+        big[i * 64 + 63] = '.';
+    big[5 * 64 - 1] = 0;
+    pkt_init(&p, "long.nr.test", 15, 0);
+    int at = rr_begin(&p, "long.nr.test", 15);
+    put16(&p, 10);
+    put_name(&p, big);
+    rr_end(&p, at);
+    assert_int_equal(parse_status(NR_Q_MX, "long.nr.test", &p), NR_DNS_ELONGNAME);
+    pkt_init(&p, "long.nr.test", 1, 0);
+    rr_name(&p, "long.nr.test", 5, big);
+    assert_int_equal(parse_status(NR_Q_CNAME, "long.nr.test", &p), NR_DNS_ELONGNAME);
+    big[4 * 64 - 1] = 0;   /* 4 labels: 257 bytes, still too long */
+    pkt_init(&p, "long.nr.test", 12, 0);
+    rr_name(&p, "long.nr.test", 12, big);
+    assert_int_equal(parse_status(NR_Q_ADDR, "long.nr.test", &p), NR_DNS_ELONGNAME);
+    big[3 * 64 + 61] = 0;   /* 3 labels and one of 61: 255 bytes, allowed */
+    pkt_init(&p, "ok.nr.test", 12, 0);
+    rr_name(&p, "ok.nr.test", 12, big);
+    rs = parse_ok(NR_Q_ADDR, "ok.nr.test", &p, 1);
+    nr_records_free(rs);
+}
+
+static void test_srv_canonical_name_and_dup(void **state)
+{
+    struct pkt p;
+    pkt_init(&p, "_alias._tcp.nr.test", 33, 0);
+    rr_name(&p, "_alias._tcp.nr.test", 5, "_xmpp._tcp.nr.test");
+    int at = rr_begin(&p, "_xmpp._tcp.nr.test", 33);
+    put16(&p, 10);
+    put16(&p, 5);
+    put16(&p, 5269);
+    put_name(&p, "xmpp1.nr.test");
+    rr_end(&p, at);
+    struct nr_records *rs = parse_ok(NR_Q_SRV, "_alias._tcp.nr.test", &p, 1);
+    assert_string_equal(rs->canon, "_xmpp._tcp.nr.test.");
+    struct nr_records *d = nr_records_dup(rs);
+    assert_non_null(d);
+    assert_int_equal(d->n, 1);
+    assert_string_equal(d->canon, "_xmpp._tcp.nr.test.");
+    assert_string_equal(d->r[0].host, "xmpp1.nr.test.");
+    assert_ptr_not_equal(d->r[0].host, rs->r[0].host);
+    assert_int_equal(d->r[0].port, 5269);
+    nr_records_free(rs);
+    nr_records_free(d);
+}
+
+static void test_hosts_file_for_addr(void **state)
+{
+    char path[] = "/tmp/nr-hosts-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char text[] =
+        "# a comment\n"
+        "127.0.0.1\tlocalhost  Loop.Back # trailing\n"
+        "::1 ip6-localhost\n"
+        "192.0.2.9 nine\n"
+        "127.0.0.1 second-line\n"
+        "not-an-ip bogus\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    struct nr_ip ip;
+    nr_ip_parse("::ffff:127.0.0.1", &ip, false);   /* v4-mapped is IPv4 */
+    struct nr_records *rs = nr_hosts_addr(path, &ip);
+    assert_non_null(rs);
+    assert_int_equal(rs->n, 3);
+    assert_int_equal(rs->source, NR_SRC_HOSTS);
+    assert_string_equal(rs->r[0].host, "localhost");   /* as written, as Go */
+    assert_string_equal(rs->r[1].host, "Loop.Back");
+    assert_string_equal(rs->r[2].host, "second-line");
+    nr_records_free(rs);
+    nr_ip_parse("192.0.2.10", &ip, false);
+    assert_null(nr_hosts_addr(path, &ip));
+    assert_null(nr_hosts_addr("/nonexistent/hosts", &ip));
+    unlink(path);
+}
+
 /* ---- names ---- */
 
 static void name_bad(const char *name, const char *want)
@@ -440,6 +636,11 @@ int main(void)
         cmocka_unit_test(test_ptr),
         cmocka_unit_test(test_cname),
         cmocka_unit_test(test_nodata_and_malformed),
+        cmocka_unit_test(test_nodata_through_cname_chain),
+        cmocka_unit_test(test_malformed_for_every_type),
+        cmocka_unit_test(test_cname_loops_limits_and_long_names),
+        cmocka_unit_test(test_srv_canonical_name_and_dup),
+        cmocka_unit_test(test_hosts_file_for_addr),
         cmocka_unit_test(test_name_checks),
         cmocka_unit_test(test_srv_and_reverse_names),
     };
