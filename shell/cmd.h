@@ -83,6 +83,8 @@ enum {
     CMD_RAW_ARGS = 16,     /* no option parsing: every word is positional */
 };
 
+/* Room for positional words in the unit tests' calls of opt_split; a real
+ * call has room for all its words (cmd_run sizes it by argc). */
 enum { CMD_MAXPOS = 256 };
 
 /* What a handler gets: the words as typed, the positional words (after

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -227,7 +228,7 @@ static void arity(const struct nr_cmd *c, int *min, int *max)
     for (const struct nr_pos *p = c->pos; p && (p->name || p->values); p++) {
         if (!(p->flags & POS_OPTIONAL))
             ++*min;
-        *max = p->flags & POS_REPEAT ? CMD_MAXPOS : *max + 1;
+        *max = (p->flags & POS_REPEAT) || *max == INT_MAX ? INT_MAX : *max + 1;
     }
 }
 
@@ -304,12 +305,13 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
     if (a->argc == 2 && (!strcmp(a->argv[1], "--help") || !strcmp(a->argv[1], "-h")))
         return cmd_show_help(sh, c);
     _Alignas(max_align_t) unsigned char opts[OPTS_MAX];
-    const char **pos = malloc(CMD_MAXPOS * (sizeof *pos + sizeof(size_t)));
+    size_t room = (size_t)a->argc + 1;
+    const char **pos = malloc(room * (sizeof *pos + sizeof(size_t)));
     if (!pos || c->opts_size > sizeof opts) {
         free(pos);
         return cmd_error(sh, "out of memory");
     }
-    size_t *poslen = (size_t *)(pos + CMD_MAXPOS);
+    size_t *poslen = (size_t *)(pos + room);
     memset(opts, 0, sizeof opts);
     if (c->opts_init)
         memcpy(opts, c->opts_init, c->opts_size);

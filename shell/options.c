@@ -156,8 +156,6 @@ int opt_split(struct shell *sh, const struct nr_cmd *c, const struct nr_args *a,
             continue;
         }
         if (ended || !is_option(c->opts, w)) {
-            if (call->npos >= CMD_MAXPOS)
-                return cmd_usage(sh, "too many arguments (at most %d)", CMD_MAXPOS), -1;
             poslen[call->npos] = a->len[i];
             pos[call->npos++] = w;
             continue;

@@ -112,7 +112,7 @@ void out_flush(struct shell *sh);
 
 /* ---- options (shell/options.c) ---- */
 /* Splits a command's words into its options (parsed into call->opts, bits
- * in call->given) and positional words (pos, poslen; CMD_MAXPOS at most).
+ * in call->given) and positional words (pos, poslen: room for a->argc).
  * Reports errors through cmd_usage and returns -1. "--" ends options. */
 int opt_split(struct shell *sh, const struct nr_cmd *c, const struct nr_args *a,
               struct cmd_call *call, const char **pos, size_t *poslen);

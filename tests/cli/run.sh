@@ -41,6 +41,11 @@ expect "--dns list keeps every port" 0 '^servers  127.0.0.1:5353, \[::1\]:53$' E
 expect "-c runs commands" 0 '^a$' EMPTY -- "$bin" -c 'echo a; echo b'
 expect "-c stops at the first failure" 1 '^a$' '^netrepl: 2: nosuch: unknown command' -- "$bin" -c 'echo a; nosuch; echo c'
 "$bin" -c 'echo a; nosuch; echo c' 2>/dev/null | grep -q '^c$' && { fail=$((fail + 1)); echo "FAIL -c went on after a failure"; }
+# A command takes any number of words (the contract once capped them at 256).
+many=$(printf ' http%.0s' $(seq 600))
+n=$("$bin" -c "lookup port tcp$many" | grep -c '^http  80$')
+if [ "$n" = 600 ]; then pass=$((pass + 1)); echo "ok   600 names in one lookup"; else
+    fail=$((fail + 1)); echo "FAIL 600 names in one lookup gave $n lines"; fi
 # -c is one line: its errors give the command's number (issue 11), not "1" for all.
 expect "-c numbers the commands (2nd)" 1 '^b$' '^netrepl: 2: nosuch: unknown command' -- "$bin" -k -c 'echo a; nosuch; echo b; parse x'
 expect "-c numbers the commands (4th)" 1 '^b$' '^netrepl: 4: parse: x: invalid IP address' -- "$bin" -k -c 'echo a; nosuch; echo b; parse x'
