@@ -69,6 +69,7 @@ e2e: $(BIN)
 
 tty: $(BIN)
 	@bash tests/tty/run.sh $(BIN)
+	@bash tests/tty/expect.sh $(BIN)
 
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)
