@@ -494,7 +494,7 @@ const struct nr_cmd cmd_expect = {
     "and no alternative accepts that, expect fails and shows what had arrived\n"
     "(nothing is taken). Ctrl-C cancels. To wait for the text eof, timeout or\n"
     "/x/ itself, write it as a regex: /eof/, /\\/x\\//; text that starts with '-'\n"
-    "goes after --.\n"
+    "goes after -- (options before it: expect --timeout 2 -- -ERR).\n"
     "Example: expect \"220 \"\n"
     "Example: expect 2 '/^250 (.*)\\r\\n/' '/^5[0-9][0-9] /' --timeout 10\n"
     "Example: expect '/(?<code>[0-9]{3}) /' eof timeout\n",

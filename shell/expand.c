@@ -39,7 +39,7 @@ int sh_var_lookup(void *arg, const char *name, size_t len, const char **val, siz
 
 void sh_log_command(struct shell *sh, const struct nr_cmd *c, const char *text, size_t n)
 {
-    if (!sh->interactive || sh->depth > 0 || (c->flags & (CMD_NO_SAVE | CMD_INTERACTIVE)))
+    if (!c || !sh->interactive || sh->depth > 0 || (c->flags & (CMD_NO_SAVE | CMD_INTERACTIVE)))
         return;
     /* The command as typed, without the separator and blanks around it. */
     while (n && strchr(" \t\r\n;", text[n - 1]))
