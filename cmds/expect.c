@@ -8,44 +8,33 @@
 #include "cmds/sess.h"
 #include "shell/vars.h"
 #include "lib/escape.h"
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include "lib/match.h"
 
 #include <stdio.h>
 #include <string.h>
 
 enum alt_kind { ALT_LIT, ALT_RE, ALT_EOF, ALT_TIMEOUT };
-enum match_state { M_NONE, M_PARTIAL, M_FULL };
 enum {
-    MAX_ALTS = 32,
+    MAX_ALTS = NR_MATCH_MAX,
     SHOW_BYTES = 400,     /* unmatched bytes an error line shows at most ... */
     SHOW_CHARS = 480,     /* ... in at most this many characters */
-    MATCH_LIMIT = 5000000 /* backtracking steps per match: a hostile stream
-                           * against a careless pattern cannot hang the shell */
 };
 
 struct alt {
     enum alt_kind kind;
     const char *word;             /* as given: literal text, or "/re/" */
     size_t len;
-    pcre2_code *re;               /* literals too (PCRE2_LITERAL) */
-    pcre2_match_data *md;
-    enum match_state m;
-    size_t from;                  /* where the next scan starts: earlier
-                                   * starts can no longer match */
-    size_t start, end;            /* M_FULL: the match; M_PARTIAL: its start */
+    int mi;                       /* its index in the match set (text, regex) */
 };
 
 struct expect {
-    struct shell *sh;
     struct nr_session *s;
     struct alt alt[MAX_ALTS];
     int n;
-    pcre2_match_context *mctx;
+    struct nr_match *m;           /* the texts and regexes */
     int winner;                   /* the alternative that matched, or -1 */
-    int rc;                       /* a PCRE2 error while matching, 0 none */
-    int failed;                   /* ... and which alternative */
+    int rc;                       /* NR_MATCH_FAIL: matching failed (err) */
+    char err[NR_ERRLEN];
 };
 
 struct expect_opts {
@@ -74,38 +63,17 @@ static void alt_show(const struct alt *a, struct nr_buf *b)
     }
 }
 
-static int compile_alt(struct shell *sh, struct alt *a)
-{
-    const char *pat = a->word;
-    size_t plen = a->len;
-    uint32_t opts = PCRE2_LITERAL;
-    if (a->kind == ALT_RE) {
-        pat++;
-        plen -= 2;
-        opts = 0;
-    }
-    int ec;
-    PCRE2_SIZE eo;
-    a->re = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &ec, &eo, NULL);
-    if (!a->re) {
-        unsigned char msg[256];
-        pcre2_get_error_message(ec, msg, sizeof msg);
-        return cmd_usage(sh, "%.*s: %s at offset %zu", (int)(a->len > 80 ? 80 : a->len),
-                         a->word, msg, (size_t)eo);
-    }
-    a->md = pcre2_match_data_create_from_pattern(a->re, NULL);
-    return a->md ? CMD_OK : cmd_error(sh, "out of memory");
-}
-
 /* Each word: eof, timeout, /regex/ or a literal. */
 static int parse_alts(struct shell *sh, struct expect *ex, const struct cmd_call *c)
 {
+    char err[NR_ERRLEN];
     if (c->npos > MAX_ALTS)
         return cmd_usage(sh, "too many alternatives (%d, at most %d)", c->npos, MAX_ALTS);
     for (int i = 0; i < c->npos; i++) {
         struct alt *a = &ex->alt[ex->n++];
         a->word = c->pos[i];
         a->len = c->poslen[i];
+        a->mi = -1;
         if (!strcmp(a->word, "eof"))
             a->kind = ALT_EOF;
         else if (!strcmp(a->word, "timeout"))
@@ -114,23 +82,19 @@ static int parse_alts(struct shell *sh, struct expect *ex, const struct cmd_call
             a->kind = ALT_RE;
         else
             a->kind = ALT_LIT;
-        if (a->kind == ALT_LIT && a->len == 0)
-            return cmd_usage(sh, "an empty text would match before anything arrives");
-        if (a->kind == ALT_RE && a->len == 2)
-            return cmd_usage(sh, "//: an empty regular expression matches nothing");
-        if ((a->kind == ALT_LIT || a->kind == ALT_RE) && compile_alt(sh, a) != CMD_OK)
+        if (a->kind == ALT_LIT)
+            a->mi = nr_match_add(ex->m, a->word, a->len, false, err, sizeof err);
+        else if (a->kind == ALT_RE)
+            a->mi = nr_match_add(ex->m, a->word + 1, a->len - 2, true, err, sizeof err);
+        if ((a->kind == ALT_LIT || a->kind == ALT_RE) && a->mi < 0) {
+            struct nr_buf b = { 0 };
+            alt_show(a, &b);
+            cmd_usage(sh, "%.*s: %s", (int)(b.len > 80 ? 80 : b.len), (const char *)b.p, err);
+            nr_buf_free(&b);
             return CMD_FAIL;
+        }
     }
     return CMD_OK;
-}
-
-static void expect_free(struct expect *ex)
-{
-    for (int i = 0; i < ex->n; i++) {
-        pcre2_match_data_free(ex->alt[i].md);
-        pcre2_code_free(ex->alt[i].re);
-    }
-    pcre2_match_context_free(ex->mctx);
 }
 
 static bool has_kind(const struct expect *ex, enum alt_kind k)
@@ -143,64 +107,19 @@ static bool has_kind(const struct expect *ex, enum alt_kind k)
 
 /* ---- matching ---- */
 
-/* One alternative against the buffer from where it left off. Not final:
- * hard partial matching, so a match that more data could extend or
- * complete is reported partial rather than taken. */
-static void match_alt(struct expect *ex, int i, const unsigned char *p, size_t len, bool final)
-{
-    struct alt *a = &ex->alt[i];
-    uint32_t opts = PCRE2_NOTEMPTY | (final ? 0 : PCRE2_PARTIAL_HARD);
-    int rc = pcre2_match(a->re, p, len, a->from, opts, a->md, ex->mctx);
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(a->md);
-    if (rc >= 0) {
-        a->m = M_FULL;
-        a->start = ov[0];
-        a->end = ov[1];
-    } else if (rc == PCRE2_ERROR_PARTIAL) {
-        a->m = M_PARTIAL;
-        a->start = a->from = ov[0];
-    } else if (rc == PCRE2_ERROR_NOMATCH) {
-        /* No path reached the end: no start before len can ever match. */
-        a->m = M_NONE;
-        a->from = len;
-    } else if (!ex->rc) {
-        ex->rc = rc;
-        ex->failed = i;
-    }
-}
-
-/* Decides when it can: the match that starts first in the stream wins (the
- * earlier alternative on a tie), but not while another alternative could
- * still complete a match that starts before it. final: no more data will
- * be waited for. Returns true when a winner is set or matching failed. */
+/* Runs the match set over what is buffered. Returns true when it decided
+ * (a winner, or matching failed). */
 static bool evaluate(struct expect *ex, bool final)
 {
     size_t len;
     const unsigned char *p = nr_sess_peek(ex->s, &len);
-    if (!p)
-        p = (const unsigned char *)"";
-    int best = -1;
-    for (int i = 0; i < ex->n && !ex->rc; i++) {
-        struct alt *a = &ex->alt[i];
-        if (!a->re || a->m == M_FULL)
-            continue;
-        match_alt(ex, i, p, len, final);
-    }
-    if (ex->rc)
-        return true;
-    for (int i = 0; i < ex->n; i++)
-        if (ex->alt[i].m == M_FULL && (best < 0 || ex->alt[i].start < ex->alt[best].start))
-            best = i;
-    if (best < 0)
-        return false;
-    for (int i = 0; i < ex->n && !final; i++) {
-        const struct alt *a = &ex->alt[i];
-        if (a->m == M_PARTIAL && (a->start < ex->alt[best].start ||
-                                  (a->start == ex->alt[best].start && i < best)))
-            return false;
-    }
-    ex->winner = best;
-    return true;
+    int r = nr_match_run(ex->m, p, len, final, ex->err, sizeof ex->err);
+    if (r == NR_MATCH_FAIL)
+        ex->rc = r;
+    for (int i = 0; r >= 0 && i < ex->n; i++)
+        if (ex->alt[i].mi == r)
+            ex->winner = i;
+    return r != NR_MATCH_WAIT;
 }
 
 static bool ready(void *arg)
@@ -233,36 +152,31 @@ static void capture(struct shell *sh, const char *name, const unsigned char *p, 
     nr_buf_free(&b);
 }
 
-static void capture_group(struct shell *sh, const struct alt *a, const unsigned char *p,
-                          uint32_t g, const char *name)
+static void capture_group(struct shell *sh, const struct expect *ex, int mi,
+                          const unsigned char *p, int g, const char *name)
 {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(a->md);
-    bool set = ov[2 * g] != PCRE2_UNSET;
-    capture(sh, name, set ? p + ov[2 * g] : p, set ? ov[2 * g + 1] - ov[2 * g] : 0);
+    size_t b, e;
+    bool set = nr_match_group(ex->m, mi, g, &b, &e);
+    capture(sh, name, set ? p + b : p, set ? e - b : 0);
 }
 
 /* $1..$9 and the named groups of the winning regex (a group that took no
  * part in the match is set empty). */
-static void captures(struct shell *sh, const struct alt *a, const unsigned char *p)
+static void captures(struct shell *sh, const struct expect *ex, int mi, const unsigned char *p)
 {
-    uint32_t ngroups = 0, nnames = 0, esize = 0;
-    PCRE2_SPTR table = NULL;
-    pcre2_pattern_info(a->re, PCRE2_INFO_CAPTURECOUNT, &ngroups);
-    pcre2_pattern_info(a->re, PCRE2_INFO_NAMECOUNT, &nnames);
-    pcre2_pattern_info(a->re, PCRE2_INFO_NAMEENTRYSIZE, &esize);
-    pcre2_pattern_info(a->re, PCRE2_INFO_NAMETABLE, &table);
+    int ngroups = nr_match_ngroups(ex->m, mi), nnames = nr_match_nnames(ex->m, mi);
     if (!ngroups)
         return;
     out_obj_begin(sh, "groups");
-    for (uint32_t g = 1; g <= ngroups && g <= 9; g++) {
+    for (int g = 1; g <= ngroups && g <= 9; g++) {
         char name[2] = { (char)('0' + g), 0 };
-        capture_group(sh, a, p, g, name);
+        capture_group(sh, ex, mi, p, g, name);
     }
-    for (uint32_t k = 0; k < nnames; k++) {
-        PCRE2_SPTR e = table + k * esize;
-        const char *name = (const char *)e + 2;
+    for (int k = 0; k < nnames; k++) {
+        int g;
+        const char *name = nr_match_name(ex->m, mi, k, &g);
         if (nr_var_name_ok(name, strlen(name)))
-            capture_group(sh, a, p, (uint32_t)(e[0] << 8 | e[1]), name);
+            capture_group(sh, ex, mi, p, g, name);
     }
     out_obj_end(sh);
 }
@@ -276,9 +190,10 @@ static void clear_numbered(struct shell *sh)
 static int show_match(struct shell *sh, struct expect *ex)
 {
     const struct alt *a = &ex->alt[ex->winner];
-    size_t len;
+    size_t len, start, end;
     const unsigned char *p = nr_sess_peek(ex->s, &len);
     struct nr_buf b = { 0 };
+    nr_match_span(ex->m, a->mi, &start, &end);
     alt_show(a, &b);
     out_begin(sh, "expect");
     out_int(sh, "id", "[%lld] ", nr_sess_id(ex->s));
@@ -291,13 +206,12 @@ static int show_match(struct shell *sh, struct expect *ex)
     if (ex->n > 1)
         out_text(sh, " (%d of %d)", ex->winner + 1, ex->n);
     out_text(sh, "\n");
-    out_uint(sh, "bytes", NULL, a->end);
-    show_bytes(sh, p, a->end);
+    out_uint(sh, "bytes", NULL, end);
+    show_bytes(sh, p, end);
     clear_numbered(sh);
-    if (a->kind == ALT_RE)
-        captures(sh, a, p);
+    captures(sh, ex, a->mi, p);
     out_end(sh);
-    nr_sess_consume(ex->s, a->end);
+    nr_sess_consume(ex->s, end);
     nr_buf_free(&b);
     return CMD_OK;
 }
@@ -401,12 +315,9 @@ static int finish(struct shell *sh, struct expect *ex, enum nr_wait w, int64_t t
 {
     if (!ex->rc && ex->winner < 0 && w != NR_WAIT_INTR)
         evaluate(ex, true);   /* no more waiting: a match that could grow is taken */
-    if (ex->rc) {
-        unsigned char msg[256];
-        pcre2_get_error_message(ex->rc, msg, sizeof msg);
-        return cmd_error(sh, "[%d] matching %.*s: %s", nr_sess_id(ex->s),
-                         (int)ex->alt[ex->failed].len, ex->alt[ex->failed].word, msg);
-    }
+    if (ex->rc)
+        return cmd_error(sh, "[%d] matching: %s (in %zu bytes)", nr_sess_id(ex->s), ex->err,
+                         nr_sess_buffered(ex->s));
     if (ex->winner >= 0)
         return show_match(sh, ex);
     bool ended = nr_sess_read_ended(ex->s);
@@ -438,12 +349,9 @@ static int expect_run(struct shell *sh, const struct cmd_call *c)
         return cmd_error(sh, "[%d] is a listener: 'accept' its connections, expect on those", id);
     if (!sh_vars(sh))
         return CMD_FAIL;
-    struct expect ex = { .sh = sh, .s = s, .winner = -1 };
-    int r = parse_alts(sh, &ex, c);
-    if (r == CMD_OK && !(ex.mctx = pcre2_match_context_create(NULL)))
-        r = cmd_error(sh, "out of memory");
+    struct expect ex = { .s = s, .winner = -1 };
+    int r = (ex.m = nr_match_new()) ? parse_alts(sh, &ex, c) : cmd_error(sh, "out of memory");
     if (r == CMD_OK) {
-        pcre2_set_match_limit(ex.mctx, MATCH_LIMIT);
         int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s);
         int64_t deadline = nr_now_us() + t;   /* one deadline for the whole wait */
         /* Take in what has already arrived, as recv does. */
@@ -453,7 +361,7 @@ static int expect_run(struct shell *sh, const struct cmd_call *c)
         sh_mute(sh, 0);
         r = finish(sh, &ex, w, t);
     }
-    expect_free(&ex);
+    nr_match_free(ex.m);
     return r;
 }
 
