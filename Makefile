@@ -13,7 +13,7 @@ DESTDIR ?=
 SAN     ?=
 VERSION := 0.1.0
 
-PKGS    := readline libcares
+PKGS    := readline libcares libpcre2-8
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -89,6 +89,7 @@ e2e: $(BIN)
 tty: $(BIN)
 	@bash tests/tty/run.sh $(BIN)
 	@bash tests/tty/polish.sh $(BIN)
+	@bash tests/tty/expect.sh $(BIN)
 
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)

@@ -150,6 +150,7 @@ const struct nr_cmd cmd_history = {
     "$XDG_STATE_HOME/netrepl/history (default ~/.local/state/netrepl/history).\n"
     "Example: history 10\n",
     .pos = history_pos,
+    .flags = CMD_NO_SAVE,
     .run = history_run,
 };
 

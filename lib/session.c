@@ -883,3 +883,13 @@ bool nr_sess_read_ended(const struct nr_session *s)
 {
     return s->peer_eof || s->rd_shut || s->err;
 }
+
+int nr_sess_error(const struct nr_session *s)
+{
+    return s->err;
+}
+
+int64_t nr_sess_timeout(const struct nr_session *s)
+{
+    return s->timeout_us;
+}

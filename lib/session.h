@@ -146,6 +146,10 @@ const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *len);
 /* The stream has ended for reading: the peer closed, we shut down reading,
  * or an error. */
 bool nr_sess_read_ended(const struct nr_session *s);
+/* The pending socket error (errno value, 0 none). */
+int nr_sess_error(const struct nr_session *s);
+/* The default wait of commands on s (SetDeadline-like), in microseconds. */
+int64_t nr_sess_timeout(const struct nr_session *s);
 /* Bytes received but not yet read (stream bytes or queued datagrams). */
 size_t nr_sess_buffered(const struct nr_session *s);
 

@@ -81,6 +81,7 @@ enum {
     CMD_INTERACTIVE = 4,   /* needs the prompt on a terminal */
     CMD_ARITY_SELF = 8,    /* the handler checks for missing words itself */
     CMD_RAW_ARGS = 16,     /* no option parsing: every word is positional */
+    CMD_NO_SAVE = 32,      /* not written by `save` (it would not replay the same) */
 };
 
 /* Room for positional words in the unit tests' calls of opt_split; a real

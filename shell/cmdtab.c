@@ -334,12 +334,22 @@ static void xtrace(struct shell *sh, const char *line, size_t n)
     printf("netrepl> %.*s\n", (int)n, line);
 }
 
+/* The command word of text, for errors before it could be tokenized. */
+static const char *command_word(const char *text, size_t n, char *buf, size_t len)
+{
+    size_t i = strspn(text, " \t\r;\n"), k = 0;
+    while (i < n && k + 1 < len && ((text[i] >= 'a' && text[i] <= 'z') || text[i] == '-'))
+        buf[k++] = text[i++];
+    buf[k] = 0;
+    return k && cmd_find(buf) ? buf : "netrepl";
+}
+
 /* The line is checked whole first (an unterminated quote anywhere runs
- * nothing), then each command is tokenized just before it runs, so $_ is the
- * session the commands before it on the line created. */
+ * nothing), then each command is tokenized just before it runs, so $_ and
+ * $NAME are what the commands before it on the line made them. */
 int sh_run_line(struct shell *sh, const char *line, size_t n)
 {
-    char err[NR_ERRLEN], id[24];
+    char err[NR_ERRLEN], word[32];
     struct nr_cmdline cl;
     sh->interrupted = 0;
     xtrace(sh, line, n);
@@ -347,7 +357,7 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
         sh->cmd = "netrepl";
         return cmd_error(sh, "line too long (%zu bytes, at most %d)", n, MAX_LINE);
     }
-    if (nr_tokenize(line, n, "0", &cl, err, sizeof err) < 0) {
+    if (nr_tokenize_vars(line, n, NULL, NULL, NULL, &cl, err, sizeof err) < 0) {
         sh->cmd = "syntax";
         return cmd_error(sh, "%s", err);
     }
@@ -357,17 +367,24 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
     /* -c 'CMD; CMD': one line, so errors name the command's number instead. */
     bool numbered = sh->depth == 0 && sh->src && !strcmp(sh->src, "-c");
     for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT; off += used) {
-        snprintf(id, sizeof id, "%d", sh->last_id);
         if (numbered)
             sh->line = (long)i + 1;
-        int ri;
-        if (nr_tokenize_one(line + off, n - off, &used, sh->last_id ? id : NULL, &cl, err,
-                            sizeof err) < 0) {
-            sh->cmd = "syntax";
+        int ri, t = nr_tokenize_vars(line + off, n - off, &used, sh_var_lookup, sh, &cl, err,
+                                     sizeof err);
+        if (t < 0) {
+            sh->cmd = t == -2 ? command_word(line + off, n - off, word, sizeof word) : "syntax";
             ri = cmd_error(sh, "%s", err);
-            used = n - off;
+            i++;
+            /* Skip only this command: where it ends, as the syntax check saw it. */
+            if (t != -2 || nr_tokenize_vars(line + off, n - off, &used, NULL, NULL, &cl, err,
+                                            sizeof err) < 0)
+                used = n - off;
+            else
+                nr_cmdline_free(&cl);
         } else {
             ri = cl.n ? cmd_run(sh, &cl.cmd[0]) : CMD_OK;
+            if (ri == CMD_OK && cl.n)
+                sh_log_command(sh, cmd_find(cl.cmd[0].argv[0]), line + off, used);
             i += cl.n;
             nr_cmdline_free(&cl);
         }

@@ -158,6 +158,7 @@ int main(int argc, char **argv)
     nr_loop_on_idle(sh.loop, on_idle, &sh);
     int status = run(&sh, &cl);
     nr_sessions_free(sh.sessions);   /* closes every session */
+    sh_vars_free(&sh);
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);

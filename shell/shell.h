@@ -17,6 +17,7 @@ struct shell;
 struct nr_dns;
 struct nr_sessions;
 struct nr_session;
+struct nr_vars;
 
 struct shell {
     struct nr_loop *loop;
@@ -42,6 +43,8 @@ struct shell {
     int failures;         /* commands that failed so far */
     int current;          /* current session id, 0 for none */
     int last_id;          /* $_: the session most recently created, 0 none */
+    struct nr_vars *vars; /* let and expect captures (shell/expand.c: sh_vars) */
+    struct nr_buf log;    /* the top-level commands that succeeded, one a line (save) */
 
     int muted_id;         /* the session a command is reading: no data notices */
     struct {
@@ -60,6 +63,19 @@ struct shell {
 int sh_run_line(struct shell *sh, const char *line, size_t n);
 /* Runs a script file as `source` does. Returns CMD_*. */
 int sh_run_file(struct shell *sh, const char *path);
+
+/* ---- variables and the session log (shell/expand.c) ---- */
+/* The variables table, created on first use (NULL + error printed on ENOMEM). */
+struct nr_vars *sh_vars(struct shell *sh);
+/* The tokenizer's lookup (nr_var_fn) for a shell passed as arg: $_ is the
+ * last session id, the rest come from sh->vars. */
+int sh_var_lookup(void *arg, const char *name, size_t len, const char **val, size_t *vlen,
+                  char *err, size_t errlen);
+/* Notes that command c, typed as text[0..n), succeeded at the prompt (not
+ * inside `source`), for `save`. */
+void sh_log_command(struct shell *sh, const struct nr_cmd *c, const char *text, size_t n);
+/* Frees the variables and the log (at exit). */
+void sh_vars_free(struct shell *sh);
 
 /* ---- waiting (shell/repl.c) ---- */
 /* Runs the event loop until done(arg), the deadline (absolute, -1 none) or

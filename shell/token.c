@@ -41,6 +41,9 @@ size_t nr_unescape_one(const char *s, size_t n, unsigned char *out)
 
 struct tok {
     struct nr_cmdline *cl;
+    nr_var_fn var;   /* $NAME lookup; NULL: a syntax check (expands to nothing) */
+    void *var_arg;
+    bool unset;      /* the lookup failed (err names the variable) */
     bool one;        /* stop after the first command */
     size_t used;     /* one: the input it took */
     struct nr_args cur;
@@ -128,16 +131,78 @@ static int escape(struct tok *t, const char *s, size_t n, size_t *i, char *err, 
     return add(t, &b, 1);
 }
 
-static int dollar(struct tok *t, const char *last_id, char *err, size_t errlen)
+static bool name_start(char c)
 {
-    if (!last_id)
-        return nr_err(err, errlen, "$_: no session has been created yet");
-    return add(t, last_id, strlen(last_id));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool name_char(char c)
+{
+    return name_start(c) || (c >= '0' && c <= '9');
+}
+
+/* Length of the variable reference at s[i] == '$' ($NAME, ${NAME}, $1), 0
+ * when the '$' is an ordinary byte; *name, *nlen get the name. -1 for a bad
+ * ${...}. */
+static long var_ref(const char *s, size_t n, size_t i, const char **name, size_t *nlen,
+                    char *err, size_t errlen)
+{
+    size_t j = i + 1;
+    if (j < n && s[j] >= '1' && s[j] <= '9') {
+        *name = s + j;
+        *nlen = 1;
+        return 2;
+    }
+    if (j < n && name_start(s[j])) {
+        while (j < n && name_char(s[j]))
+            j++;
+        *name = s + i + 1;
+        *nlen = j - i - 1;
+        return (long)(j - i);
+    }
+    if (j >= n || s[j] != '{')
+        return 0;
+    const char *end = memchr(s + j, '}', n - j);
+    if (!end)
+        return nr_err(err, errlen, "unterminated ${");
+    *name = s + j + 1;
+    *nlen = (size_t)(end - *name);
+    bool digit = *nlen == 1 && s[j + 1] >= '1' && s[j + 1] <= '9';
+    bool ok = *nlen && name_start(s[j + 1]);
+    for (size_t k = 1; ok && k < *nlen; k++)
+        ok = name_char((*name)[k]);
+    if (!ok && !digit)
+        return nr_err(err, errlen, "${%.*s}: not a variable name", (int)(*nlen > 40 ? 40 : *nlen),
+                      *name);
+    return (long)(end - s - i) + 1;
+}
+
+/* A '$' at s[*i]: appends the variable's value (or the '$' itself). */
+static int dollar(struct tok *t, const char *s, size_t n, size_t *i, char *err, size_t errlen)
+{
+    const char *name = NULL, *val;
+    size_t nlen = 0, vlen;
+    long used = var_ref(s, n, *i, &name, &nlen, err, errlen);
+    if (used < 0)
+        return -1;
+    if (used == 0) {
+        ++*i;
+        return add(t, "$", 1);
+    }
+    *i += (size_t)used;
+    if (!t->var) {
+        t->in_word = 1;
+        return 0;
+    }
+    if (t->var(t->var_arg, name, nlen, &val, &vlen, err, errlen) < 0) {
+        t->unset = true;
+        return -1;
+    }
+    return add(t, val, vlen);
 }
 
 /* A "double-quoted" part of a word starting at s[*i]: escapes and $_. */
-static int dquote(struct tok *t, const char *s, size_t n, size_t *i, const char *last_id,
-                  char *err, size_t errlen)
+static int dquote(struct tok *t, const char *s, size_t n, size_t *i, char *err, size_t errlen)
 {
     t->in_word = 1;
     for (++*i;;) {
@@ -152,9 +217,8 @@ static int dquote(struct tok *t, const char *s, size_t n, size_t *i, const char 
         int r;
         if (s[*i] == '\\') {
             r = escape(t, s, n, i, err, errlen);
-        } else if (s[*i] == '$' && *i + 1 < n && s[*i + 1] == '_') {
-            r = dollar(t, last_id, err, errlen);
-            *i += 2;
+        } else if (s[*i] == '$') {
+            r = dollar(t, s, n, i, err, errlen);
         } else {
             r = add(t, s + *i, 1);
             ++*i;
@@ -164,8 +228,7 @@ static int dquote(struct tok *t, const char *s, size_t n, size_t *i, const char 
     }
 }
 
-static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
-                char *err, size_t errlen)
+static int scan(struct tok *t, const char *s, size_t n, char *err, size_t errlen)
 {
     size_t i = 0;
     while (i < n) {
@@ -199,15 +262,14 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
                 return nr_err(err, errlen, "out of memory");
             i = (size_t)(end - s) + 1;
         } else if (c == '"') {
-            if (dquote(t, s, n, &i, last_id, err, errlen) < 0)
+            if (dquote(t, s, n, &i, err, errlen) < 0)
                 return -1;
         } else if (c == '\\') {
             if (escape(t, s, n, &i, err, errlen) < 0)
                 return -1;
-        } else if (c == '$' && i + 1 < n && s[i + 1] == '_') {
-            if (dollar(t, last_id, err, errlen) < 0)
+        } else if (c == '$') {
+            if (dollar(t, s, n, &i, err, errlen) < 0)
                 return -1;
-            i += 2;
         } else {
             /* A run of ordinary bytes is added at once (strchr also stops
              * at NUL, reported by the next round). */
@@ -223,36 +285,57 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
     return 0;
 }
 
-static int tokenize(const char *s, size_t n, size_t *used, const char *last_id,
-                    struct nr_cmdline *out, char *err, size_t errlen)
+int nr_tokenize_vars(const char *s, size_t n, size_t *used, nr_var_fn var, void *arg,
+                     struct nr_cmdline *out, char *err, size_t errlen)
 {
     struct tok t;
     memset(&t, 0, sizeof t);
     memset(out, 0, sizeof *out);
     t.cl = out;
     t.one = used != NULL;
-    int r = scan(&t, s, n, last_id, err, errlen);
+    t.var = var;
+    t.var_arg = arg;
+    int r = scan(&t, s, n, err, errlen);
     if (used)
         *used = t.used;
     if (r == 0 && push_cmd(&t) < 0)
         r = nr_err(err, errlen, "out of memory");
     free_args(&t.cur);
     nr_buf_free(&t.word);
-    if (r < 0)
+    if (r < 0) {
         nr_cmdline_free(out);
+        if (t.unset)
+            r = -2;
+    }
     return r;
+}
+
+/* The lookup of the last_id interface: $_ only. */
+static int last_id_var(void *arg, const char *name, size_t len, const char **val,
+                       size_t *vlen, char *err, size_t errlen)
+{
+    if (len == 1 && name[0] == '_' && arg) {
+        *val = arg;
+        *vlen = strlen(arg);
+        return 0;
+    }
+    if (len == 1 && name[0] == '_')
+        return nr_err(err, errlen, "$_: no session has been created yet");
+    return nr_err(err, errlen, "$%.*s: not set", (int)(len > 40 ? 40 : len), name);
 }
 
 int nr_tokenize(const char *s, size_t n, const char *last_id,
                 struct nr_cmdline *out, char *err, size_t errlen)
 {
-    return tokenize(s, n, NULL, last_id, out, err, errlen);
+    return nr_tokenize_vars(s, n, NULL, last_id_var, (void *)last_id, out, err, errlen) < 0
+               ? -1 : 0;
 }
 
 int nr_tokenize_one(const char *s, size_t n, size_t *used, const char *last_id,
                     struct nr_cmdline *out, char *err, size_t errlen)
 {
-    return tokenize(s, n, used, last_id, out, err, errlen);
+    return nr_tokenize_vars(s, n, used, last_id_var, (void *)last_id, out, err, errlen) < 0
+               ? -1 : 0;
 }
 
 void nr_cmdline_free(struct nr_cmdline *cl)

@@ -1,9 +1,11 @@
 /* shell/token — the command language: words split on blanks, "double quotes"
  * and bare words decode C escapes (\n \r \t \0 \\ \" \xHH, and \ ; # ' $ to
  * quote one character), 'single quotes' are literal, '#' at the start of a
- * word begins a comment, ; and newline separate commands, $_ expands outside single
- * quotes (when each command is tokenized, so `listen …; dial tcp [$_]` sees
- * the listener). Never exits, never prints. */
+ * word begins a comment, ; and newline separate commands. Outside single
+ * quotes $NAME, ${NAME} and $1..$9 expand (when each command is tokenized,
+ * so `listen …; dial tcp [$_]` sees the listener): the value becomes part of
+ * the word, never split into words; a '$' before anything else is a '$'.
+ * Never exits, never prints. */
 #ifndef NR_TOKEN_H
 #define NR_TOKEN_H
 
@@ -21,7 +23,23 @@ struct nr_cmdline {
     struct nr_args *cmd;
 };
 
-/* Splits line[0..n). last_id is what $_ expands to (NULL: $_ is an error).
+/* Looks up variable name[0..len) ("_", "1", "host"). Returns 0 with the
+ * value in *val and *vlen (borrowed until the tokenizer returns), or -1 with err
+ * saying why it has none ("$host: not set"). */
+typedef int (*nr_var_fn)(void *arg, const char *name, size_t len, const char **val,
+                         size_t *vlen, char *err, size_t errlen);
+
+/* Splits s[0..n): all of it (used NULL), or only the first command, with
+ * *used set to how much input it took. var looks variables up; NULL checks
+ * the syntax only (every variable expands to nothing). Returns 0; -1 with
+ * err for a syntax error; -2 with err (from var) for a variable that has no
+ * value. On success the caller frees out with nr_cmdline_free(); on failure
+ * out is left empty. */
+int nr_tokenize_vars(const char *s, size_t n, size_t *used, nr_var_fn var, void *arg,
+                     struct nr_cmdline *out, char *err, size_t errlen);
+
+/* The same with $_ only (other names are not set). Splits line[0..n).
+ * last_id is what $_ expands to (NULL: $_ is an error).
  * Returns 0, or -1 with err ("unterminated double quote", …). On success the
  * caller frees out with nr_cmdline_free(); on failure out is left empty. */
 int nr_tokenize(const char *line, size_t n, const char *last_id,

@@ -9,7 +9,8 @@ build_list='cmd cc gcc
 cmd make make
 cmd pkg-config pkg-config
 pc readline libreadline-dev
-pc libcares libc-ares-dev'
+pc libcares libc-ares-dev
+pc libpcre2-8 libpcre2-dev'
 
 test_list='pc cmocka libcmocka-dev
 cmd tmux tmux
