@@ -40,25 +40,34 @@ static void widen(int *w, int n)
         *w = n;
 }
 
+/* An address as the table shows it: escaped (a Unix peer names itself). */
+static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, struct nr_buf *b)
+{
+    char a[NR_ADDRSTRLEN];
+    return out_escaped(sess_addr(ss, len, a, sizeof a), b);
+}
+
 static struct cols measure(const struct nr_sessions *t)
 {
     struct cols c = { 5, 6, 2, 3, 3 };   /* the headers' own widths */
-    char a[NR_ADDRSTRLEN];
+    struct nr_buf b = { 0 };
     for (size_t i = 0; i < nr_sess_count(t); i++) {
         const struct nr_session *s = nr_sess_at(t, i);
-        widen(&c.local, (int)strlen(sess_addr(&s->local, s->local_len, a, sizeof a)));
-        widen(&c.remote, (int)strlen(sess_addr(&s->remote, s->remote_len, a, sizeof a)));
+        widen(&c.local, (int)strlen(addr_text(&s->local, s->local_len, &b)));
+        widen(&c.remote, (int)strlen(addr_text(&s->remote, s->remote_len, &b)));
         widen(&c.in, digits(s->bytes_in));
         widen(&c.out, digits(s->bytes_out));
         widen(&c.buf, digits(nr_sess_buffered(s)));
     }
+    nr_buf_free(&b);
     return c;
 }
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
                         const struct cols *c)
 {
-    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN], role[16];
+    char l[NR_ADDRSTRLEN], role[16];
+    struct nr_buf b = { 0 };
     role_text(s, role, sizeof role);
     out_begin(sh, "session");
     out_str(sh, NULL, "%s", s->id == sh->current ? "*" : " ");
@@ -66,9 +75,10 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_bool(sh, "current", NULL, s->id == sh->current);
     out_str(sh, "proto", "%-5s ", s->net.name);
     out_str(sh, "role", "%-8s ", role);
-    out_text(sh, "%-*s ", c->local, sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "local", NULL, l);
-    out_text(sh, "%-*s ", c->remote, sess_addr(&s->remote, s->remote_len, r, sizeof r));
+    out_text(sh, "%-*s ", c->local, addr_text(&s->local, s->local_len, &b));
+    out_str(sh, "local", NULL, sess_addr(&s->local, s->local_len, l, sizeof l));
+    out_text(sh, "%-*s ", c->remote, addr_text(&s->remote, s->remote_len, &b));
+    nr_buf_free(&b);
     sess_out_addr(sh, "remote", NULL, &s->remote, s->remote_len);
     out_str(sh, "state", "%-14s ", nr_sess_state(s));
     out_text(sh, "%*llu %*llu %*llu ", c->in, (unsigned long long)s->bytes_in,
@@ -260,7 +270,7 @@ static int set_json(struct shell *sh, const char *v)
         return cmd_error(sh, "json %s: not on or off", v);
     sh->json = on;
     out_begin(sh, "set");
-    out_str(sh, "option", "json ", "json");
+    out_str(sh, "option", "%s ", "json");
     out_bool(sh, "value", NULL, on);
     out_text(sh, "%s\n", on ? "on" : "off");
     out_end(sh);

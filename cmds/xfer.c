@@ -16,12 +16,14 @@ enum { MAX_WORDS = 256, MAX_FILE = 1 << 30 };
 
 static int read_file(struct shell *sh, const char *path, struct nr_buf *b)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = sh_open_regular(sh, "--file ", path);
     if (fd < 0)
-        return cmd_error(sh, "--file %s: %s", path, strerror(errno)), -1;
+        return -1;
     char buf[65536];
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
+    while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n < 0)
+            continue;
         if (b->len + (size_t)n > MAX_FILE || nr_buf_add(b, buf, (size_t)n) < 0) {
             close(fd);
             return cmd_error(sh, "--file %s: too large to send (at most 1 GiB)", path), -1;
@@ -161,13 +163,7 @@ static void end_line(struct shell *sh, struct recv_opts *o)
 static void show_bytes(struct shell *sh, struct recv_opts *o, const void *p, size_t n)
 {
     if (o->hex) {
-        struct nr_buf b = { 0 };
-        if (sh->json)
-            nr_hex_encode(p, n, 0, &b);
-        else
-            nr_hexdump(p, n, o->shown, &b);
-        out_str(sh, "hex", "%s", b.p ? (const char *)b.p : "");
-        nr_buf_free(&b);
+        out_hex(sh, "hex", p, n, o->shown);
     } else {
         out_data(sh, "data", p, n, NR_ESC_KEEP_NL, o->raw);
         if (n)
