@@ -3,10 +3,12 @@
 #include "cmds/sess.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* ---- sessions ---- */
@@ -376,11 +378,21 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     out_end(sh);
 }
 
-static long count_fds(void)
+/* Descriptors open now, or -1 with *why. Without a descriptor left to
+ * read /proc (EMFILE), every one below the limit is in use: the count is
+ * the limit, and *why says so. */
+static long count_fds(const char **why)
 {
+    *why = NULL;
     DIR *d = opendir("/proc/self/fd");
-    if (!d)
+    if (!d) {
+        int e = errno;
+        struct rlimit rl;
+        *why = e == EMFILE || e == ENFILE ? "too many open files" : strerror(e);
+        if (e == EMFILE && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            return (long)rl.rlim_cur;
         return -1;
+    }
     long n = 0;
     struct dirent *e;
     while ((e = readdir(d)))
@@ -390,16 +402,41 @@ static long count_fds(void)
     return n - 1;   /* the directory's own fd */
 }
 
-static long rss_kib(void)
+/* Resident memory, or -1 with *why. */
+static long rss_kib(const char **why)
 {
     FILE *f = fopen("/proc/self/statm", "r");
     long size, res = -1;
-    if (f) {
-        if (fscanf(f, "%ld %ld", &size, &res) != 2)
-            res = -1;
-        fclose(f);
+    *why = NULL;
+    if (!f) {
+        *why = errno == EMFILE || errno == ENFILE ? "too many open files" : strerror(errno);
+        return -1;
     }
+    if (fscanf(f, "%ld %ld", &size, &res) != 2 || res < 0) {
+        *why = "unreadable /proc/self/statm";
+        res = -1;
+    }
+    fclose(f);
     return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A measure that may be missing: text "12", "64 (the limit: too many open
+ * files)" or "? (reason)"; JSON the number or null, and KEY_error. */
+static void out_measure(struct shell *sh, const char *key, const char *label, long v,
+                        const char *unit, const char *why)
+{
+    char ekey[32];
+    out_text(sh, "%-12s ", label);
+    if (v >= 0)
+        out_int(sh, key, "%lld", v);
+    else
+        out_null(sh, key);
+    out_text(sh, "%s%s", v >= 0 ? unit : "?", v >= 0 && why ? " (the limit" : why ? " (" : "");
+    if (why) {
+        snprintf(ekey, sizeof ekey, "%s_error", key);
+        out_str(sh, ekey, v >= 0 ? ": %s)" : "%s)", why);
+    }
+    out_text(sh, "\n");
 }
 
 static void info_shell(struct shell *sh)
@@ -416,8 +453,11 @@ static void info_shell(struct shell *sh)
     out_text(sh, "%s of --echo/--daytime/--discard\n", nr_plural(served, "client", "clients"));
     out_uint(sh, "buffered", "buffered     %llu ", buffered);
     out_text(sh, "%s\n", nr_plural(buffered, "byte", "bytes"));
-    out_int(sh, "open_fds", "open fds     %lld\n", count_fds());
-    out_int(sh, "rss_kib", "rss          %lld KiB\n", rss_kib());
+    const char *why;
+    long fds = count_fds(&why);
+    out_measure(sh, "open_fds", "open fds", fds, "", why);
+    long rss = rss_kib(&why);
+    out_measure(sh, "rss_kib", "rss", rss, " KiB", why);
     out_end(sh);
 }
 
