@@ -125,6 +125,30 @@ expect "CRLF and no final newline" 0 '^last$' EMPTY -- feed "$work/crlf.nr" "$bi
 timeout 10 bash -c "python3 -c 'print(\"echo x\n\" * 200000, end=\"\")' | \"$bin\" 2>$work/e | head -1 >/dev/null"
 [ $? -lt 124 ] && [ ! -s "$work/e" ] && { pass=$((pass + 1)); echo "ok   closed stdout ends the run"; } || { fail=$((fail + 1)); echo "FAIL closed stdout"; }
 
+# Out of descriptors (issue 10 #11): the shell's own dials use up a limit of
+# 20; lookups and resolving then say so instead of "connection refused", and
+# 'info shell' gives the count (the limit) instead of -1. No query leaves
+# the process: no socket can be opened (the server is a dead loopback port).
+emfile='dns; listen tcp 127.0.0.1:0'
+for _ in $(seq 12); do emfile="$emfile; dial tcp [1]"; done
+emfile="$emfile; lookup a.test; lookup mx a.test; resolve tcp a.test:80; dial tcp a.test:80; info shell"
+(ulimit -n 20; "$bin" -k --dns 127.0.0.1:9 -c "$emfile" >"$work/o" 2>"$work/e"; echo $? >"$work/rc")
+if [ "$(cat "$work/rc")" = 1 ] && ! grep -q 'refused' "$work/e" &&
+   [ "$(grep -c 'too many open files$' "$work/e")" = 4 ] &&
+   grep -q '^open fds     20 (the limit: too many open files)$' "$work/o" &&
+   grep -q '^rss          ? (too many open files)$' "$work/o"; then
+    pass=$((pass + 1)); echo "ok   EMFILE: lookup, resolve and info shell say too many open files"
+else
+    fail=$((fail + 1)); echo "FAIL EMFILE wording"; grep -v '^\[' "$work/o" "$work/e" | tail -8
+fi
+(ulimit -n 20; "$bin" -k --json --dns 127.0.0.1:9 -c "$emfile" >"$work/o" 2>/dev/null)
+if grep -q '"open_fds":20,"open_fds_error":"too many open files","rss_kib":null,"rss_kib_error":"too many open files"' "$work/o" &&
+   grep -q '"command":"lookup","error":"host a.test via 127.0.0.1:9: too many open files"' "$work/o"; then
+    pass=$((pass + 1)); echo "ok   EMFILE in --json"
+else
+    fail=$((fail + 1)); echo "FAIL EMFILE in --json"; grep -v '"dial"' "$work/o" | tail -6
+fi
+
 # The reader goes away in the middle of a long command (issue 10 #3): a peer
 # on loopback sends without end; 'recv --all' must stop at the first failed
 # write, run nothing after it, and exit 1 (it used to read until the peer
