@@ -82,6 +82,8 @@ run: deps
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
+	@if $(CC) $(CFLAGS_ALL) -fsyntax-only tests/unit/bad_format.c 2>/dev/null; then \
+	  echo "FAIL tests/unit/bad_format.c compiles: out_* formats are not checked"; exit 1; fi
 
 e2e: $(BIN)
 	@bash tests/e2e/run.sh $(BIN)
