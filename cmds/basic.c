@@ -139,7 +139,9 @@ const struct nr_cmd cmd_source = {
     .summary = "run the commands in FILE",
     .help =
     "Runs FILE as a script: stops at the first failing command unless the\n"
-    "shell was started with -k. Files may source others (16 levels).\n"
+    "shell was started with -k. Files may source others (16 levels). FILE\n"
+    "must be a regular file (a FIFO or a device is refused); a line holds at\n"
+    "most 65536 bytes without its newline, as everywhere.\n"
     "Example: source examples/addresses.nr\n",
     .pos = source_pos,
     .run = source_run,

@@ -352,7 +352,7 @@ static const struct nr_opt send_options[] = {
     { "--hex", NULL, OPT_STR, offsetof(struct send_opts, hex), 0, 0, "HEX",
       "then these bytes, in hex (blanks and colons allowed: 'de ad be ef')", NULL, 0, 0 },
     { "--file", NULL, OPT_PATH, offsetof(struct send_opts, file), 0, 0, "PATH",
-      "then the contents of this file", NULL, 0, 0 },
+      "then the contents of this file (a regular file)", NULL, 0, 0 },
     { "--to", NULL, OPT_STR, offsetof(struct send_opts, to), 0, 0, "ADDR",
       "one datagram to ADDR (WriteTo; UDP listeners and sockets)", NULL, 0, OPTF_DGRAM },
     { "-l", "--line", OPT_FLAG, offsetof(struct send_opts, nl), 0, 0, NULL,
@@ -414,8 +414,9 @@ const struct nr_cmd cmd_recv = {
     "Shows the bytes buffered on the session (default: the current one), waiting\n"
     "up to the timeout (default 5 s, see 'set ID timeout') when there are none.\n"
     "Control bytes and terminal escapes from the peer are shown escaped (\\r,\n"
-    "\\x1b). UDP: each datagram with its source. When the peer has closed, recv\n"
-    "says so, and how much is still buffered.\n"
+    "\\x1b, a backslash as \\\\; C1, bidi and invisible characters byte by byte,\n"
+    "\\xe2\\x80\\xae). UDP: each datagram with its source. When the peer has\n"
+    "closed, recv says so, and how much is still buffered.\n"
     "Example: recv --until \"\\r\\n\\r\\n\"\n"
     "Example: recv 2 --all --timeout 10\n",
     .opts = recv_options,

@@ -27,6 +27,7 @@ static const char usage_text[] =
     "      --help         show this help and exit\n"
     "      --version      show the version and exit\n"
     "\n"
+    "Input lines (FILE, standard input, -c, source) hold at most 65536 bytes.\n"
     "Environment: NETREPL_DNS (as --dns), NO_COLOR or TERM=dumb (no colour),\n"
     "XDG_STATE_HOME (history).\n"
     "Exit status: 0 all commands succeeded, 1 a command failed, 2 bad command line.\n";
