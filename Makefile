@@ -16,7 +16,7 @@ VERSION := 0.1.0
 PKGS    := readline libcares libpcre2-8
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
-WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 OPT     ?= -O2 -g
 ifeq ($(SAN),1)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -82,6 +82,8 @@ run: deps
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
+	@if $(CC) $(CFLAGS_ALL) -fsyntax-only tests/unit/bad_format.c 2>/dev/null; then \
+	  echo "FAIL tests/unit/bad_format.c compiles: out_* formats are not checked"; exit 1; fi
 
 e2e: $(BIN)
 	@bash tests/e2e/run.sh $(BIN)

@@ -1,6 +1,7 @@
 /* cmds/basic — the shell's own commands: help, echo, sleep, source,
  * history, quit. */
 #include "shell/shell.h"
+#include "lib/escape.h"
 
 #include <readline/history.h>
 #include <string.h>
@@ -23,7 +24,7 @@ static int help_run(struct shell *sh, const struct cmd_call *call)
         out_begin(sh, "help");
         out_str(sh, "command", "  %-9s", (*c)->name);
         out_str(sh, "usage", NULL, cmd_usage_line(*c));
-        out_str(sh, "summary", " %s", (*c)->summary);
+        out_lit(sh, "summary", " %s", (*c)->summary);
         if ((*c)->alias)
             out_str(sh, "alias", " (also %s)", (*c)->alias);
         out_text(sh, "\n");
@@ -78,7 +79,9 @@ static int history_run(struct shell *sh, const struct cmd_call *c)
     for (int i = (last && last < n) ? n - (int)last : 0; i < n; i++) {
         out_begin(sh, "history");
         out_int(sh, "index", "%5lld  ", (long long)i + history_base);
-        out_str(sh, "line", "%s\n", h[i]->line);
+        /* As typed: controls escaped, the user's own backslashes kept. */
+        out_data(sh, "line", h[i]->line, strlen(h[i]->line), NR_ESC_KEEP_BSLASH, false);
+        out_text(sh, "\n");
         out_end(sh);
     }
     return CMD_OK;
@@ -136,7 +139,9 @@ const struct nr_cmd cmd_source = {
     .summary = "run the commands in FILE",
     .help =
     "Runs FILE as a script: stops at the first failing command unless the\n"
-    "shell was started with -k. Files may source others (16 levels).\n"
+    "shell was started with -k. Files may source others (16 levels). FILE\n"
+    "must be a regular file (a FIFO or a device is refused); a line holds at\n"
+    "most 65536 bytes without its newline, as everywhere.\n"
     "Example: source examples/addresses.nr\n",
     .pos = source_pos,
     .run = source_run,

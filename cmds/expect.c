@@ -57,7 +57,7 @@ static void alt_show(const struct alt *a, struct nr_buf *b)
         nr_escape_text(a->word, a->len, NR_ESC_QUOTE, b);
         nr_buf_add(b, "\"", 1);
     } else if (a->kind == ALT_RE) {
-        nr_escape_text(a->word, a->len, 0, b);
+        nr_escape_text(a->word, a->len, NR_ESC_KEEP_BSLASH, b);   /* as typed: a regex's backslashes are its syntax */
     } else {
         nr_buf_add(b, kind_name(a->kind), strlen(kind_name(a->kind)));
     }

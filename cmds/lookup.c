@@ -65,22 +65,24 @@ static int add_name(struct req *r, const char *s, size_t len)
  * read error or a NUL byte inside a line is an error, not a short list. */
 static int read_names(struct shell *sh, struct req *r, const char *path)
 {
-    FILE *f = fopen(path, "re");
+    FILE *f = sh_open_lines(sh, "-f ", path);
     if (!f)
-        return cmd_error(sh, "-f %s: %s", path, strerror(errno)), -1;
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return cmd_error(sh, "-f %s: is a directory", path), -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+        return -1;
+    struct nr_buf line = { 0 };
     long lineno = 0;
-    int rc = 0;
-    while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
-        char *s = line, *e = line + n;
+    int n, rc = 0;
+    while (rc == 0 && (n = sh_read_line(f, &line)) != 0) {
         lineno++;
+        if (n < 0) {
+            if (n == -1)
+                cmd_error(sh, "-f %s: line %ld: too long (more than %d bytes)", path, lineno,
+                          SH_LINE_MAX);
+            else
+                cmd_error(sh, "-f %s: %s", path, strerror(errno));
+            rc = -1;
+            break;
+        }
+        char *s = (char *)line.p, *e = s + line.len;
         while (s < e && (*s == ' ' || *s == '\t'))
             s++;
         while (e > s && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
@@ -95,11 +97,7 @@ static int read_names(struct shell *sh, struct req *r, const char *path)
             rc = -1;
         }
     }
-    if (rc == 0 && ferror(f)) {
-        cmd_error(sh, "-f %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    free(line);
+    nr_buf_free(&line);
     fclose(f);
     return rc;
 }
@@ -138,14 +136,8 @@ static int parse_args(struct shell *sh, const struct cmd_call *c, struct req *r)
         const char *w = c->pos[i];
         if (w[0] == '@' && !r->port)
             r->server = w + 1;
-        else if (memchr(w, 0, c->poslen[i])) {
-            struct nr_buf e = { 0 };
-            nr_escape_text(w, c->poslen[i], 0, &e);
-            nr_buf_add(&e, "", 1);
-            cmd_error(sh, "%s: name contains a NUL byte", e.p ? (char *)e.p : "");
-            nr_buf_free(&e);
-            return -1;
-        }
+        else if (memchr(w, 0, c->poslen[i]))
+            return cmd_error_at(sh, w, c->poslen[i], "name contains a NUL byte"), -1;
         else if (add_name(r, w, c->poslen[i]) < 0)
             return cmd_error(sh, "out of memory"), -1;
     }
@@ -463,12 +455,13 @@ const struct nr_cmd cmd_lookup = {
     "with a built-in table when it is missing).\n"
     "Names are queried as given (no search list), concurrently through one\n"
     "c-ares channel, and printed in the order given; a name given twice is\n"
-    "asked once. -f FILE reads one name a line. @SERVER[:PORT] asks another\n"
-    "server for this call only, +tcp uses TCP; a truncated UDP answer is asked\n"
-    "again over TCP for that name alone. Each failure names the type, the name\n"
-    "and the server: no such domain, no records of that type, server failure,\n"
-    "refused, timed out, malformed reply, a CNAME loop or a chain over 32\n"
-    "links, connection refused. Ctrl-C cancels.\n"
+    "asked once. -f FILE (a regular file, lines of at most 65536 bytes)\n"
+    "reads one name a line. @SERVER[:PORT] asks another server for this call\n"
+    "only, +tcp uses TCP; a truncated UDP answer is asked again over TCP for\n"
+    "that name alone. Each failure names the type, the name and the server:\n"
+    "no such domain, no records of that type, server failure, refused, timed\n"
+    "out, malformed reply, a CNAME loop or a chain over 32 links, connection\n"
+    "refused, too many open files. Ctrl-C cancels.\n"
     "Example: lookup mx gmail.com\n"
     "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
     "Example: lookup port tcp telnet\n",

@@ -72,12 +72,13 @@ static void put_mask(struct shell *sh, const struct mask_in *in, const struct nr
     out_text(sh, "%s\n", sn->contiguous ? "" : " (Go's Size of a non-contiguous mask)");
 }
 
-/* fmt: the text line, "first     %s\n". */
-static void put_addr(struct shell *sh, const char *key, const char *fmt, const struct nr_ip *ip)
-{
-    char buf[NR_ADDRSTRLEN];
-    out_str(sh, key, fmt, nr_ip_str(ip, buf, sizeof buf));
-}
+/* fmt: the text line, "first     %s\n" (a macro, so the compiler checks
+ * each literal against the string it gets). */
+#define put_addr(sh, key, fmt, ip)                                    \
+    do {                                                              \
+        char addr_[NR_ADDRSTRLEN];                                    \
+        out_str(sh, key, fmt, nr_ip_str(ip, addr_, sizeof addr_));    \
+    } while (0)
 
 static const char *no_broadcast(const struct nr_subnet *sn)
 {
@@ -122,13 +123,8 @@ static int mask_run(struct shell *sh, const struct cmd_call *c)
     if (a->argc < 2 || a->argc > 3)
         return cmd_usage(sh, "needs ADDR, ADDR/N or ADDR MASK");
     for (int i = 1; i < a->argc; i++) {
-        if (a->len[i] != strlen(a->argv[i])) {
-            struct nr_buf b = { 0 };
-            nr_escape_text(a->argv[i], a->len[i], 0, &b);
-            cmd_error(sh, "%s: holds a NUL byte", b.p ? (char *)b.p : "");
-            nr_buf_free(&b);
-            return CMD_FAIL;
-        }
+        if (a->len[i] != strlen(a->argv[i]))
+            return cmd_error_at(sh, a->argv[i], a->len[i], "holds a NUL byte");
     }
     if (read_args(sh, a->argv[1], a->argc == 3 ? a->argv[2] : NULL, &in) != 0)
         return CMD_FAIL;

@@ -97,13 +97,8 @@ static int parse_run(struct shell *sh, const struct cmd_call *c)
     if (a->argc != 2)
         return cmd_usage(sh, "needs exactly one address");
     const char *s = a->argv[1];
-    if (a->len[1] != strlen(s)) {
-        struct nr_buf b = { 0 };
-        nr_escape_text(s, a->len[1], 0, &b);
-        cmd_error(sh, "%s: invalid IP address (holds a NUL byte)", b.p ? (char *)b.p : "");
-        nr_buf_free(&b);
-        return CMD_FAIL;
-    }
+    if (a->len[1] != strlen(s))
+        return cmd_error_at(sh, s, a->len[1], "invalid IP address (holds a NUL byte)");
     if (nr_ip_parse(s, &ip, true) < 0) {
         if (!*s)
             return cmd_error(sh, "\"\": invalid IP address");

@@ -90,7 +90,9 @@ static void on_event(void *arg, const struct nr_ping_event *ev)
     else
         out_null(sh, "ttl");
     out_double(sh, "time_ms", " time=%.3f ms", (double)ev->rtt_us / 1000.0);
-    out_bool(sh, "dup", ev->dup ? " (DUP!)" : NULL, ev->dup);
+    out_bool(sh, "dup", NULL, ev->dup);
+    if (ev->dup)
+        out_text(sh, " (DUP!)");
     out_text(sh, "\n");
     out_end(sh);
 }
@@ -112,12 +114,13 @@ static void print_start(struct shell *sh, const struct ping_req *q, const struct
     out_end(sh);
 }
 
-/* A count in the text summary only when non-zero (as iputils), always in JSON. */
-static void extra(struct shell *sh, const char *key, const char *fmt, long v)
+/* A count in the text summary only when non-zero (as iputils), always in
+ * JSON: ", +3 duplicates" (plus) or ", 2 late". */
+static void extra(struct shell *sh, const char *key, const char *plus, long v, const char *what)
 {
     out_int(sh, key, NULL, v);
     if (v)
-        out_text(sh, fmt, v);
+        out_text(sh, ", %s%ld %s", plus, v, what);
 }
 
 static void print_ms(struct shell *sh, const char *key, const char *sep, int64_t us)
@@ -132,11 +135,11 @@ static void print_stats(struct shell *sh, const char *host, const struct nr_ping
     out_str(sh, "host", "\n--- %s ping statistics ---\n", host);
     out_int(sh, "transmitted", "%lld packets transmitted", st->transmitted);
     out_int(sh, "received", ", %lld received", st->received);
-    extra(sh, "duplicates", ", +%ld duplicates", st->dups);
-    extra(sh, "corrupted", ", +%ld corrupted", st->corrupted);
-    extra(sh, "errors", ", +%ld errors", st->errors);
-    extra(sh, "out_of_order", ", %ld out of order", st->reordered);
-    extra(sh, "late", ", %ld late", st->late);
+    extra(sh, "duplicates", "+", st->dups, "duplicates");
+    extra(sh, "corrupted", "+", st->corrupted, "corrupted");
+    extra(sh, "errors", "+", st->errors, "errors");
+    extra(sh, "out_of_order", "", st->reordered, "out of order");
+    extra(sh, "late", "", st->late, "late");
     out_int(sh, "ignored", NULL, st->ignored);
     out_double(sh, "loss_percent", ", %g%% packet loss", nr_ping_loss(st));
     out_int(sh, "time_ms", ", time %lldms\n", (nr_now_us() - st->start_us) / 1000);

@@ -29,9 +29,14 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
 /* "127.0.0.1:50312", "[::1]:80", a Unix path, "-" when len is 0. */
 const char *sess_addr(const struct sockaddr_storage *ss, socklen_t len, char *buf, size_t n);
 
-/* An address field: text "-" and JSON null when len is 0. */
-void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
-                   const struct sockaddr_storage *ss, socklen_t len);
+/* An address field: text "-" and JSON null when len is 0. A macro, so the
+ * compiler checks fmt against the string it gets. */
+#define sess_out_addr(sh, key, fmt, ss, len)                                         \
+    do {                                                                             \
+        char sa_[NR_ADDRSTRLEN];                                                     \
+        out_str(sh, key, fmt,                                                        \
+                (len) || !(sh)->json ? sess_addr(ss, len, sa_, sizeof sa_) : NULL); \
+    } while (0)
 /* Prints "[ID] proto local -> remote" fields (text and JSON). */
 void sess_out_ends(struct shell *sh, const struct nr_session *s);
 

@@ -52,13 +52,6 @@ void sess_out_ends(struct shell *sh, const struct nr_session *s)
         out_null(sh, "remote");   /* a listener: no arrow to nowhere */
 }
 
-void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
-                   const struct sockaddr_storage *ss, socklen_t len)
-{
-    char a[NR_ADDRSTRLEN];
-    out_str(sh, key, fmt, len || !sh->json ? sess_addr(ss, len, a, sizeof a) : NULL);
-}
-
 /* ---- bind failures ---- */
 
 /* net.ipv4.ip_unprivileged_port_start (it covers IPv6 too), 1024 when unknown. */

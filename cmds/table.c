@@ -3,10 +3,12 @@
 #include "cmds/sess.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* ---- sessions ---- */
@@ -40,25 +42,34 @@ static void widen(int *w, int n)
         *w = n;
 }
 
+/* An address as the table shows it: escaped (a Unix peer names itself). */
+static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, struct nr_buf *b)
+{
+    char a[NR_ADDRSTRLEN];
+    return out_escaped(sess_addr(ss, len, a, sizeof a), b);
+}
+
 static struct cols measure(const struct nr_sessions *t)
 {
     struct cols c = { 5, 6, 2, 3, 3 };   /* the headers' own widths */
-    char a[NR_ADDRSTRLEN];
+    struct nr_buf b = { 0 };
     for (size_t i = 0; i < nr_sess_count(t); i++) {
         const struct nr_session *s = nr_sess_at(t, i);
-        widen(&c.local, (int)strlen(sess_addr(&s->local, s->local_len, a, sizeof a)));
-        widen(&c.remote, (int)strlen(sess_addr(&s->remote, s->remote_len, a, sizeof a)));
+        widen(&c.local, (int)strlen(addr_text(&s->local, s->local_len, &b)));
+        widen(&c.remote, (int)strlen(addr_text(&s->remote, s->remote_len, &b)));
         widen(&c.in, digits(s->bytes_in));
         widen(&c.out, digits(s->bytes_out));
         widen(&c.buf, digits(nr_sess_buffered(s)));
     }
+    nr_buf_free(&b);
     return c;
 }
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
                         const struct cols *c)
 {
-    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN], role[16];
+    char l[NR_ADDRSTRLEN], role[16];
+    struct nr_buf b = { 0 };
     role_text(s, role, sizeof role);
     out_begin(sh, "session");
     out_str(sh, NULL, "%s", s->id == sh->current ? "*" : " ");
@@ -66,9 +77,10 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_bool(sh, "current", NULL, s->id == sh->current);
     out_str(sh, "proto", "%-5s ", s->net.name);
     out_str(sh, "role", "%-8s ", role);
-    out_text(sh, "%-*s ", c->local, sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "local", NULL, l);
-    out_text(sh, "%-*s ", c->remote, sess_addr(&s->remote, s->remote_len, r, sizeof r));
+    out_text(sh, "%-*s ", c->local, addr_text(&s->local, s->local_len, &b));
+    out_str(sh, "local", NULL, sess_addr(&s->local, s->local_len, l, sizeof l));
+    out_text(sh, "%-*s ", c->remote, addr_text(&s->remote, s->remote_len, &b));
+    nr_buf_free(&b);
     sess_out_addr(sh, "remote", NULL, &s->remote, s->remote_len);
     out_str(sh, "state", "%-14s ", nr_sess_state(s));
     out_text(sh, "%*llu %*llu %*llu ", c->in, (unsigned long long)s->bytes_in,
@@ -260,7 +272,7 @@ static int set_json(struct shell *sh, const char *v)
         return cmd_error(sh, "json %s: not on or off", v);
     sh->json = on;
     out_begin(sh, "set");
-    out_str(sh, "option", "json ", "json");
+    out_str(sh, "option", "%s ", "json");
     out_bool(sh, "value", NULL, on);
     out_text(sh, "%s\n", on ? "on" : "off");
     out_end(sh);
@@ -366,11 +378,21 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     out_end(sh);
 }
 
-static long count_fds(void)
+/* Descriptors open now, or -1 with *why. Without a descriptor left to
+ * read /proc (EMFILE), every one below the limit is in use: the count is
+ * the limit, and *why says so. */
+static long count_fds(const char **why)
 {
+    *why = NULL;
     DIR *d = opendir("/proc/self/fd");
-    if (!d)
+    if (!d) {
+        int e = errno;
+        struct rlimit rl;
+        *why = e == EMFILE || e == ENFILE ? "too many open files" : strerror(e);
+        if (e == EMFILE && getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+            return (long)rl.rlim_cur;
         return -1;
+    }
     long n = 0;
     struct dirent *e;
     while ((e = readdir(d)))
@@ -380,16 +402,41 @@ static long count_fds(void)
     return n - 1;   /* the directory's own fd */
 }
 
-static long rss_kib(void)
+/* Resident memory, or -1 with *why. */
+static long rss_kib(const char **why)
 {
     FILE *f = fopen("/proc/self/statm", "r");
     long size, res = -1;
-    if (f) {
-        if (fscanf(f, "%ld %ld", &size, &res) != 2)
-            res = -1;
-        fclose(f);
+    *why = NULL;
+    if (!f) {
+        *why = errno == EMFILE || errno == ENFILE ? "too many open files" : strerror(errno);
+        return -1;
     }
+    if (fscanf(f, "%ld %ld", &size, &res) != 2 || res < 0) {
+        *why = "unreadable /proc/self/statm";
+        res = -1;
+    }
+    fclose(f);
     return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* A measure that may be missing: text "12", "64 (the limit: too many open
+ * files)" or "? (reason)"; JSON the number or null, and KEY_error. */
+static void out_measure(struct shell *sh, const char *key, const char *label, long v,
+                        const char *unit, const char *why)
+{
+    char ekey[32];
+    out_text(sh, "%-12s ", label);
+    if (v >= 0)
+        out_int(sh, key, "%lld", v);
+    else
+        out_null(sh, key);
+    out_text(sh, "%s%s", v >= 0 ? unit : "?", v >= 0 && why ? " (the limit" : why ? " (" : "");
+    if (why) {
+        snprintf(ekey, sizeof ekey, "%s_error", key);
+        out_str(sh, ekey, v >= 0 ? ": %s)" : "%s)", why);
+    }
+    out_text(sh, "\n");
 }
 
 static void info_shell(struct shell *sh)
@@ -406,8 +453,11 @@ static void info_shell(struct shell *sh)
     out_text(sh, "%s of --echo/--daytime/--discard\n", nr_plural(served, "client", "clients"));
     out_uint(sh, "buffered", "buffered     %llu ", buffered);
     out_text(sh, "%s\n", nr_plural(buffered, "byte", "bytes"));
-    out_int(sh, "open_fds", "open fds     %lld\n", count_fds());
-    out_int(sh, "rss_kib", "rss          %lld KiB\n", rss_kib());
+    const char *why;
+    long fds = count_fds(&why);
+    out_measure(sh, "open_fds", "open fds", fds, "", why);
+    long rss = rss_kib(&why);
+    out_measure(sh, "rss_kib", "rss", rss, " KiB", why);
     out_end(sh);
 }
 

@@ -16,12 +16,14 @@ enum { MAX_WORDS = 256, MAX_FILE = 1 << 30 };
 
 static int read_file(struct shell *sh, const char *path, struct nr_buf *b)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = sh_open_regular(sh, "--file ", path);
     if (fd < 0)
-        return cmd_error(sh, "--file %s: %s", path, strerror(errno)), -1;
+        return -1;
     char buf[65536];
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
+    while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        if (n < 0)
+            continue;
         if (b->len + (size_t)n > MAX_FILE || nr_buf_add(b, buf, (size_t)n) < 0) {
             close(fd);
             return cmd_error(sh, "--file %s: too large to send (at most 1 GiB)", path), -1;
@@ -161,13 +163,7 @@ static void end_line(struct shell *sh, struct recv_opts *o)
 static void show_bytes(struct shell *sh, struct recv_opts *o, const void *p, size_t n)
 {
     if (o->hex) {
-        struct nr_buf b = { 0 };
-        if (sh->json)
-            nr_hex_encode(p, n, 0, &b);
-        else
-            nr_hexdump(p, n, o->shown, &b);
-        out_str(sh, "hex", "%s", b.p ? (const char *)b.p : "");
-        nr_buf_free(&b);
+        out_hex(sh, "hex", p, n, o->shown);
     } else {
         out_data(sh, "data", p, n, NR_ESC_KEEP_NL, o->raw);
         if (n)
@@ -356,7 +352,7 @@ static const struct nr_opt send_options[] = {
     { "--hex", NULL, OPT_STR, offsetof(struct send_opts, hex), 0, 0, "HEX",
       "then these bytes, in hex (blanks and colons allowed: 'de ad be ef')", NULL, 0, 0 },
     { "--file", NULL, OPT_PATH, offsetof(struct send_opts, file), 0, 0, "PATH",
-      "then the contents of this file", NULL, 0, 0 },
+      "then the contents of this file (a regular file)", NULL, 0, 0 },
     { "--to", NULL, OPT_STR, offsetof(struct send_opts, to), 0, 0, "ADDR",
       "one datagram to ADDR (WriteTo; UDP listeners and sockets)", NULL, 0, OPTF_DGRAM },
     { "-l", "--line", OPT_FLAG, offsetof(struct send_opts, nl), 0, 0, NULL,
@@ -418,8 +414,9 @@ const struct nr_cmd cmd_recv = {
     "Shows the bytes buffered on the session (default: the current one), waiting\n"
     "up to the timeout (default 5 s, see 'set ID timeout') when there are none.\n"
     "Control bytes and terminal escapes from the peer are shown escaped (\\r,\n"
-    "\\x1b). UDP: each datagram with its source. When the peer has closed, recv\n"
-    "says so, and how much is still buffered.\n"
+    "\\x1b, a backslash as \\\\; C1, bidi and invisible characters byte by byte,\n"
+    "\\xe2\\x80\\xae). UDP: each datagram with its source. When the peer has\n"
+    "closed, recv says so, and how much is still buffered.\n"
     "Example: recv --until \"\\r\\n\\r\\n\"\n"
     "Example: recv 2 --all --timeout 10\n",
     .opts = recv_options,

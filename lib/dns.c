@@ -2,10 +2,14 @@
 #include "lib/dns.h"
 #include "lib/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct nr_dns {
     struct nr_loop *loop;
@@ -33,6 +37,30 @@ static void reap(struct nr_dns *d)
         }
     }
 }
+
+/* c-ares ends a query whose socket() failed with ARES_ECONNREFUSED, as if
+ * the server had refused, and keeps no errno. Without a descriptor to spare
+ * there is no way a server was asked: when one more descriptor cannot be
+ * had either, that is the reason (c-ares calls back right away, from the
+ * call that failed). A real refusal while every descriptor is in use would
+ * read the same, but then no new query could be sent anyway. */
+static bool out_of_fds(void)
+{
+    int fd = fcntl(0, F_DUPFD_CLOEXEC, 0);
+    if (fd >= 0) {
+        close(fd);
+        return false;
+    }
+    return errno == EMFILE || errno == ENFILE;
+}
+
+int nr_dns_status(const struct nr_dns *d, int status)
+{
+    if (status == ARES_ECONNREFUSED && out_of_fds())
+        return NR_DNS_ENOFDS;
+    return status;
+}
+
 static void on_fd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
 {
     struct nr_dns *d = arg;
@@ -323,6 +351,7 @@ void nr_addrs_free(struct nr_addrs *a)
 }
 
 struct resolve_req {
+    struct nr_dns *dns;
     nr_addrs_cb cb;
     void *arg;
 };
@@ -359,6 +388,7 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
 {
     struct resolve_req *r = arg;
     struct nr_addrs *a = NULL;
+    status = nr_dns_status(r->dns, status);
     if (status == ARES_SUCCESS) {
         a = addrs_from(res);
         if (!a)
@@ -461,6 +491,7 @@ void nr_dns_resolve(struct nr_dns *d, const char *host, int family, nr_addrs_cb 
         cb(arg, ARES_ENOMEM, NULL);
         return;
     }
+    r->dns = d;
     r->cb = cb;
     r->arg = arg;
     struct ares_addrinfo_hints h;
@@ -501,6 +532,7 @@ static const char *const texts[] = {
     [NR_DNS_ECHAIN] = "CNAME chain longer than 32 links",
     [NR_DNS_ELONGNAME] = "malformed reply: a name longer than 255 bytes",
     [NR_DNS_ETCPCLOSED] = "the server closed or refused the TCP connection without answering",
+    [NR_DNS_ENOFDS] = "too many open files",
 };
 
 const char *nr_dns_strerror(int status)

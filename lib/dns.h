@@ -109,6 +109,8 @@ enum {
     NR_DNS_ECHAIN,        /* the reply's CNAME chain is longer than NR_DNS_MAXCHAIN */
     NR_DNS_ELONGNAME,     /* a name in the reply is longer than 255 bytes */
     NR_DNS_ETCPCLOSED,    /* TCP (+tcp): closed or refused without an answer */
+    NR_DNS_ENOFDS,        /* no descriptor left for a socket (EMFILE, ENFILE): c-ares
+                           * says ARES_ECONNREFUSED, as if the server had refused */
 };
 #define NR_DNS_MAXCHAIN 32
 
@@ -126,5 +128,11 @@ char *nr_dns_resolve_error(struct nr_dns *d, const char *host, int family, int s
                            char *buf, size_t n);
 /* The same without the details: a constant string. */
 const char *nr_dns_strerror(int status);
+
+/* The status to report for the status a query of dns ended with: an
+ * ARES_ECONNREFUSED while not one more descriptor can be opened is
+ * NR_DNS_ENOFDS. Call it first thing in each query callback (c-ares ends a
+ * query whose socket could not be opened right away, from the same call). */
+int nr_dns_status(const struct nr_dns *dns, int status);
 
 #endif

@@ -31,20 +31,56 @@ size_t nr_utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
-/* C1 controls (U+0080..U+009F) are two-byte sequences c2 80..c2 9f; some
- * terminals act on them (CSI = U+009B), so they are escaped too. */
-static int is_c1(const unsigned char *p, size_t len)
+/* The code point of the valid UTF-8 sequence p[0..len). */
+static unsigned utf8_cp(const unsigned char *p, size_t len)
 {
-    return len == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+    if (len == 1)
+        return p[0];
+    unsigned cp = p[0] & (0xff >> (len + 1));
+    for (size_t i = 1; i < len; i++)
+        cp = (cp << 6) | (p[i] & 0x3f);
+    return cp;
 }
 
-/* Appends the run of plain printable ASCII at p[*i..] (stopping also at
- * '"' and '\\' when quoted) in one piece; advances *i past it. */
-static int plain_run(const unsigned char *p, size_t *i, size_t n, bool quoted, struct nr_buf *out)
+/* Code points a terminal acts on or that change how text around them is
+ * shown without being visible: C1 controls (U+009B is a one-byte CSI for
+ * many terminals), bidi embeddings, overrides, isolates and marks (U+202E
+ * turns "gpj.exe" into "exe.jpg"), zero-width and other invisible format
+ * characters (Unicode category Cf), line and paragraph separators, and the
+ * tag characters. ZWNJ and ZWJ (U+200C, U+200D) stay: scripts such as
+ * Persian and Devanagari and emoji sequences need them, and they cannot
+ * reorder or hide text. */
+static bool is_hidden_cp(unsigned cp)
+{
+    static const struct { unsigned lo, hi; } r[] = {
+        { 0x0080, 0x009f }, { 0x00ad, 0x00ad }, { 0x0600, 0x0605 }, { 0x061c, 0x061c },
+        { 0x06dd, 0x06dd }, { 0x070f, 0x070f }, { 0x0890, 0x0891 }, { 0x08e2, 0x08e2 },
+        { 0x180e, 0x180e }, { 0x200b, 0x200b }, { 0x200e, 0x200f }, { 0x2028, 0x202e },
+        { 0x2060, 0x2064 }, { 0x2066, 0x206f }, { 0xfeff, 0xfeff }, { 0xfff9, 0xfffb },
+        { 0x110bd, 0x110bd }, { 0x110cd, 0x110cd }, { 0x13430, 0x1343f },
+        { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 },
+        { 0xe0020, 0xe007f },
+    };
+    if (cp < 0x80)
+        return false;
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        if (cp >= r[i].lo && cp <= r[i].hi)
+            return true;
+    return false;
+}
+
+bool nr_utf8_hidden(const unsigned char *p, size_t len)
+{
+    return len > 1 && is_hidden_cp(utf8_cp(p, len));
+}
+
+/* Appends the run of plain printable ASCII at p[*i..], stopping at every
+ * byte in stop, in one piece; advances *i past it. */
+static int plain_run(const unsigned char *p, size_t *i, size_t n, const char *stop,
+                     struct nr_buf *out)
 {
     size_t run = *i;
-    while (run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-           !(quoted && (p[run] == '"' || p[run] == '\\')))
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f && !strchr(stop, p[run]))
         run++;
     if (run > *i && nr_buf_add(out, p + *i, run - *i) < 0)
         return -1;
@@ -58,25 +94,32 @@ static int add_hexesc(struct nr_buf *out, unsigned char c)
     return nr_buf_add(out, e, 4);
 }
 
+/* The escape for a control or special ASCII byte, NULL for \xNN. */
+static const char *text_esc(unsigned char c, int flags)
+{
+    switch (c) {
+    case '\n': return (flags & NR_ESC_KEEP_NL) ? "\n" : "\\n";
+    case '\t': return (flags & NR_ESC_KEEP_NL) ? "\t" : "\\t";
+    case '\r': return "\\r";
+    case '\0': return "\\0";
+    case '"': return (flags & NR_ESC_QUOTE) ? "\\\"" : "\"";
+    case '\\': return (flags & NR_ESC_KEEP_BSLASH) ? "\\" : "\\\\";
+    }
+    return NULL;
+}
+
 int nr_escape_text(const void *vp, size_t n, int flags, struct nr_buf *out)
 {
     const unsigned char *p = vp;
+    const char *stop = (flags & NR_ESC_QUOTE) ? "\"\\" : "\\";
     size_t i = 0;
     while (i < n) {
-        if (plain_run(p, &i, n, flags & NR_ESC_QUOTE, out) < 0)
+        if (plain_run(p, &i, n, stop, out) < 0)
             return -1;
         if (i >= n)
             break;
         unsigned char c = p[i];
-        const char *e = NULL;
-        switch (c) {
-        case '\n': e = (flags & NR_ESC_KEEP_NL) ? "\n" : "\\n"; break;
-        case '\t': e = (flags & NR_ESC_KEEP_NL) ? "\t" : "\\t"; break;
-        case '\r': e = "\\r"; break;
-        case '\0': e = "\\0"; break;
-        case '"': e = "\\\""; break;
-        case '\\': e = "\\\\"; break;
-        }
+        const char *e = text_esc(c, flags);
         if (e) {
             if (nr_buf_add(out, e, strlen(e)) < 0)
                 return -1;
@@ -84,17 +127,34 @@ int nr_escape_text(const void *vp, size_t n, int flags, struct nr_buf *out)
             continue;
         }
         size_t ul = c >= 0x80 ? nr_utf8_len(p + i, n - i) : 0;
-        if (ul > 1 && !is_c1(p + i, ul)) {
+        if (ul > 1 && !nr_utf8_hidden(p + i, ul)) {
             if (nr_buf_add(out, p + i, ul) < 0)
                 return -1;
             i += ul;
             continue;
         }
-        if (add_hexesc(out, c) < 0)
-            return -1;
-        i++;
+        /* Hidden code points byte by byte, as invalid bytes are: the text
+         * pasted back inside double quotes gives the same bytes. */
+        size_t k = ul > 1 ? ul : 1;
+        for (size_t j = 0; j < k; j++)
+            if (add_hexesc(out, p[i + j]) < 0)
+                return -1;
+        i += k;
     }
     return nr_buf_add(out, "", 0);
+}
+
+/* \uXXXX for cp, as a surrogate pair beyond the BMP. */
+static int add_uesc(struct nr_buf *out, unsigned cp)
+{
+    char e[16];
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        snprintf(e, sizeof e, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+    } else {
+        snprintf(e, sizeof e, "\\u%04x", cp);
+    }
+    return nr_buf_add(out, e, strlen(e));
 }
 
 int nr_escape_json(const void *vp, size_t n, struct nr_buf *out)
@@ -102,32 +162,30 @@ int nr_escape_json(const void *vp, size_t n, struct nr_buf *out)
     const unsigned char *p = vp;
     size_t i = 0;
     while (i < n) {
-        if (plain_run(p, &i, n, true, out) < 0)
+        if (plain_run(p, &i, n, "\"\\", out) < 0)
             return -1;
         if (i >= n)
             break;
         unsigned char c = p[i];
-        char e[8];
-        size_t ul;
-        if (c == '"' || c == '\\') {
-            e[0] = '\\'; e[1] = (char)c; e[2] = 0;
-        } else if (c == '\n') {
-            strcpy(e, "\\n");
-        } else if (c == '\r') {
-            strcpy(e, "\\r");
-        } else if (c == '\t') {
-            strcpy(e, "\\t");
-        } else if (c >= 0x80 && (ul = nr_utf8_len(p + i, n - i)) > 1) {
-            if (nr_buf_add(out, p + i, ul) < 0)
-                return -1;
-            i += ul;
-            continue;
+        const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" :
+                        c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        size_t ul = c >= 0x80 ? nr_utf8_len(p + i, n - i) : 0;
+        int r;
+        if (e) {
+            r = nr_buf_add(out, e, strlen(e));
+            ul = 1;
+        } else if (ul > 1 && nr_utf8_hidden(p + i, ul)) {
+            /* Same string for a JSON reader, harmless when shown raw. */
+            r = add_uesc(out, utf8_cp(p + i, ul));
+        } else if (ul > 1) {
+            r = nr_buf_add(out, p + i, ul);
         } else {
-            snprintf(e, sizeof e, "\\u%04x", c);
+            r = add_uesc(out, c);   /* controls, DEL; invalid bytes as Latin-1 */
+            ul = 1;
         }
-        if (nr_buf_add(out, e, strlen(e)) < 0)
+        if (r < 0)
             return -1;
-        i++;
+        i += ul;
     }
     return nr_buf_add(out, "", 0);
 }
@@ -189,4 +247,36 @@ int nr_base64_encode(const void *vp, size_t n, struct nr_buf *out)
             return -1;
     }
     return nr_buf_add(out, "", 0);
+}
+
+int nr_hexdump(const void *vp, size_t n, size_t base, struct nr_buf *out)
+{
+    const unsigned char *p = vp;
+    for (size_t off = 0; off < n; off += 16) {
+        char line[80];
+        size_t k = (size_t)snprintf(line, sizeof line, "%08zx  ", base + off);
+        for (size_t j = 0; j < 16; j++) {
+            if (off + j < n) {
+                line[k++] = hexdig[p[off + j] >> 4];
+                line[k++] = hexdig[p[off + j] & 15];
+                line[k++] = ' ';
+            } else {
+                memcpy(line + k, "   ", 3);
+                k += 3;
+            }
+            if (j == 7)
+                line[k++] = ' ';
+        }
+        line[k++] = ' ';
+        line[k++] = '|';
+        for (size_t j = 0; j < 16 && off + j < n; j++) {
+            unsigned char c = p[off + j];
+            line[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+        }
+        line[k++] = '|';
+        line[k++] = '\n';
+        if (nr_buf_add(out, line, k) < 0)
+            return -1;
+    }
+    return 0;
 }

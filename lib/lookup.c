@@ -148,6 +148,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 {
     struct job *j = arg;
     struct nr_records *rs = NULL;
+    status = nr_dns_status(j->dns, status);
     int part = j->pending < 0;   /* 1: the AAAA fallback of cname */
     if (retry_tcp(j, part, part ? DNS_AAAA : qtype_dns(j->t), status, abuf, alen, on_reply))
         return;
@@ -203,6 +204,7 @@ static void on_host_aaaa(void *arg, int status, int timeouts, unsigned char *abu
 
 static void on_host_part(struct job *j, int k, int status, unsigned char *abuf, int alen)
 {
+    status = nr_dns_status(j->dns, status);
     if (retry_tcp(j, k, k ? DNS_AAAA : DNS_A, status, abuf, alen, k ? on_host_aaaa : on_host_a))
         return;
     status = tcp_status(j, k, status);

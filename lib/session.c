@@ -823,41 +823,6 @@ const char *nr_sess_service(enum nr_service svc)
     return names[svc];
 }
 
-/* ---- hexdump ---- */
-
-int nr_hexdump(const void *vp, size_t n, size_t base, struct nr_buf *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = vp;
-    for (size_t off = 0; off < n; off += 16) {
-        char line[80];
-        size_t k = (size_t)snprintf(line, sizeof line, "%08zx  ", base + off);
-        for (size_t j = 0; j < 16; j++) {
-            if (off + j < n) {
-                line[k++] = hex[p[off + j] >> 4];
-                line[k++] = hex[p[off + j] & 15];
-                line[k++] = ' ';
-            } else {
-                memcpy(line + k, "   ", 3);
-                k += 3;
-            }
-            if (j == 7)
-                line[k++] = ' ';
-        }
-        line[k++] = ' ';
-        line[k++] = '|';
-        for (size_t j = 0; j < 16 && off + j < n; j++) {
-            unsigned char c = p[off + j];
-            line[k++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
-        }
-        line[k++] = '|';
-        line[k++] = '\n';
-        if (nr_buf_add(out, line, k) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 int nr_sess_id(const struct nr_session *s)
 {
     return s->id;

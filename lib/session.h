@@ -156,7 +156,4 @@ size_t nr_sess_buffered(const struct nr_session *s);
 /* The RFC 867 daytime text for now ("Mon Nov 23 19:53:08 2026\r\n"). */
 size_t nr_daytime(char *buf, size_t n);
 
-/* Appends a `hexdump -C` style dump of p[0..n) (offsets from base). */
-int nr_hexdump(const void *p, size_t n, size_t base, struct nr_buf *out);
-
 #endif

@@ -1,6 +1,7 @@
 /* shell/cmdtab — the one sorted command table, dispatch, and running lines
  * and files through it. */
 #include "shell/shell.h"
+#include "lib/escape.h"
 #include "lib/session.h"
 
 #include <errno.h>
@@ -22,7 +23,7 @@ static const struct nr_cmd *table[] = {
 };
 #undef NR_CMD
 
-enum { NCMDS = sizeof table / sizeof table[0] - 1, MAX_LINE = 65536, MAX_DEPTH = 16 };
+enum { NCMDS = sizeof table / sizeof table[0] - 1, MAX_DEPTH = 16 };
 
 static int by_name(const void *a, const void *b)
 {
@@ -181,8 +182,8 @@ static void help_option(struct shell *sh, const struct nr_opt *o)
     out_str(sh, "name", NULL, o->name);
     out_str(sh, "alias", NULL, o->alias);
     out_str(sh, "arg", NULL, o->kind == OPT_FLAG ? NULL : o->arg ? o->arg : "VALUE");
-    out_str(sh, NULL, "  %-16s", names);
-    out_str(sh, "help", " %s\n", o->help ? o->help : "");
+    out_lit(sh, NULL, "  %-16s", names);
+    out_lit(sh, "help", " %s\n", o->help ? o->help : "");
     out_obj_end(sh);
 }
 
@@ -191,9 +192,9 @@ int cmd_show_help(struct shell *sh, const struct nr_cmd *c)
     size_t body = help_body_len(c->help);
     out_begin(sh, "help");
     out_str(sh, "command", NULL, c->name);
-    out_str(sh, "usage", "usage: %s\n", cmd_usage_line(c));
+    out_lit(sh, "usage", "usage: %s\n", cmd_usage_line(c));
     out_str(sh, "alias", NULL, c->alias);
-    out_str(sh, "summary", "%s\n", c->summary);
+    out_lit(sh, "summary", "%s\n", c->summary);
     out_str(sh, "help", NULL, c->help);
     out_text(sh, "%.*s", (int)body, c->help);
     if (c->opts && c->opts[0].name) {
@@ -331,7 +332,11 @@ static void xtrace(struct shell *sh, const char *line, size_t n)
         return;
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         n--;
-    printf("netrepl> %.*s\n", (int)n, line);
+    /* The line as written, but never a raw control or bidi character. */
+    struct nr_buf b = { 0 };
+    if (nr_escape_text(line, n, NR_ESC_KEEP_BSLASH, &b) == 0 && b.p)
+        printf("netrepl> %s\n", (const char *)b.p);
+    nr_buf_free(&b);
 }
 
 /* The command word of text, for errors before it could be tokenized. */
@@ -353,9 +358,9 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
     struct nr_cmdline cl;
     sh->interrupted = 0;
     xtrace(sh, line, n);
-    if (n > MAX_LINE) {
+    if (n - (n && line[n - 1] == '\n') > SH_LINE_MAX) {
         sh->cmd = "netrepl";
-        return cmd_error(sh, "line too long (%zu bytes, at most %d)", n, MAX_LINE);
+        return cmd_error(sh, "line too long (more than %d bytes)", SH_LINE_MAX);
     }
     if (nr_tokenize_vars(line, n, NULL, NULL, NULL, &cl, err, sizeof err) < 0) {
         sh->cmd = "syntax";
@@ -366,7 +371,8 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
     int r = CMD_OK;
     /* -c 'CMD; CMD': one line, so errors name the command's number instead. */
     bool numbered = sh->depth == 0 && sh->src && !strcmp(sh->src, "-c");
-    for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT; off += used) {
+    for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT && !sh->quit;
+         off += used) {
         if (numbered)
             sh->line = (long)i + 1;
         int ri, t = nr_tokenize_vars(line + off, n - off, &used, sh_var_lookup, sh, &cl, err,
@@ -403,26 +409,32 @@ int sh_run_file(struct shell *sh, const char *path)
 {
     if (sh->depth >= MAX_DEPTH)
         return cmd_error(sh, "%s: nested too deeply (at most %d levels)", path, MAX_DEPTH);
-    FILE *f = fopen(path, "r");
+    FILE *f = sh_open_lines(sh, "", path);
     if (!f)
-        return cmd_error(sh, "%s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        fclose(f);
-        return cmd_error(sh, "%s: is a directory", path);
-    }
+        return CMD_FAIL;
     const char *osrc = sh->src;
     long oline = sh->line;
     sh->src = path;
     sh->line = 0;
     sh->depth++;
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int r = CMD_OK;
-    while (r != CMD_QUIT && !sh->quit && !sh->interrupted && (n = getline(&buf, &cap, f)) >= 0) {
+    struct nr_buf buf = { 0 };
+    int n, r = CMD_OK;
+    while (r != CMD_QUIT && !sh->quit && !sh->interrupted && (n = sh_read_line(f, &buf)) != 0) {
         sh->line++;
-        int ri = sh_run_line(sh, buf, (size_t)n);
+        int ri;
+        if (n == -2) {
+            cmd_error(sh, "%s: %s", path, strerror(errno));
+            r = CMD_FAIL;
+            break;
+        }
+        if (n == -1) {
+            const char *ocmd = sh->cmd;
+            sh->cmd = "netrepl";
+            ri = cmd_error(sh, "line too long (more than %d bytes)", SH_LINE_MAX);
+            sh->cmd = ocmd;
+        } else {
+            ri = sh_run_line(sh, (const char *)buf.p, buf.len);
+        }
         if (ri == CMD_QUIT)
             r = CMD_QUIT;
         else if (ri == CMD_FAIL) {
@@ -431,7 +443,7 @@ int sh_run_file(struct shell *sh, const char *path)
                 break;
         }
     }
-    free(buf);
+    nr_buf_free(&buf);
     fclose(f);
     sh->depth--;
     sh->src = osrc;

@@ -27,6 +27,7 @@ static const char usage_text[] =
     "      --help         show this help and exit\n"
     "      --version      show the version and exit\n"
     "\n"
+    "Input lines (FILE, standard input, -c, source) hold at most 65536 bytes.\n"
     "Environment: NETREPL_DNS (as --dns), NO_COLOR or TERM=dumb (no colour),\n"
     "XDG_STATE_HOME (history).\n"
     "Exit status: 0 all commands succeeded, 1 a command failed, 2 bad command line.\n";
@@ -69,12 +70,18 @@ static int parse_args(struct shell *sh, struct cmdline *cl, int argc, char **arg
             }
             cl->cmds = argv[++i];
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "netrepl: unknown option '%s'\nTry 'netrepl --help'.\n", a);
+            struct nr_buf b = { 0 };
+            fprintf(stderr, "netrepl: unknown option '%s'\nTry 'netrepl --help'.\n",
+                    out_escaped(a, &b));
+            nr_buf_free(&b);
             return -1;
         } else if (!cl->file) {
             cl->file = a;
         } else {
-            fprintf(stderr, "netrepl: more than one FILE ('%s')\nTry 'netrepl --help'.\n", a);
+            struct nr_buf b = { 0 };
+            fprintf(stderr, "netrepl: more than one FILE ('%s')\nTry 'netrepl --help'.\n",
+                    out_escaped(a, &b));
+            nr_buf_free(&b);
             return -1;
         }
     }
@@ -113,7 +120,10 @@ static int run(struct shell *sh, const struct cmdline *cl)
     if (cl->file) {
         FILE *f = fopen(cl->file, "r");
         if (!f) {
-            fprintf(stderr, "netrepl: %s: %s\n", cl->file, strerror(errno));
+            int e = errno;
+            struct nr_buf b = { 0 };
+            fprintf(stderr, "netrepl: %s: %s\n", out_escaped(cl->file, &b), strerror(e));
+            nr_buf_free(&b);
             return 2;
         }
         int r = repl_script_fd(sh, fileno(f), cl->file);
@@ -162,10 +172,11 @@ int main(int argc, char **argv)
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (fflush(stdout) != 0 || ferror(stdout) || sh.out_err) {
         /* A reader that went away (| head) is not worth a message. */
-        if (errno != EPIPE)
-            fprintf(stderr, "netrepl: write error: %s\n", strerror(errno));
+        int e = sh.out_err ? sh.out_err : errno;
+        if (e != EPIPE)
+            fprintf(stderr, "netrepl: write error: %s\n", strerror(e));
         return 1;
     }
     return status;

@@ -14,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { MAX_PENDING = 1 << 20 };   /* longest partial line held from a pipe */
-
 static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t got_sigint, got_sigwinch;
 
@@ -142,12 +140,12 @@ static void run_lines(struct script *s, bool at_eof)
             s->stop = true;   /* nobody reads our output any more */
     }
     nr_buf_consume(&s->pending, off);
-    if (!s->stop && s->pending.len > MAX_PENDING) {
+    if (!s->stop && s->pending.len > SH_LINE_MAX) {
         /* A line with no end in sight: report it once, drop it as it comes. */
         if (!s->skipping) {
             s->sh->line++;
             s->sh->cmd = "netrepl";
-            cmd_error(s->sh, "line too long (over %d bytes)", MAX_PENDING);
+            cmd_error(s->sh, "line too long (more than %d bytes)", SH_LINE_MAX);
             s->sh->line--;   /* counted when its newline arrives */
             s->skipping = true;
             if (!s->sh->keep_going)

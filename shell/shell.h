@@ -53,9 +53,13 @@ struct shell {
         void *arg;
     } tap;
 
-    int json_depth;       /* printer state: nesting, and per level */
-    bool json_first[16];  /* no member printed yet */
-    char json_close[16];  /* the bracket that closes it */
+    /* Printer state (shell/output.c): JSON nesting, one level per open
+     * object or array. Levels live in json_inline up to its size and move to
+     * the heap (json_heap) beyond; back to json_inline when a record ends. */
+    int json_depth;
+    struct out_level { bool first; char close; } json_inline[16], *json_heap;
+    size_t json_cap;      /* levels json_heap holds, 0 none */
+    int out_err;          /* errno of the first write error on stdout, 0 none */
 };
 
 /* ---- running lines and files (shell/cmdtab.c; the table is in shell/cmd.h) ---- */
@@ -76,6 +80,24 @@ int sh_var_lookup(void *arg, const char *name, size_t len, const char **val, siz
 void sh_log_command(struct shell *sh, const struct nr_cmd *c, const char *text, size_t n);
 /* Frees the variables and the log (at exit). */
 void sh_vars_free(struct shell *sh);
+/* ---- input files (shell/files.c) ---- */
+/* The longest input line, in bytes without its newline, everywhere: script
+ * lines (a file, a pipe, -c), source, lookup -f and the prompt. 64 KiB is
+ * far beyond any command a person types or a script needs (bulk data goes
+ * through send --file) and small enough that input with no newline in sight
+ * (a binary file, /dev/zero) is caught before it costs memory. */
+#define SH_LINE_MAX 65536
+/* Opens path for reading if it is a regular file, without blocking (a FIFO
+ * with no writer, a device). Otherwise reports "PREFIXPATH: not a regular
+ * file (a FIFO)" or the open error through cmd_error and returns -1. */
+int sh_open_regular(struct shell *sh, const char *prefix, const char *path);
+/* The same as a stdio stream for sh_read_line (caller fcloses), or NULL. */
+FILE *sh_open_lines(struct shell *sh, const char *prefix, const char *path);
+/* Reads the next line of f into b without its newline (NUL-terminated,
+ * b->len its length). Returns 1, 0 at the end, -1 for a line longer than
+ * SH_LINE_MAX (read up to its newline, b empty), -2 on a read error or out
+ * of memory (errno says which). */
+int sh_read_line(FILE *f, struct nr_buf *b);
 
 /* ---- waiting (shell/repl.c) ---- */
 /* Runs the event loop until done(arg), the deadline (absolute, -1 none) or
@@ -88,34 +110,83 @@ struct nr_dns *sh_dns(struct shell *sh);
 /* ---- output (shell/output.c) ---- */
 /* A result record: in JSON one object per line {"type": kind, ...}; in text
  * nothing by itself. Fields print their fmt (one conversion) in text mode
- * and "key": value in JSON; a NULL fmt means JSON only, a NULL key text only. */
+ * and "key": value in JSON; a NULL fmt means JSON only, a NULL key text only.
+ * The out_* field calls are macros so that the compiler checks each format
+ * literal against the value's type (see OUT_CHECK_ below). */
 void out_begin(struct shell *sh, const char *kind);
 void out_end(struct shell *sh);
-void out_str(struct shell *sh, const char *key, const char *fmt, const char *v);
-void out_int(struct shell *sh, const char *key, const char *fmt, long long v);
-void out_uint(struct shell *sh, const char *key, const char *fmt, unsigned long long v);
-void out_double(struct shell *sh, const char *key, const char *fmt, double v);
-void out_bool(struct shell *sh, const char *key, const char *fmt, bool v);
-void out_null(struct shell *sh, const char *key);
+/* A string from anywhere (peer addresses, names, DNS data, file names):
+ * text mode shows it escaped as lib/escape's nr_escape_text does for peer
+ * bytes (controls, bidi and invisible characters, the backslash), so it can
+ * never steer the terminal; JSON escapes it as a JSON string. */
+#define out_str(sh, key, fmt, v) \
+    (OUT_CHECK_(fmt, "%s", (const char *)(v)), out_str_fn(sh, key, fmt, v))
+/* The program's own text (help, usage): printed as it is. Never for
+ * anything that came from outside. */
+#define out_lit(sh, key, fmt, v) \
+    (OUT_CHECK_(fmt, "%s", (const char *)(v)), out_lit_fn(sh, key, fmt, v))
+#define out_int(sh, key, fmt, v) \
+    (OUT_CHECK_(fmt, "%lld", (long long)(v)), out_int_fn(sh, key, fmt, v))
+#define out_uint(sh, key, fmt, v) \
+    (OUT_CHECK_(fmt, "%llu", (unsigned long long)(v)), out_uint_fn(sh, key, fmt, v))
+/* JSON writes null for NaN and infinities (JSON has no such numbers). */
+#define out_double(sh, key, fmt, v) \
+    (OUT_CHECK_(fmt, "%g", (double)(v)), out_double_fn(sh, key, fmt, v))
+/* Text: fmt gets "yes" or "no"; JSON: true or false. */
+#define out_bool(sh, key, fmt, v) \
+    (OUT_CHECK_(fmt, "%s", (const char *)""), out_bool_fn(sh, key, fmt, v))
 /* A number given as decimal digits (may exceed 64 bits, e.g. 2^128): JSON
  * writes it unquoted, text through fmt ("%s"). */
-void out_num(struct shell *sh, const char *key, const char *fmt, const char *digits);
+#define out_num(sh, key, fmt, digits) \
+    (OUT_CHECK_(fmt, "%s", (const char *)(digits)), out_num_fn(sh, key, fmt, digits))
+void out_null(struct shell *sh, const char *key);
 /* Untrusted bytes: text shows them escaped (see lib/escape: flags NR_ESC_*),
  * or raw when raw is set; JSON gives a string (invalid UTF-8 as \u00NN) and,
  * when the bytes are not clean UTF-8 text, also "KEY_base64" with them exactly. */
 void out_data(struct shell *sh, const char *key, const void *p, size_t n, int flags, bool raw);
-/* Text-only formatted output. */
+/* Bytes as hex: text a `hexdump -C` dump (offsets counted from base), JSON
+ * "key": "68656c6c6f" (no separators). */
+void out_hex(struct shell *sh, const char *key, const void *p, size_t n, size_t base);
+/* Text-only formatted output. Arguments that came from outside go through
+ * out_str instead (this prints them as they are). */
 void out_text(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Nested JSON arrays and objects (key NULL inside arrays). Text: nothing. */
+/* Nested JSON arrays and objects (key NULL inside arrays); any depth. Text:
+ * nothing. */
 void out_list_begin(struct shell *sh, const char *key);
 void out_list_end(struct shell *sh);
 void out_obj_begin(struct shell *sh, const char *key);
 void out_obj_end(struct shell *sh);
+/* s escaped as out_str shows it, into out (for columns sized by the caller).
+ * Returns out->p, or "" when out of memory. */
+const char *out_escaped(const char *s, struct nr_buf *out);
+
+/* The functions behind the macros above; call them through the macros. */
+void out_str_fn(struct shell *sh, const char *key, const char *fmt, const char *v);
+void out_lit_fn(struct shell *sh, const char *key, const char *fmt, const char *v);
+void out_int_fn(struct shell *sh, const char *key, const char *fmt, long long v);
+void out_uint_fn(struct shell *sh, const char *key, const char *fmt, unsigned long long v);
+void out_double_fn(struct shell *sh, const char *key, const char *fmt, double v);
+void out_bool_fn(struct shell *sh, const char *key, const char *fmt, bool v);
+void out_num_fn(struct shell *sh, const char *key, const char *fmt, const char *digits);
+/* Compile-time only: never defined, never called (it sits inside sizeof),
+ * but its format attribute makes gcc and clang check each call's format
+ * literal against the value as the function will pass it to printf. A NULL
+ * fmt (JSON only) is checked as dflt, which always fits; a fmt that is not a
+ * literal is reported by -Wformat-nonliteral. */
+int out_check_fmt_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define OUT_CHECK_(fmt, dflt, v)                                                         \
+    ((void)sizeof out_check_fmt_(                                                        \
+        __builtin_choose_expr(__builtin_types_compatible_p(__typeof__(fmt), void *),     \
+                              dflt, fmt), v))
 
 /* Reports a failure of the running command as one line: "CMD: message"
  * (scripts: "netrepl: LINE: CMD: message" on stderr; JSON: {"error":…}).
  * Returns CMD_FAIL. */
 int cmd_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "CMD: ARG: message" where ARG is p[0..len), any bytes (a NUL included,
+ * shown as \0). Returns CMD_FAIL. */
+int cmd_error_at(struct shell *sh, const void *p, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* A usage error: "CMD: message (usage: USAGE)". Returns CMD_FAIL. */
 int cmd_usage(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An asynchronous event (accepted, data arrived, peer closed) of session id:
@@ -125,6 +196,11 @@ void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* Flushes stdout (called before the loop blocks and before errors). */
 void out_flush(struct shell *sh);
+/* True once a write to stdout failed (the reader went away, disk full): the
+ * printer then records the errno in sh->out_err, sets sh->interrupted so a
+ * waiting command stops as with Ctrl-C, and sh->quit so no further command
+ * runs; errors are no longer reported one by one (main says why, once). */
+bool out_failed(struct shell *sh);
 
 /* ---- options (shell/options.c) ---- */
 /* Splits a command's words into its options (parsed into call->opts, bits

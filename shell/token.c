@@ -124,8 +124,8 @@ static int escape(struct tok *t, const char *s, size_t n, size_t *i, char *err, 
         if (*i + 1 >= n || s[*i + 1] == '\n' || s[*i + 1] == '\r')
             return nr_err(err, errlen, "trailing backslash");
         if (s[*i + 1] == 'x')
-            return nr_err(err, errlen, "\\x needs two hex digits");
-        return nr_err(err, errlen, "unknown escape \\%c", s[*i + 1]);
+            return nr_err(err, errlen, "a backslash-x escape needs two hex digits");
+        return nr_err(err, errlen, "unknown escape '%c' after a backslash", s[*i + 1]);
     }
     *i += used + 1;
     return add(t, &b, 1);

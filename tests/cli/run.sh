@@ -75,11 +75,45 @@ expect "NUL byte in input: one error line" 1 EMPTY '^netrepl: 1: syntax: NUL byt
 expect "NUL byte with -k goes on" 1 '^after$' 'NUL byte' -- feed "$work/nul.nr" "$bin" -k
 
 python3 -c 'print("echo " + "x" * 100000); print("echo after")' >"$work/big.nr"
-expect "100 KB line: one error line" 1 EMPTY '^netrepl: 1: netrepl: line too long \(100006 bytes, at most 65536\)$' -- feed "$work/big.nr" "$bin"
+expect "100 KB line: one error line" 1 EMPTY '^netrepl: 1: netrepl: line too long \(more than 65536 bytes\)$' -- feed "$work/big.nr" "$bin"
 expect "100 KB line with -k goes on" 1 '^after$' 'line too long' -- feed "$work/big.nr" "$bin" -k
 # Through a pipe, a line that never ends is dropped as it streams in.
-expect "3 MB line from a pipe" 1 '^after$' '^netrepl: 1: netrepl: line too long \(over 1048576 bytes\)$' -- \
+expect "3 MB line from a pipe" 1 '^after$' '^netrepl: 1: netrepl: line too long \(more than 65536 bytes\)$' -- \
     bash -c "python3 -c 'import sys; sys.stdout.write(\"echo \" + \"y\" * 3000000 + \"\\n\" + \"echo after\\n\")' | \"$bin\" -k"
+
+# One line limit everywhere (issue 10 #2): 65536 bytes without the newline,
+# for a script, a pipe, -c, source and lookup -f alike.
+python3 -c 'print("echo " + "z" * 65531)' >"$work/max.nr"      # exactly 65536
+python3 -c 'print("echo " + "z" * 65532)' >"$work/over.nr"     # 65537
+expect "a line of 65536 bytes runs" 0 '^zzzz+$' EMPTY -- feed "$work/max.nr" "$bin"
+expect "a line of 65537 bytes does not" 1 EMPTY '^netrepl: 1: netrepl: line too long \(more than 65536 bytes\)$' -- feed "$work/over.nr" "$bin"
+expect "the same limit from a pipe" 1 EMPTY '^netrepl: 1: netrepl: line too long \(more than 65536 bytes\)$' -- \
+    bash -c "cat \"$work/over.nr\" | \"$bin\""
+expect "the same limit for -c" 1 EMPTY '^netrepl: 1: netrepl: line too long \(more than 65536 bytes\)$' -- \
+    "$bin" -c "$(head -c 65537 "$work/over.nr")"
+expect "the same limit in a sourced file" 1 EMPTY "^netrepl: $work/over.nr:1: netrepl: line too long \(more than 65536 bytes\)\$" -- \
+    "$bin" -c "source $work/over.nr"
+expect "source: the line after a long one runs with -k" 1 '^after$' 'line too long' -- \
+    bash -c "cat \"$work/over.nr\" >\"$work/over2.nr\"; echo 'echo after' >>\"$work/over2.nr\"; \"$bin\" -k -c 'source $work/over2.nr'"
+python3 -c 'print("a.test"); print("b" * 70000)' >"$work/names.txt"
+expect "the same limit for lookup -f" 1 EMPTY "^netrepl: 1: lookup: -f $work/names.txt: line 2: too long \(more than 65536 bytes\)\$" -- \
+    "$bin" -c "lookup -f $work/names.txt"
+
+# Files that are not regular are refused at once (issue 10 #2): a FIFO with
+# no writer used to freeze the shell, /dev/zero to grow it past 1 GB.
+mkfifo "$work/fifo"
+expect "source FIFO refused" 1 EMPTY "^netrepl: 1: source: $work/fifo: not a regular file \(a FIFO\)\$" -- \
+    timeout 10 "$bin" -c "source $work/fifo"
+expect "lookup -f FIFO refused" 1 EMPTY "^netrepl: 1: lookup: -f $work/fifo: not a regular file \(a FIFO\)\$" -- \
+    timeout 10 "$bin" -c "lookup a -f $work/fifo"
+expect "send --file FIFO refused" 1 'sent 2 bytes' "^netrepl: 4: send: --file $work/fifo: not a regular file \(a FIFO\)\$" -- \
+    timeout 10 "$bin" -c "listen unix @nr-cli-fifo; dial unix [1]; send ok; send --file $work/fifo"
+expect "source /dev/zero refused" 1 EMPTY "^netrepl: 1: source: /dev/zero: not a regular file \(a character device\)\$" -- \
+    timeout 10 "$bin" -c "source /dev/zero"
+expect "lookup -f /dev/zero refused" 1 EMPTY "^netrepl: 1: lookup: -f /dev/zero: not a regular file \(a character device\)\$" -- \
+    timeout 10 "$bin" -c "lookup -f /dev/zero"
+expect "source DIR refused" 1 EMPTY "^netrepl: 1: source: $work: is a directory\$" -- \
+    timeout 10 "$bin" -c "source $work"
 n=$(python3 -c 'print("echo x\n" * 100000, end="")' | "$bin" | wc -l)
 [ "$n" = 100000 ] && { pass=$((pass + 1)); echo "ok   100000 commands from a pipe"; } || { fail=$((fail + 1)); echo "FAIL 100000 commands gave $n lines"; }
 # A wait in a piped script after the pipe's end (was: re-entry, stack overflow).
@@ -90,6 +124,60 @@ expect "CRLF and no final newline" 0 '^last$' EMPTY -- feed "$work/crlf.nr" "$bi
 # A script that writes to a closed pipe neither hangs nor crashes.
 timeout 10 bash -c "python3 -c 'print(\"echo x\n\" * 200000, end=\"\")' | \"$bin\" 2>$work/e | head -1 >/dev/null"
 [ $? -lt 124 ] && [ ! -s "$work/e" ] && { pass=$((pass + 1)); echo "ok   closed stdout ends the run"; } || { fail=$((fail + 1)); echo "FAIL closed stdout"; }
+
+# Out of descriptors (issue 10 #11): the shell's own dials use up a limit of
+# 20; lookups and resolving then say so instead of "connection refused", and
+# 'info shell' gives the count (the limit) instead of -1. No query leaves
+# the process: no socket can be opened (the server is a dead loopback port).
+emfile='dns; listen tcp 127.0.0.1:0'
+for _ in $(seq 12); do emfile="$emfile; dial tcp [1]"; done
+emfile="$emfile; lookup a.test; lookup mx a.test; resolve tcp a.test:80; dial tcp a.test:80; info shell"
+(ulimit -n 20; "$bin" -k --dns 127.0.0.1:9 -c "$emfile" >"$work/o" 2>"$work/e"; echo $? >"$work/rc")
+if [ "$(cat "$work/rc")" = 1 ] && ! grep -q 'refused' "$work/e" &&
+   [ "$(grep -c 'too many open files$' "$work/e")" = 4 ] &&
+   grep -q '^open fds     20 (the limit: too many open files)$' "$work/o" &&
+   grep -q '^rss          ? (too many open files)$' "$work/o"; then
+    pass=$((pass + 1)); echo "ok   EMFILE: lookup, resolve and info shell say too many open files"
+else
+    fail=$((fail + 1)); echo "FAIL EMFILE wording"; grep -v '^\[' "$work/o" "$work/e" | tail -8
+fi
+(ulimit -n 20; "$bin" -k --json --dns 127.0.0.1:9 -c "$emfile" >"$work/o" 2>/dev/null)
+if grep -q '"open_fds":20,"open_fds_error":"too many open files","rss_kib":null,"rss_kib_error":"too many open files"' "$work/o" &&
+   grep -q '"command":"lookup","error":"host a.test via 127.0.0.1:9: too many open files"' "$work/o"; then
+    pass=$((pass + 1)); echo "ok   EMFILE in --json"
+else
+    fail=$((fail + 1)); echo "FAIL EMFILE in --json"; grep -v '"dial"' "$work/o" | tail -6
+fi
+
+# The reader goes away in the middle of a long command (issue 10 #3): a peer
+# on loopback sends without end; 'recv --all' must stop at the first failed
+# write, run nothing after it, and exit 1 (it used to read until the peer
+# stopped).
+python3 - "$work/flood.port" <<'PY' &
+import socket, sys, threading
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+def serve(c):
+    try:
+        while True: c.sendall(b"x" * 65536)
+    except OSError: pass
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+flood=$!
+for _ in $(seq 50); do [ -s "$work/flood.port" ] && break; sleep 0.1; done
+fport=$(cat "$work/flood.port")
+for mode in "" "--json" "-k"; do
+    t0=$(date +%s%N)
+    timeout 20 bash -c "\"$bin\" $mode -c 'dial tcp 127.0.0.1:$fport; recv --all --timeout 30; echo after' 2>\"$work/e\" | head -c 100 >\"$work/o\"; exit \${PIPESTATUS[0]}"
+    rc=$?; t1=$(date +%s%N)
+    if [ $rc = 1 ] && [ $(( (t1 - t0) / 1000000 )) -lt 5000 ] && [ ! -s "$work/e" ] && ! grep -q after "$work/o"; then
+        pass=$((pass + 1)); echo "ok   reader gone during recv --all ${mode:-(text)}: exit 1 at once"
+    else
+        fail=$((fail + 1)); echo "FAIL reader gone during recv --all $mode: rc $rc after $(( (t1 - t0) / 1000000 )) ms"; head -3 "$work/e"
+    fi
+done
+kill $flood 2>/dev/null; wait $flood 2>/dev/null
 
 # SIGINT (Ctrl-C in a terminal running a script) ends the wait and the script.
 printf 'echo before\nsleep 20\necho after\n' >"$work/int.nr"

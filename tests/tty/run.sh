@@ -125,6 +125,27 @@ T send-keys -t nr 'close all' Enter
 check "close after attach" '^closed 2 sessions$'
 wait
 
+# A local peer binds a hostile abstract name (title, clear screen, red) and
+# connects: the accepted notice shows it escaped; the title stays, the
+# screen is not cleared (issue 10 #6).
+T send-keys -t nr C-l 'listen unix @nr-tty-esc' Enter
+check "a unix listener" '^\[[0-9]+\] listening on unix @nr-tty-esc$'
+python3 -c 'import socket, time
+s = socket.socket(socket.AF_UNIX)
+s.bind("\0\x1b]0;pwned\x07\x1b[2J\x1b[31mRED\u202e")
+s.connect("\0nr-tty-esc"); time.sleep(1)' &
+check "accepted notice shows the name escaped" \
+    '^\[[0-9]+\] accepted @\\x1b\]0;pwned\\x07\\x1b\[2J\\x1b\[31mRED\\xe2\\x80\\xae on \[[0-9]+\]$'
+check "the screen was not cleared" '^\[[0-9]+\] listening on unix @nr-tty-esc$'
+if [ "$(T display -p -t nr '#{pane_title}')" != pwned ]; then
+    pass=$((pass + 1)); echo "ok   the terminal title was not changed"
+else
+    fail=$((fail + 1)); echo "FAIL the peer's name set the terminal title"
+fi
+T send-keys -t nr 'close all' Enter
+check "close the unix sessions" '^closed 2 sessions$'
+wait
+
 T send-keys -t nr 'nosuchcmd' Enter
 check "errors are one line naming the command" "^nosuchcmd: unknown command"
 

@@ -39,8 +39,20 @@ static void test_text_controls(void **st)
     text_is("\x1b[31mred\x1b[0m", 12, 0, "\\x1b[31mred\\x1b[0m");   /* ESC */
     text_is("nul\0x", 5, 0, "nul\\0x");
     text_is("\x07\x7f", 2, 0, "\\x07\\x7f");                       /* BEL, DEL */
-    text_is("q\"b\\", 4, 0, "q\"b\\");
+    text_is("q\"b", 3, 0, "q\"b");
     text_is("q\"b\\", 4, NR_ESC_QUOTE, "q\\\"b\\\\");
+}
+
+/* The backslash is escaped too: a peer's literal text "\x1b[0m" and a real
+ * ESC must not look the same. */
+static void test_text_backslash(void **st)
+{
+    text_is("\\x1b[0m", 7, 0, "\\\\x1b[0m");
+    text_is("\x1b[0m", 4, 0, "\\x1b[0m");
+    text_is("a\\b", 3, NR_ESC_KEEP_NL, "a\\\\b");
+    text_is("C:\\dir", 6, 0, "C:\\\\dir");
+    /* A command line echoed back keeps the user's own backslashes. */
+    text_is("send \"\\r\\n\"\x1b", 12, NR_ESC_KEEP_BSLASH, "send \"\\r\\n\"\\x1b");
 }
 
 static void test_text_utf8(void **st)
@@ -57,6 +69,25 @@ static void test_text_utf8(void **st)
     text_is("\xf4\x90\x80\x80", 4, 0, "\\xf4\\x90\\x80\\x80");     /* > U+10FFFF */
 }
 
+/* Bidi controls and invisible format characters: escaped byte by byte. */
+static void test_text_bidi(void **st)
+{
+    text_is("a\xe2\x80\xae" "b", 5, 0, "a\\xe2\\x80\\xae" "b");             /* U+202E RLO */
+    text_is("\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", 12, 0,
+            "\\xe2\\x80\\xaa\\xe2\\x80\\xab\\xe2\\x80\\xac\\xe2\\x80\\xad");  /* 202A-D */
+    text_is("\xe2\x81\xa6\xe2\x81\xa9", 6, 0, "\\xe2\\x81\\xa6\\xe2\\x81\\xa9");  /* LRI, PDI */
+    text_is("\xe2\x80\x8e\xe2\x80\x8f", 6, 0, "\\xe2\\x80\\x8e\\xe2\\x80\\x8f");  /* LRM, RLM */
+    text_is("\xd8\x9c", 2, 0, "\\xd8\\x9c");                            /* U+061C ALM */
+    text_is("\xe2\x80\x8b", 3, 0, "\\xe2\\x80\\x8b");                 /* ZWSP */
+    text_is("\xef\xbb\xbf", 3, 0, "\\xef\\xbb\\xbf");                 /* BOM */
+    text_is("\xe2\x80\xa8", 3, 0, "\\xe2\\x80\\xa8");                 /* LINE SEPARATOR */
+    text_is("\xf3\xa0\x80\x81", 4, 0, "\\xf3\\xa0\\x80\\x81");      /* U+E0001 tag */
+    /* Kept: ZWJ in an emoji sequence, Hebrew letters, U+2030. */
+    text_is("\xe2\x80\x8d", 3, 0, "\xe2\x80\x8d");
+    text_is("\xd7\xa9\xd7\x9c", 4, 0, "\xd7\xa9\xd7\x9c");
+    text_is("\xe2\x80\xb0", 3, 0, "\xe2\x80\xb0");
+}
+
 static void test_json(void **st)
 {
     json_is("abc", 3, "abc");
@@ -67,7 +98,31 @@ static void test_json(void **st)
     json_is("\x7f", 1, "\\u007f");
     json_is("caf\xc3\xa9", 5, "caf\xc3\xa9");                      /* valid UTF-8 kept */
     json_is("\xff" "a\xc3", 3, "\\u00ffa\\u00c3");                 /* invalid: Latin-1 */
-    json_is("\xc2\x9b", 2, "\xc2\x9b");   /* C1 is valid UTF-8, legal inside JSON */
+    /* C1 controls (CSI U+009B acts on many terminals) and bidi controls as
+     * \u escapes: the same string to a JSON reader, inert on a terminal. */
+    json_is("\xc2\x9b" "31m", 5, "\\u009b31m");
+    json_is("\xc2\x80\xc2\x9f", 4, "\\u0080\\u009f");
+    json_is("\xc2\xa0", 2, "\xc2\xa0");                           /* NBSP kept */
+    json_is("a\xe2\x80\xae" "b", 5, "a\\u202eb");
+    json_is("\xe2\x81\xa6", 3, "\\u2066");
+    json_is("\xf3\xa0\x80\x81", 4, "\\udb40\\udc01");             /* U+E0001 */
+}
+
+static void test_hexdump(void **st)
+{
+    struct nr_buf b = { 0 };
+    assert_int_equal(nr_hexdump("hello\n\x00\xff", 8, 0, &b), 0);
+    assert_string_equal((char *)b.p,
+        "00000000  68 65 6c 6c 6f 0a 00 ff                           |hello...|\n");
+    nr_buf_free(&b);
+    const char *s = "0123456789abcdefXY";
+    assert_int_equal(nr_hexdump(s, strlen(s), 0x20, &b), 0);
+    assert_string_equal((char *)b.p,
+        "00000020  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|\n"
+        "00000030  58 59                                             |XY|\n");
+    nr_buf_free(&b);
+    assert_int_equal(nr_hexdump("", 0, 0, &b), 0);
+    assert_null(b.p);
 }
 
 static void test_hex_base64(void **st)
@@ -150,6 +205,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_controls),
         cmocka_unit_test(test_text_utf8),
+        cmocka_unit_test(test_text_backslash),
+        cmocka_unit_test(test_text_bidi),
+        cmocka_unit_test(test_hexdump),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_hex_base64),
         cmocka_unit_test(test_printer),

@@ -23,25 +23,6 @@
 #include "lib/session.h"
 #include "shell/shell.h"
 
-/* ---- hexdump ---- */
-
-static void test_hexdump(void **st)
-{
-    struct nr_buf b = { 0 };
-    assert_int_equal(nr_hexdump("hello\n\x00\xff", 8, 0, &b), 0);
-    assert_string_equal((char *)b.p,
-        "00000000  68 65 6c 6c 6f 0a 00 ff                           |hello...|\n");
-    nr_buf_free(&b);
-    const char *s = "0123456789abcdefXY";
-    assert_int_equal(nr_hexdump(s, strlen(s), 0x20, &b), 0);
-    assert_string_equal((char *)b.p,
-        "00000020  30 31 32 33 34 35 36 37  38 39 61 62 63 64 65 66  |0123456789abcdef|\n"
-        "00000030  58 59                                             |XY|\n");
-    nr_buf_free(&b);
-    assert_int_equal(nr_hexdump("", 0, 0, &b), 0);
-    assert_null(b.p);
-}
-
 /* ---- lib/session on loopback ---- */
 
 struct counts {
@@ -417,7 +398,6 @@ static void test_unreachable(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hexdump),
         cmocka_unit_test(test_ids_and_table),
         cmocka_unit_test(test_backpressure),
         cmocka_unit_test(test_echo_backlog_released),

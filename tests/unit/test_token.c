@@ -77,8 +77,8 @@ static void test_errors(void **st)
 {
     tok_err("echo \"abc", 9, "unterminated double quote");
     tok_err("echo 'abc", 9, "unterminated single quote");
-    tok_err("echo \\q", 7, "unknown escape \\q");
-    tok_err("echo \"\\x4\"", 10, "\\x needs two hex digits");
+    tok_err("echo \\q", 7, "unknown escape 'q' after a backslash");
+    tok_err("echo \"\\x4\"", 10, "a backslash-x escape needs two hex digits");
     tok_err("echo abc\\", 9, "trailing backslash");
     tok_err("echo abc\\\n", 10, "trailing backslash");   /* a script line keeps its \n */
     tok_err("echo \"abc\\\r\n", 12, "trailing backslash");
