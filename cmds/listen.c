@@ -22,18 +22,20 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 {
     char l[NR_ADDRSTRLEN];
     out_begin(sh, "listen");
-    out_int(sh, "id", "[%lld] ", s->id);
-    out_str(sh, "proto", "listening on %s ", s->net.name);
-    out_str(sh, "local", "%s", sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "service", NULL, s->svc ? nr_sess_service(s->svc) : NULL);
+    enum nr_service svc = nr_sess_svc(s);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
+    out_str(sh, "proto", "listening on %s ", nr_sess_proto(s));
+    out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    out_str(sh, "service", NULL, svc ? nr_sess_service(svc) : NULL);
     out_bool(sh, "all_interfaces", NULL, ad->wildcard);
     if (ad->wildcard)
-        out_text(sh, s->local.ss_family == AF_INET6 && s->net.family == AF_UNSPEC
+        out_text(sh, nr_sess_local(s)->ss_family == AF_INET6 &&
+                     nr_sess_net(s)->family == AF_UNSPEC
                          ? " (all interfaces, IPv4 and IPv6)" : " (all interfaces)");
     if (ad->port0)
         out_text(sh, " (port chosen by the system)");
-    if (s->svc)
-        out_text(sh, " (%s)", service_rfc(s->svc));
+    if (svc)
+        out_text(sh, " (%s)", service_rfc(svc));
     out_text(sh, "\n");
     out_end(sh);
 }
@@ -65,7 +67,7 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     }
     if (!s)
         return cmd_error(sh, "%s %s: %s", net.name, c->pos[1], first);
-    sh->current = sh->last_id = s->id;
+    sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
     return CMD_OK;
 }
@@ -78,11 +80,11 @@ static struct nr_session *default_listener(struct shell *sh)
 {
     struct nr_sessions *t = sh->sessions;
     struct nr_session *s = nr_sess_get(t, sh->current);
-    if (s && s->role == NR_ROLE_LISTEN)
+    if (s && nr_sess_role_of(s) == NR_ROLE_LISTEN)
         return s;
     for (size_t i = nr_sess_count(t); i-- > 0;) {
         s = nr_sess_at(t, i);
-        if (s->role == NR_ROLE_LISTEN && s->net.type == SOCK_STREAM && !s->svc)
+        if (nr_sess_role_of(s) == NR_ROLE_LISTEN && nr_sess_is_stream(s) && !nr_sess_svc(s))
             return s;
     }
     cmd_error(sh, "no listener (start one with 'listen tcp :PORT')");
@@ -112,29 +114,32 @@ static int accept_run(struct shell *sh, const struct cmd_call *c)
     struct nr_session *l = c->npos ? sess_arg(sh, c->pos[0]) : default_listener(sh);
     if (!l)
         return CMD_FAIL;
-    if (l->role != NR_ROLE_LISTEN)
-        return cmd_error(sh, "[%d] is not a listener", l->id);
-    if (l->net.type != SOCK_STREAM)
-        return cmd_error(sh, "[%d] is a %s listener: datagrams are read with recv", l->id, l->net.name);
-    if (l->svc)
-        return cmd_error(sh, "[%d] serves %s itself: its clients are not sessions", l->id,
-                         nr_sess_service(l->svc));
-    struct accept_wait w = { sh->sessions, l->id };
+    int lid = nr_sess_id(l);
+    if (nr_sess_role_of(l) != NR_ROLE_LISTEN)
+        return cmd_error(sh, "[%d] is not a listener", lid);
+    if (!nr_sess_is_stream(l))
+        return cmd_error(sh, "[%d] is a %s listener: datagrams are read with recv", lid,
+                         nr_sess_proto(l));
+    if (nr_sess_svc(l))
+        return cmd_error(sh, "[%d] serves %s itself: its clients are not sessions", lid,
+                         nr_sess_service(nr_sess_svc(l)));
+    struct accept_wait w = { sh->sessions, lid };
     if (timeout < 0)
-        timeout = l->timeout_us;
+        timeout = nr_sess_timeout(l);
     enum nr_wait r = sh_wait(sh, accept_done, &w, nr_now_us() + timeout);
     if (r == NR_WAIT_INTR)
         return cmd_error(sh, "interrupted");
     if (r != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] no connection within %g s", l->id, (double)timeout / 1e6);
-    struct nr_session *s = nr_sess_next_accepted(sh->sessions, l->id);
+        return cmd_error(sh, "[%d] no connection within %g s", lid, (double)timeout / 1e6);
+    struct nr_session *s = nr_sess_next_accepted(sh->sessions, lid);
     char r_[NR_ADDRSTRLEN];
-    s->claimed = true;
-    sh->current = sh->last_id = s->id;
+    nr_sess_claim(s);
+    sh->current = sh->last_id = nr_sess_id(s);
     out_begin(sh, "accept");
-    out_int(sh, "id", "[%lld] ", s->id);
-    out_str(sh, "remote", "accepted %s", sess_addr(&s->remote, s->remote_len, r_, sizeof r_));
-    out_int(sh, "listener", " on [%lld]\n", l->id);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
+    out_str(sh, "remote", "accepted %s",
+            sess_addr(nr_sess_remote(s), nr_sess_remote_len(s), r_, sizeof r_));
+    out_int(sh, "listener", " on [%lld]\n", lid);
     out_end(sh);
     return CMD_OK;
 }

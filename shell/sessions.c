@@ -34,7 +34,8 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
 {
     struct shell *sh = arg;
     char a[NR_ADDRSTRLEN];
-    if (sh->tap.id && s->id == sh->tap.id) {
+    int id = nr_sess_id(s);
+    if (sh->tap.id && id == sh->tap.id) {
         sh->tap.fn(sh->tap.arg, s, ev);
         return;
     }
@@ -42,23 +43,30 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
         return;   /* -q: no notices at the prompt */
     switch (ev) {
     case NR_SEV_ACCEPTED:
-        sh_notice(sh, "[%d] accepted %s on [%d]", s->id,
-                  addr_text(&s->remote, s->remote_len, a, sizeof a), s->listener);
+        sh_notice(sh, "[%d] accepted %s on [%d]", id,
+                  addr_text(nr_sess_remote(s), nr_sess_remote_len(s), a, sizeof a),
+                  nr_sess_listener(s));
         break;
     case NR_SEV_DATA:
-        if (s->id == sh->muted_id)
+        if (id == sh->muted_id)
             break;
-        if (s->net.type == SOCK_DGRAM)
-            sh_notice(sh, "[%d] datagram of %zu bytes (%zu queued)", s->id, n, s->dq_count);
+        if (!nr_sess_is_stream(s))
+            sh_notice(sh, "[%d] datagram of %zu bytes (%zu queued)", id, n,
+                      nr_sess_dgram_count(s));
         else
-            sh_notice(sh, "[%d] %zu bytes arrived (%zu buffered)", s->id, n, s->in.len);
+            sh_notice(sh, "[%d] %zu bytes arrived (%zu buffered)", id, n, nr_sess_buffered(s));
         break;
     case NR_SEV_EOF:
-        sh_notice(sh, "[%d] closed by peer (%zu bytes still buffered)", s->id, s->in.len);
+        sh_notice(sh, "[%d] closed by peer (%zu bytes still buffered)", id, nr_sess_buffered(s));
         break;
     case NR_SEV_ERROR:
-        sh_notice(sh, "[%d] %s: %s", s->id, s->role == NR_ROLE_LISTEN ? "accept" : "error",
-                  nr_sock_strerror(s->err));
+        sh_notice(sh, "[%d] %s: %s", id,
+                  nr_sess_role_of(s) == NR_ROLE_LISTEN ? "accept" : "error",
+                  nr_sock_strerror(nr_sess_error(s)));
+        break;
+    case NR_SEV_FULL:
+    case NR_SEV_BUDGET:
+    case NR_SEV_LIMIT:
         break;
     }
 }
@@ -97,6 +105,8 @@ struct nr_session *sess_arg(struct shell *sh, const char *word)
         struct nr_session *s = nr_sess_get(t, sh->current);
         if (!s)
             cmd_error(sh, "session %d is closed", sh->current);
+        else
+            nr_sess_keep(s);   /* a command uses it: it keeps its descriptor */
         return s;
     }
     long long id;
@@ -112,6 +122,8 @@ struct nr_session *sess_arg(struct shell *sh, const char *word)
     struct nr_session *s = nr_sess_get(t, (int)id);
     if (!s)
         cmd_error(sh, "%s: no such session (see 'sessions')", word);
+    else
+        nr_sess_keep(s);
     return s;
 }
 

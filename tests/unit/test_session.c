@@ -59,6 +59,13 @@ static void on_ev(void *arg, struct nr_session *s, enum nr_sess_event ev, size_t
     if (ev == NR_SEV_ERROR) c->error++;
 }
 
+static struct nr_sess_stats stats_of(const struct nr_session *s)
+{
+    struct nr_sess_stats st;
+    nr_sess_stats(s, &st);
+    return st;
+}
+
 static void loopback(struct sockaddr_in *sa, uint16_t port)
 {
     memset(sa, 0, sizeof *sa);
@@ -69,7 +76,7 @@ static void loopback(struct sockaddr_in *sa, uint16_t port)
 
 static uint16_t port_of(const struct nr_session *s)
 {
-    return ntohs(((const struct sockaddr_in *)&s->local)->sin_port);
+    return ntohs(((const struct sockaddr_in *)nr_sess_local(s))->sin_port);
 }
 
 static void spin(struct nr_loop *l, int rounds)
@@ -105,7 +112,7 @@ static void test_backpressure(void **st)
     fcntl(fd, F_SETFL, O_NONBLOCK);
     spin(l, 3);
     assert_int_equal(c.accepted, 1);
-    struct nr_session *s = nr_sess_next_accepted(t, ls->id);
+    struct nr_session *s = nr_sess_next_accepted(t, nr_sess_id(ls));
     assert_non_null(s);
     /* Write 3 MiB as the socket takes it; the session must stop at 1 MiB. */
     static char chunk[65536];
@@ -118,23 +125,23 @@ static void test_backpressure(void **st)
         nr_loop_run_once(l, 1000);
     }
     spin(l, 5);
-    assert_int_equal(s->in.len, NR_SESS_BUFMAX);
-    assert_true(s->paused);
-    assert_int_equal(s->bytes_in, NR_SESS_BUFMAX);
+    assert_int_equal(nr_sess_buffered(s), NR_SESS_BUFMAX);
+    assert_true(nr_sess_paused(s));
+    assert_int_equal(stats_of(s).bytes_in, NR_SESS_BUFMAX);
     assert_string_equal(nr_sess_state(s), "connected");
     /* Reading resumes once some is taken away, and stops again at the bound. */
     nr_sess_consume(s, 1000);
     spin(l, 5);
-    assert_int_equal(s->bytes_in, NR_SESS_BUFMAX + 1000);
-    assert_int_equal(s->in.len, NR_SESS_BUFMAX);
+    assert_int_equal(stats_of(s).bytes_in, NR_SESS_BUFMAX + 1000);
+    assert_int_equal(nr_sess_buffered(s), NR_SESS_BUFMAX);
     /* The peer closes: everything it sent arrives as the buffer drains. */
     close(fd);
-    while (s->in.len) {
-        nr_sess_consume(s, s->in.len);
+    while (nr_sess_buffered(s)) {
+        nr_sess_consume(s, nr_sess_buffered(s));
         spin(l, 3);
     }
-    assert_int_equal(s->bytes_in, sent);
-    assert_true(s->peer_eof);
+    assert_int_equal(stats_of(s).bytes_in, sent);
+    assert_true(nr_sess_peer_eof(s));
     assert_int_equal(c.eof, 1);
     assert_string_equal(nr_sess_state(s), "closed by peer");
     nr_sessions_free(t);
@@ -157,11 +164,11 @@ static void test_echo_backlog_released(void **st)
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     fcntl(fd, F_SETFL, O_NONBLOCK);
     spin(l, 3);
-    struct nr_session *srv = ls->served;
+    struct nr_session *srv = nr_sess_first_served(ls);
     assert_non_null(srv);
     static unsigned char chunk[65536], back[65536];
     size_t sent = 0, got = 0;
-    for (int i = 0; i < 20000 && !srv->paused; i++) {
+    for (int i = 0; i < 20000 && !nr_sess_paused(srv); i++) {
         for (size_t k = 0; k < sizeof chunk; k++)
             chunk[k] = (unsigned char)((sent + k) % 251);
         ssize_t n = write(fd, chunk, sizeof chunk);
@@ -169,9 +176,9 @@ static void test_echo_backlog_released(void **st)
             sent += (size_t)n;
         nr_loop_run_once(l, 1000);
     }
-    assert_true(srv->paused);
-    assert_true(srv->out.len - srv->out_off > 0);
-    assert_non_null(srv->out.p);
+    assert_true(nr_sess_paused(srv));
+    assert_true(nr_sess_queued_out(srv) > 0);
+    assert_true(nr_sess_memory(srv) > 0);
     /* Read it all back while the server catches up. */
     for (int i = 0; i < 100000 && got < sent; i++) {
         ssize_t n = read(fd, back, sizeof back);
@@ -183,16 +190,15 @@ static void test_echo_backlog_released(void **st)
     }
     spin(l, 3);
     assert_int_equal(got, sent);
-    assert_int_equal(srv->bytes_out, sent);
-    assert_false(srv->paused);
-    assert_null(srv->out.p);
-    assert_int_equal(srv->out.cap, 0);
+    assert_int_equal(stats_of(srv).bytes_out, sent);
+    assert_false(nr_sess_paused(srv));
+    assert_int_equal(nr_sess_memory(srv), 0);
     close(fd);
     spin(l, 3);
-    assert_null(ls->served);
-    assert_int_equal(ls->served_active, 0);
-    assert_int_equal(ls->bytes_in, sent);
-    assert_int_equal(ls->bytes_out, sent);
+    assert_null(nr_sess_first_served(ls));
+    assert_int_equal(stats_of(ls).served_active, 0);
+    assert_int_equal(stats_of(ls).bytes_in, sent);
+    assert_int_equal(stats_of(ls).bytes_out, sent);
     nr_sessions_free(t);
     nr_loop_free(l);
 }
@@ -212,8 +218,8 @@ static void test_udp_drops(void **st)
                          (ssize_t)sizeof d);
         spin(l, 2);
     }
-    assert_int_equal(ls->dq_count, 17);   /* 17 * 60000 <= 1 MiB < 18 * 60000 */
-    assert_int_equal(ls->drops, 3);
+    assert_int_equal(nr_sess_dgram_count(ls), 17);   /* 17 * 60000 <= 1 MiB < 18 * 60000 */
+    assert_int_equal(stats_of(ls).drops, 3);
     assert_int_equal(nr_sess_buffered(ls), 17 * 60000);
     struct nr_dgram *g = nr_sess_dgram_pop(ls);
     assert_non_null(g);
@@ -224,7 +230,7 @@ static void test_udp_drops(void **st)
     getsockname(fd, (struct sockaddr *)&me, &ml);
     assert_int_equal(((struct sockaddr_in *)&g->from)->sin_port, me.sin_port);
     free(g);
-    assert_int_equal(ls->dq_count, 16);
+    assert_int_equal(nr_sess_dgram_count(ls), 16);
     close(fd);
     nr_sessions_free(t);
     nr_loop_free(l);
@@ -342,7 +348,7 @@ static void test_emfile(void **st)
         failed = run(sh, "dial tcp [1] --timeout 1") == CMD_FAIL;
     /* The listener ran out too: it is paused, not spinning or dead. */
     struct nr_session *l1 = nr_sess_get(sh->sessions, 1);
-    int paused = l1 && l1->paused;
+    int paused = l1 && nr_sess_paused(l1);
     assert_int_equal(run(sh, "sleep 0.05"), CMD_OK);
     assert_int_equal(run(sh, "close all"), CMD_OK);
     int relisten = run(sh, "listen tcp 127.0.0.1:0");
