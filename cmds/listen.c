@@ -176,6 +176,11 @@ const struct nr_cmd cmd_listen = {
     "With a service, any number of clients are served at once, TCP and UDP, with\n"
     "no further commands; they are not sessions (role 'served'): 'info ID' on the\n"
     "listener counts them, 'close ID' stops them with it.\n"
+    "A UDP service answers no datagram that could start a loop: none from one of\n"
+    "the shell's own service addresses, from its own port or from a well-known\n"
+    "service port (echo 7, discard 9, daytime 13, chargen 19, time 37), and any\n"
+    "one source at most 500 at once, then 1,000 a second; the rest count as\n"
+    "DROPS ('sessions', 'info ID').\n"
     "Example: listen tcp 127.0.0.1:0\n"
     "Example: listen udp :7007 --echo\n",
     .pos = listen_pos,

@@ -236,6 +236,56 @@ static void test_udp_drops(void **st)
     nr_loop_free(l);
 }
 
+/* Counts datagrams waiting on fd without blocking. */
+static int drain_count(int fd)
+{
+    char b[2048];
+    int n = 0;
+    while (recv(fd, b, sizeof b, MSG_DONTWAIT) >= 0)
+        n++;
+    return n;
+}
+
+/* Issue 10.1: a UDP echo service answers no well-known service port (here
+ * echo's own port 7, when this test may bind it) and any one source at
+ * most its burst and then 1,000 times a second; the rest are drops. */
+static void test_udp_service_guard(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    struct sockaddr_in sa, seven;
+    struct nr_session *ls = listen_loopback(t, "udp", NR_SVC_ECHO, &sa);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    loopback(&seven, 7);
+    if (bind(fd, (struct sockaddr *)&seven, sizeof seven) == 0) {
+        sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa);
+        spin(l, 3);
+        assert_int_equal(drain_count(fd), 0);
+        assert_int_equal(stats_of(ls).drops, 1);
+        close(fd);
+        fd = socket(AF_INET, SOCK_DGRAM, 0);
+    }
+    uint64_t drops0 = stats_of(ls).drops;
+    int got = 0, sent = 0;
+    for (int round = 0; round < 12; round++) {
+        for (int i = 0; i < 100; i++)
+            sent += sendto(fd, "y", 1, 0, (struct sockaddr *)&sa, sizeof sa) == 1;
+        spin(l, 2);
+        got += drain_count(fd);
+    }
+    spin(l, 2);
+    got += drain_count(fd);
+    uint64_t in = stats_of(ls).bytes_in, drops = stats_of(ls).drops - drops0;
+    assert_int_equal(sent, 1200);
+    assert_true(got >= 500);                /* the burst is answered ... */
+    assert_true(got <= 800);                /* ... then 1,000 a second at most */
+    assert_true(drops >= 400);
+    assert_int_equal((uint64_t)got + drops + (in - (uint64_t)sent), in);
+    close(fd);
+    nr_sessions_free(t);
+    nr_loop_free(l);
+}
+
 static void test_ids_and_table(void **st)
 {
     struct nr_loop *l = nr_loop_new();
@@ -428,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_backpressure),
         cmocka_unit_test(test_echo_backlog_released),
         cmocka_unit_test(test_udp_drops),
+        cmocka_unit_test(test_udp_service_guard),
         cmocka_unit_test(test_dial_close_cycles),
         cmocka_unit_test(test_emfile),
         cmocka_unit_test(test_send_on_closed),
