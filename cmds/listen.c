@@ -42,7 +42,7 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 
 struct listen_opts {
     bool echo, daytime, discard;
-    long long backlog;
+    long long backlog, max_clients;
 };
 
 static int listen_run(struct shell *sh, const struct cmd_call *c)
@@ -67,6 +67,7 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     }
     if (!s)
         return cmd_error(sh, "%s %s: %s", net.name, c->pos[1], first);
+    nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
     return CMD_OK;
@@ -155,6 +156,9 @@ static const struct nr_opt listen_options[] = {
       "read and drop everything (RFC 863)", NULL, 1, 0 },
     { "--backlog", NULL, OPT_INT, offsetof(struct listen_opts, backlog), 1, 65535, "N",
       "the kernel's queue of connections not yet accepted (default SOMAXCONN)", NULL, 0, 0 },
+    { "--max-clients", NULL, OPT_INT, offsetof(struct listen_opts, max_clients), 1, 1000000,
+      "N", "keep at most N connections at once, then pause accepting (default 1024)",
+      NULL, 0, 0 },
     OPT_END,
 };
 
@@ -181,8 +185,21 @@ const struct nr_cmd cmd_listen = {
     "service port (echo 7, discard 9, daytime 13, chargen 19, time 37), and any\n"
     "one source at most 500 at once, then 1,000 a second; the rest count as\n"
     "DROPS ('sessions', 'info ID').\n"
+    "Limits, so that peers cannot exhaust the machine: a listener keeps at most\n"
+    "--max-clients connections at once (default 1024, 'set max-clients N' for new\n"
+    "listeners: about what a process may open by default) — accepted sessions\n"
+    "that still hold a socket, or served clients; at the limit it stops\n"
+    "accepting (state 'paused: limit', one notice) and the kernel queues or\n"
+    "refuses the rest until one leaves. All sessions' buffers together — unread\n"
+    "bytes, queued datagrams, echo backlogs — stay within the shell's budget\n"
+    "(default 64M, 'set budget SIZE'); past it, sessions holding data stop reading\n"
+    "(TCP flow control holds their peers back; state 'paused: budget', one notice),\n"
+    "UDP drops, and reading resumes as data is read. An accepted session no\n"
+    "command has used, whose peer closed and which has nothing left to read, gives\n"
+    "its socket back at once (it stays listed, closed by peer).\n"
     "Example: listen tcp 127.0.0.1:0\n"
-    "Example: listen udp :7007 --echo\n",
+    "Example: listen udp :7007 --echo\n"
+    "Example: listen tcp :8080 --max-clients 100\n",
     .pos = listen_pos,
     .opts = listen_options,
     .opts_size = sizeof(struct listen_opts),

@@ -271,10 +271,63 @@ static int set_json(struct shell *sh, const char *v)
     return CMD_OK;
 }
 
+/* "64M", "512K", "1G", "1048576": bytes (binary suffixes). Returns 0 or -1. */
+static int parse_size(const char *v, long long min, long long max, long long *out)
+{
+    char num[32];
+    size_t n = strlen(v);
+    long long mult = 1;
+    if (n == 0 || n >= sizeof num)
+        return -1;
+    memcpy(num, v, n + 1);
+    switch (num[n - 1]) {
+    case 'k': case 'K': mult = 1LL << 10; break;
+    case 'm': case 'M': mult = 1LL << 20; break;
+    case 'g': case 'G': mult = 1LL << 30; break;
+    default: break;
+    }
+    if (mult > 1)
+        num[n - 1] = 0;
+    long long k;
+    if (nr_parse_ll(num, 1, max, &k, NULL, 0) < 0 || k > max / mult || k * mult < min)
+        return -1;
+    *out = k * mult;
+    return 0;
+}
+
+/* set budget SIZE | set max-clients N: the shell's limits (see help listen). */
+static int set_limit(struct shell *sh, const char *opt, const char *v)
+{
+    struct nr_sessions *t = sh_sessions(sh);
+    long long n;
+    if (!t)
+        return CMD_FAIL;
+    if (!strcmp(opt, "budget")) {
+        if (parse_size(v, 64 << 10, 1LL << 40, &n) < 0)
+            return cmd_error(sh, "budget %s: give a size from 64K to 1024G (K, M, G: KiB, "
+                             "MiB, GiB)", v);
+        nr_sessions_set_budget(t, (size_t)n);
+    } else {
+        if (nr_parse_ll(v, 1, 1000000, &n, NULL, 0) < 0)
+            return cmd_error(sh, "max-clients %s: give a number from 1 to 1000000", v);
+        nr_sessions_set_max_clients(t, (unsigned)n);
+    }
+    out_begin(sh, "set");
+    out_str(sh, "option", "%s ", opt);
+    out_uint(sh, "value", "%llu", (unsigned long long)n);
+    out_text(sh, "%s\n", !strcmp(opt, "budget") ? " bytes for all sessions' buffers"
+                                                  : " clients per new listener");
+    out_end(sh);
+    return CMD_OK;
+}
+
 static int set_run(struct shell *sh, const struct cmd_call *c)
 {
     if (!c->id_word && c->npos == 2 && !strcmp(c->pos[0], "json"))
         return set_json(sh, c->pos[1]);
+    if (!c->id_word && c->npos == 2 &&
+        (!strcmp(c->pos[0], "budget") || !strcmp(c->pos[0], "max-clients")))
+        return set_limit(sh, c->pos[0], c->pos[1]);
     struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
@@ -361,7 +414,7 @@ static void info_counts(struct shell *sh, const struct nr_session *s)
             out_uint(sh, "backlog", "  backlog     %llu bytes of echo not yet taken\n",
                      st.backlog);
     }
-    if (listener && nr_sess_is_stream(s) && st.clients >= st.max_clients)
+    if (listener && why && !strcmp(why, "clients"))
         out_text(sh, "  limit       %u clients: accepting paused (listen --max-clients)\n",
                  st.max_clients);
 }
@@ -385,6 +438,9 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     info_counts(sh, s);
     if (nr_sess_error(s))
         out_str(sh, "error", "  error       %s\n", nr_sock_strerror(nr_sess_error(s)));
+    out_bool(sh, "released", NULL, nr_sess_released(s));
+    if (nr_sess_released(s))
+        out_text(sh, "  socket      given back (peer closed, nothing left to read)\n");
     out_double(sh, "timeout_s", "  timeout     %g s\n", (double)nr_sess_timeout(s) / 1e6);
     info_opts(sh, s);
     info_tcp(sh, s);
@@ -484,8 +540,11 @@ static void set_complete(struct shell *sh, int argi, const char *const *w, int n
     bool id = nw > 0 && sess_is_id(w[0]);
     int k = argi - id;   /* the word's place after the id */
     const char *opt = k == 1 ? w[argi - 1] : NULL;
-    if (argi == 0)
+    if (argi == 0) {
         add("json");
+        add("budget");
+        add("max-clients");
+    }
     if (k == 0)
         for (const struct nr_sockopt *o = nr_sockopts; o->name; o++)
             add(o->name);
@@ -556,14 +615,18 @@ const struct nr_cmd cmd_set = {
     .summary = "set a socket option, the session timeout, or json output",
     .help =
     "'set json on|off' switches the shell's output to one JSON object per result\n"
-    "line (as --json) and back. For a session, OPTION: keepalive on|off, nodelay\n"
+    "line (as --json) and back. 'set budget SIZE' bounds the buffers of all\n"
+    "sessions together (default 64M; K, M, G suffixes), 'set max-clients N' the\n"
+    "connections each new listener keeps at once (default 1024): see help listen.\n"
+    "For a session, OPTION: keepalive on|off, nodelay\n"
     "on|off, reuseaddr on|off, rcvbuf BYTES, sndbuf BYTES, ttl HOPS (IPv6:\n"
     "unicast hops), timeout SECONDS (the default wait of recv, send and accept\n"
     "on this session, like Go's SetDeadline).\n"
     "Prints the value the kernel reports back (Linux doubles buffer sizes).\n"
     "Example: set 2 nodelay on\n"
     "Example: set 2 timeout 30\n"
-    "Example: set json on\n",
+    "Example: set json on\n"
+    "Example: set budget 256M\n",
     .pos = set_pos,
     .flags = CMD_ID,
     .run = set_run,

@@ -239,7 +239,7 @@ const char *nr_sess_state(const struct nr_session *s)
     if (s->role == NR_ROLE_LISTEN) {
         if (s->pause == PAUSE_NOFD && s->err)
             return "paused: no fd";
-        return s->pause == PAUSE_CLIENTS ? "paused: clients" : "listening";
+        return s->pause == PAUSE_CLIENTS ? "paused: limit" : "listening";
     }
     if (s->err)
         return "error";
@@ -249,6 +249,8 @@ const char *nr_sess_state(const struct nr_session *s)
         return "closed by peer";
     if (s->wr_shut || s->rd_shut)
         return "half-closed";
+    if (s->pause == PAUSE_BUDGET)
+        return "paused: budget";
     return "connected";
 }
 

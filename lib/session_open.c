@@ -111,7 +111,10 @@ void accept_ready(struct nr_session *l)
 {
     for (int i = 0; i < ACCEPT_BURST; i++) {
         if (clients_now(l) >= l->max_clients) {
-            limit_pause(l);
+            /* Only the first turn knows a connection is waiting; later
+             * ones leave it to the next readiness event. */
+            if (i == 0)
+                limit_pause(l);
             return;
         }
         if (accept_one(l) == 0)

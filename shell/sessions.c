@@ -18,6 +18,18 @@ static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, c
     return nr_sockaddr_str((const struct sockaddr *)ss, len, buf, n);
 }
 
+/* "64 MiB", "512 KiB", "1000 bytes". */
+static const char *size_text(size_t n, char *buf, size_t len)
+{
+    if (n >= (1u << 20) && n % (1u << 20) == 0)
+        snprintf(buf, len, "%zu MiB", n >> 20);
+    else if (n >= 1024 && n % 1024 == 0)
+        snprintf(buf, len, "%zu KiB", n >> 10);
+    else
+        snprintf(buf, len, "%zu bytes", n);
+    return buf;
+}
+
 void sh_mute(struct shell *sh, int id)
 {
     sh->muted_id = id;
@@ -65,8 +77,14 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
                   nr_sock_strerror(nr_sess_error(s)));
         break;
     case NR_SEV_FULL:
+        break;
     case NR_SEV_BUDGET:
+        sh_notice(sh, "buffer budget of %s reached: sessions holding data stop reading "
+                  "until some is read (set budget SIZE)", size_text(n, a, sizeof a));
+        break;
     case NR_SEV_LIMIT:
+        sh_notice(sh, "[%d] %zu clients: accepting paused until one leaves "
+                  "(listen --max-clients)", id, n);
         break;
     }
 }

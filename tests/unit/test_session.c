@@ -302,8 +302,6 @@ static void test_ids_and_table(void **st)
     nr_loop_free(l);
 }
 
-/* ---- through the shell ---- */
-
 static long fd_count(void)
 {
     DIR *d = opendir("/proc/self/fd");
@@ -316,6 +314,93 @@ static long fd_count(void)
     closedir(d);
     return n;
 }
+
+/* Issue 10.4: 1,000 connect/close cycles against a plain listener. Each
+ * accepted session stays listed ("closed by peer") but, unused and with
+ * nothing to read, gives its descriptor back: the fd count stays flat
+ * (before: one more open fd per cycle, until EMFILE). A session that was
+ * accepted by a command keeps its descriptor. */
+static void test_peer_closed_gives_fd_back(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    struct sockaddr_in sa;
+    struct nr_session *ls = listen_loopback(t, "tcp4", NR_SVC_NONE, &sa);
+    int kept = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(kept, (struct sockaddr *)&sa, sizeof sa), 0);
+    spin(l, 3);
+    struct nr_session *k = nr_sess_next_accepted(t, nr_sess_id(ls));
+    assert_non_null(k);
+    nr_sess_claim(k);
+    long before = fd_count();
+    for (int i = 0; i < 1000; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        close(fd);
+        for (int r = 0; i % 50 == 49 && r < 5; r++)
+            nr_loop_run_once(l, 0);
+    }
+    close(kept);
+    spin(l, 10);
+    assert_int_equal(nr_sess_count(t), 1002);
+    assert_true(fd_count() <= before + 2);
+    struct nr_session *last = nr_sess_at(t, nr_sess_count(t) - 1);
+    assert_true(nr_sess_released(last));
+    assert_string_equal(nr_sess_state(last), "closed by peer");
+    assert_false(nr_sess_released(k));   /* claimed: kept until close */
+    assert_true(nr_sess_peer_eof(k));
+    struct nr_sess_stats st0;
+    nr_sess_stats(ls, &st0);
+    assert_int_equal(st0.clients, 1);    /* only k still holds a socket */
+    nr_sessions_free(t);
+    nr_loop_free(l);
+}
+
+/* Issue 10.4: echo clients that never read. Their backlogs count in the
+ * shell's budget; past it, every client with a backlog stops reading, so
+ * memory stays at the budget (plus one small read per client) instead of
+ * growing by 256 KiB of backlog per client. */
+static void test_budget_bounds_echo_backlogs(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    nr_sessions_set_budget(t, 256 << 10);
+    struct sockaddr_in sa;
+    struct nr_session *ls = listen_loopback(t, "tcp4", NR_SVC_ECHO, &sa);
+    enum { N = 8 };
+    int fd[N], small = 4096;
+    static char chunk[65536];
+    for (int i = 0; i < N; i++) {
+        fd[i] = socket(AF_INET, SOCK_STREAM, 0);
+        setsockopt(fd[i], SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        assert_int_equal(connect(fd[i], (struct sockaddr *)&sa, sizeof sa), 0);
+        fcntl(fd[i], F_SETFL, O_NONBLOCK);
+    }
+    for (int round = 0; round < 300 && nr_sessions_held(t) < (256 << 10); round++) {
+        for (int i = 0; i < N; i++)
+            (void)!write(fd[i], chunk, sizeof chunk);
+        nr_loop_run_once(l, 1000);
+    }
+    for (int round = 0; round < 20; round++) {   /* the budget holds against more */
+        for (int i = 0; i < N; i++)
+            (void)!write(fd[i], chunk, sizeof chunk);
+        nr_loop_run_once(l, 1000);
+    }
+    struct nr_sess_stats s0;
+    nr_sess_stats(ls, &s0);
+    assert_int_equal(s0.served_active, N);
+    assert_true(s0.backlog > 0);
+    assert_true(nr_sessions_held(t) >= s0.backlog);
+    assert_true(nr_sessions_held(t) <= (256 << 10) + N * 4096 + 65536);
+    for (int i = 0; i < N; i++)
+        close(fd[i]);
+    spin(l, 5);
+    assert_int_equal(nr_sessions_held(t), 0);
+    nr_sessions_free(t);
+    nr_loop_free(l);
+}
+
+/* ---- through the shell ---- */
 
 static struct shell *shell_new(void)
 {
@@ -479,6 +564,8 @@ int main(void)
         cmocka_unit_test(test_echo_backlog_released),
         cmocka_unit_test(test_udp_drops),
         cmocka_unit_test(test_udp_service_guard),
+        cmocka_unit_test(test_peer_closed_gives_fd_back),
+        cmocka_unit_test(test_budget_bounds_echo_backlogs),
         cmocka_unit_test(test_dial_close_cycles),
         cmocka_unit_test(test_emfile),
         cmocka_unit_test(test_send_on_closed),
