@@ -44,7 +44,7 @@ static void widen(int *w, int n)
  * 65,536 empty datagrams do not show as 0). */
 static const char *buf_text(const struct nr_sess_stats *st, char *buf, size_t n)
 {
-    if (st->datagrams && 0)
+    if (st->datagrams)
         snprintf(buf, n, "%zu/%zu", st->buffered, st->datagrams);
     else
         snprintf(buf, n, "%zu", st->buffered);
@@ -563,8 +563,11 @@ const struct nr_cmd cmd_sessions = {
     "One line per session: id (* marks the current one), protocol, role (dial,\n"
     "listen, accepted; echo/daytime/discard for service listeners), local and\n"
     "remote address, state (connecting, connected, listening, half-closed,\n"
-    "closed by peer, closed, error), bytes in and out, bytes received but not\n"
-    "yet read, datagrams dropped (buffer full), age.\n"
+    "closed by peer, closed, error; 'paused: full' when 1 MiB is unread, 'paused:\n"
+    "budget' when the shell's budget is spent, 'paused: limit' for a listener at\n"
+    "its --max-clients), bytes in and out, bytes received but not yet read (for\n"
+    "datagrams with some queued: BYTES/DATAGRAMS), datagrams dropped (buffer\n"
+    "full, budget, or a UDP service's loop guard and rate limit), age.\n"
     "Example: ls\n",
     .run = sessions_run,
 };

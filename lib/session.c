@@ -249,6 +249,8 @@ const char *nr_sess_state(const struct nr_session *s)
         return "closed by peer";
     if (s->wr_shut || s->rd_shut)
         return "half-closed";
+    if (s->pause == PAUSE_FULL)
+        return "paused: full";
     if (s->pause == PAUSE_BUDGET)
         return "paused: budget";
     return "connected";

@@ -42,6 +42,115 @@ void sh_tap(struct shell *sh, int id, sh_tap_fn fn, void *arg)
     sh->tap.arg = arg;
 }
 
+/* ---- data notices, merged ----
+ * A burst of reads would be a notice per 64 KiB read. The first read of a
+ * session at an idle prompt is announced at once; what follows within
+ * MERGE_US (and everything while a command runs) is added up and
+ * announced as one line: "[4] 2,097,152 bytes arrived in 32 reads". */
+
+enum { MERGE_US = 200000 };
+
+/* 1234567 -> "1,234,567". */
+static const char *grouped(unsigned long long v, char *buf, size_t n)
+{
+    char d[32];
+    int len = snprintf(d, sizeof d, "%llu", v), k = 0;
+    for (int i = 0; i < len && (size_t)k + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = d[i];
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+static void data_notice(struct shell *sh, int id, bool dgram, size_t bytes, size_t reads)
+{
+    struct nr_session *s = sh->sessions ? nr_sess_get(sh->sessions, id) : NULL;
+    char a[32], b[32], c[32];
+    if (!s)
+        return;
+    if (reads == 1 && dgram)
+        sh_notice(sh, "[%d] datagram of %zu bytes (%zu queued)", id, bytes,
+                  nr_sess_dgram_count(s));
+    else if (reads == 1)
+        sh_notice(sh, "[%d] %zu bytes arrived (%zu buffered)", id, bytes, nr_sess_buffered(s));
+    else if (dgram)
+        sh_notice(sh, "[%d] %s datagrams arrived (%s bytes; %s queued)", id,
+                  grouped(reads, a, sizeof a), grouped(bytes, b, sizeof b),
+                  grouped(nr_sess_dgram_count(s), c, sizeof c));
+    else
+        sh_notice(sh, "[%d] %s bytes arrived in %s reads (%s buffered)", id,
+                  grouped(bytes, a, sizeof a), grouped(reads, b, sizeof b),
+                  grouped(nr_sess_buffered(s), c, sizeof c));
+}
+
+static void held_drop(struct shell *sh, int i)
+{
+    sh->held.v[i] = sh->held.v[--sh->held.n];
+}
+
+/* Announces what session id has pending and forgets it (before any other
+ * notice of that session, so they stay in order). */
+static void held_flush(struct shell *sh, int id)
+{
+    for (int i = 0; i < sh->held.n; i++) {
+        struct sh_held *h = &sh->held.v[i];
+        if (h->id == id) {
+            if (h->reads)
+                data_notice(sh, h->id, h->dgram, h->bytes, h->reads);
+            held_drop(sh, i);
+            return;
+        }
+    }
+}
+
+static void on_merge_timer(struct nr_loop *loop, void *arg)
+{
+    struct shell *sh = arg;
+    sh->held.timer = 0;
+    if (!sh->waiting) {
+        /* Announce what was added up; a session that was quiet for the
+         * whole window is forgotten (its next read is announced at once). */
+        for (int i = 0; i < sh->held.n;) {
+            struct sh_held *h = &sh->held.v[i];
+            if (!h->reads) {
+                held_drop(sh, i);
+                continue;
+            }
+            data_notice(sh, h->id, h->dgram, h->bytes, h->reads);
+            h->bytes = h->reads = 0;
+            i++;
+        }
+    }
+    if (sh->held.n)
+        sh->held.timer = nr_loop_timer(sh->loop, nr_now_us() + MERGE_US, on_merge_timer, sh);
+}
+
+static void held_data(struct shell *sh, struct nr_session *s, size_t n)
+{
+    int id = nr_sess_id(s);
+    for (int i = 0; i < sh->held.n; i++) {
+        if (sh->held.v[i].id == id) {
+            sh->held.v[i].bytes += n;
+            sh->held.v[i].reads++;
+            return;
+        }
+    }
+    if (sh->held.n == (int)(sizeof sh->held.v / sizeof *sh->held.v))
+        held_flush(sh, sh->held.v[0].id);
+    struct sh_held *h = &sh->held.v[sh->held.n++];
+    *h = (struct sh_held){ id, !nr_sess_is_stream(s), 0, 0 };
+    if (sh->waiting) {
+        h->bytes = n;
+        h->reads = 1;
+    } else {
+        data_notice(sh, id, h->dgram, n, 1);
+    }
+    if (!sh->held.timer)
+        sh->held.timer = nr_loop_timer(sh->loop, nr_now_us() + MERGE_US, on_merge_timer, sh);
+}
+
 static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, size_t n)
 {
     struct shell *sh = arg;
@@ -51,8 +160,14 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
         sh->tap.fn(sh->tap.arg, s, ev);
         return;
     }
-    if (sh->quiet)
-        return;   /* -q: no notices at the prompt */
+    if (sh->quiet || !sh->interactive)
+        return;   /* -q and scripts: no notices */
+    if (ev == NR_SEV_DATA) {
+        if (id != sh->muted_id)
+            held_data(sh, s, n);
+        return;
+    }
+    held_flush(sh, id);
     switch (ev) {
     case NR_SEV_ACCEPTED:
         sh_notice(sh, "[%d] accepted %s on [%d]", id,
@@ -60,13 +175,6 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
                   nr_sess_listener(s));
         break;
     case NR_SEV_DATA:
-        if (id == sh->muted_id)
-            break;
-        if (!nr_sess_is_stream(s))
-            sh_notice(sh, "[%d] datagram of %zu bytes (%zu queued)", id, n,
-                      nr_sess_dgram_count(s));
-        else
-            sh_notice(sh, "[%d] %zu bytes arrived (%zu buffered)", id, n, nr_sess_buffered(s));
         break;
     case NR_SEV_EOF:
         sh_notice(sh, "[%d] closed by peer (%zu bytes still buffered)", id, nr_sess_buffered(s));
@@ -77,6 +185,9 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
                   nr_sock_strerror(nr_sess_error(s)));
         break;
     case NR_SEV_FULL:
+        if (id != sh->muted_id)
+            sh_notice(sh, "[%d] %s bytes buffered: reading paused until recv takes some", id,
+                      grouped(n, a, sizeof a));
         break;
     case NR_SEV_BUDGET:
         sh_notice(sh, "buffer budget of %s reached: sessions holding data stop reading "

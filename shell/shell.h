@@ -44,6 +44,15 @@ struct shell {
     int last_id;          /* $_: the session most recently created, 0 none */
 
     int muted_id;         /* the session a command is reading: no data notices */
+    struct {              /* data notices merged per session (shell/sessions.c) */
+        struct sh_held {
+            int id;
+            bool dgram;
+            size_t bytes, reads;   /* not yet announced; reads 0: announced */
+        } v[32];
+        int n;
+        uint64_t timer;
+    } held;
     struct {
         int id;           /* the session attach shows live, 0 none */
         void (*fn)(void *arg, struct nr_session *s, int ev);

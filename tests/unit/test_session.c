@@ -128,7 +128,7 @@ static void test_backpressure(void **st)
     assert_int_equal(nr_sess_buffered(s), NR_SESS_BUFMAX);
     assert_true(nr_sess_paused(s));
     assert_int_equal(stats_of(s).bytes_in, NR_SESS_BUFMAX);
-    assert_string_equal(nr_sess_state(s), "connected");
+    assert_string_equal(nr_sess_state(s), "paused: full");
     /* Reading resumes once some is taken away, and stops again at the bound. */
     nr_sess_consume(s, 1000);
     spin(l, 5);
