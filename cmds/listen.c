@@ -196,7 +196,7 @@ const struct nr_cmd cmd_listen = {
     "(TCP flow control holds their peers back; state 'paused: budget', one notice),\n"
     "UDP drops, and reading resumes as data is read. An accepted session no\n"
     "command has used, whose peer closed and which has nothing left to read, gives\n"
-    "its socket back at once (it stays listed, closed by peer).\n"
+    "its socket back at once; it stays listed (closed by peer), the newest 256 such.\n"
     "Example: listen tcp 127.0.0.1:0\n"
     "Example: listen udp :7007 --echo\n"
     "Example: listen tcp :8080 --max-clients 100\n",

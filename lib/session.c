@@ -159,6 +159,8 @@ static void unlink_served(struct nr_session *s)
 
 void nr_sess_close(struct nr_session *s)
 {
+    if (sess_forgettable(s))
+        s->tab->released--;
     while (s->served)
         nr_sess_close(s->served);
     unlink_served(s);
@@ -217,12 +219,16 @@ struct nr_session *nr_sess_next_accepted(const struct nr_sessions *t, int lid)
 
 void nr_sess_claim(struct nr_session *s)
 {
+    if (sess_forgettable(s))
+        s->tab->released--;
     s->claimed = true;
     s->kept = true;
 }
 
 void nr_sess_keep(struct nr_session *s)
 {
+    if (sess_forgettable(s))
+        s->tab->released--;
     s->kept = true;
 }
 

@@ -21,6 +21,10 @@ enum {
     /* Over the shell's budget, a session with nothing buffered may still
      * read this much, so peers that never read cannot starve the others. */
     BUDGET_GRACE = 4096,
+    /* Accepted sessions nobody used whose socket was given back stay listed
+     * ("closed by peer") up to this many; older ones are forgotten, so a
+     * connect/close storm costs neither descriptors nor unbounded memory. */
+    RELEASED_KEEP = 256,
     /* What a queued datagram costs besides its bytes (counted in the budget). */
     DGRAM_OVERHEAD = (int)sizeof(struct nr_dgram),
 };
@@ -88,6 +92,7 @@ struct nr_sessions {
     bool budget_hit;         /* reported; cleared once back under */
     struct nr_session *bpaused;   /* sessions paused for the budget */
     unsigned max_clients;    /* default for new listeners */
+    size_t released;         /* forgettable sessions listed (see RELEASED_KEEP) */
 };
 
 /* session.c */
@@ -115,6 +120,9 @@ void budget_pause(struct nr_session *s);
 void budget_unlink(struct nr_session *s);
 /* Closes the fd of a session whose peer is gone and that holds nothing. */
 void sess_release_fd(struct nr_session *s);
+/* An accepted session no command used whose socket is gone: may be
+ * forgotten (closed) when too many such are listed. */
+bool sess_forgettable(const struct nr_session *s);
 
 /* session_svc.c */
 void served_start(struct nr_session *l, struct nr_session *c);

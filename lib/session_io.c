@@ -116,6 +116,23 @@ void budget_unlink(struct nr_session *s)
 
 /* ---- descriptors ---- */
 
+bool sess_forgettable(const struct nr_session *s)
+{
+    return s->role == NR_ROLE_ACCEPTED && s->fd < 0 && !s->kept && !s->claimed;
+}
+
+/* Keeps at most RELEASED_KEEP forgettable sessions: closes the oldest
+ * (never keep, the one just released: its caller may still use it). */
+static void forget_oldest(struct nr_sessions *t, const struct nr_session *keep)
+{
+    for (size_t i = 0; t->released > RELEASED_KEEP && i < t->n;) {
+        if (t->v[i] != keep && sess_forgettable(t->v[i]))
+            nr_sess_close(t->v[i]);   /* shifts the rest down */
+        else
+            i++;
+    }
+}
+
 void sess_release_fd(struct nr_session *s)
 {
     nr_loop_unwatch(s->tab->loop, s->fd);
@@ -129,6 +146,10 @@ void sess_release_fd(struct nr_session *s)
     if (s->counted) {
         s->counted = false;
         client_gone(s->tab, s->listener);
+    }
+    if (sess_forgettable(s)) {
+        s->tab->released++;
+        forget_oldest(s->tab, s);
     }
 }
 
