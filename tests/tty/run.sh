@@ -139,6 +139,15 @@ T send-keys -t nr 'sessions' Enter
 check "STATE shows the paused session" '^ +8 +tcp +accepted .* paused: full '
 T send-keys -t nr 'close all' Enter
 check "close after the burst" '^closed 2 sessions$'
+T send-keys -t nr C-l 'listen udp 127.0.0.1:16095' Enter
+check "a UDP listener" '^netrepl\[9\]> ?$'
+for i in $(seq 300); do printf x >/dev/udp/127.0.0.1/16095; done
+check "300 datagrams merged" '^\[9\] [0-9,]+ datagrams arrived \([0-9,]+ bytes; 300 queued\)$'
+n=$(screen | grep -c '^\[9\] .*datagram')
+if [ "$n" -le 4 ]; then pass=$((pass + 1)); echo "ok   $n notices for 300 datagrams"; else
+    fail=$((fail + 1)); echo "FAIL $n notices for 300 datagrams (want at most 4)"; screen | sed 's/^/     | /'; fi
+T send-keys -t nr 'close all' Enter
+check "close the UDP listener" '^closed 1 session$'
 wait
 
 T send-keys -t nr 'nosuchcmd' Enter
