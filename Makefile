@@ -32,23 +32,42 @@ SHELL_SRC := $(sort $(filter-out shell/main.c,$(wildcard shell/*.c)))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A     := $(BUILD)/libnetrepl.a
 APP_OBJ   := $(SHELL_SRC:%.c=$(BUILD)/%.o) $(CMD_SRC:%.c=$(BUILD)/%.o)
 BIN       := $(BUILD)/netrepl
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Unit tests of lib/ alone link the archive and nothing else; those that
+# include shell/ or cmds/ headers (printer, tokenizer, table) link the app too.
+UNIT_APP_SRC := $(shell grep -l '^\#include "\(shell\|cmds\)/' $(UNIT_SRC))
+UNIT_LIB_BIN := $(filter-out $(UNIT_APP_SRC:tests/unit/%.c=$(BUILD)/tests/%),$(UNIT_BIN))
+UNIT_APP_BIN := $(UNIT_APP_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-run unit cli e2e examples tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
+.PHONY: all run check check-run check-poll unit cli e2e examples tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(BIN): $(BUILD)/shell/main.o $(APP_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -lm
+# lib/ is an archive of its own. The layering check runs before the binary
+# links: lib/ may not include a shell/ or cmds/ header, nor use a symbol that
+# shell/ or cmds/ define (tests/layers.sh).
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
 
-# Unit tests link lib/ and everything but main(), so the tokenizer and the
-# printer are testable too.
-$(BUILD)/tests/%: tests/unit/%.c $(APP_OBJ) $(LIB_OBJ)
+$(BUILD)/layers.ok: tests/layers.sh $(LIB_A) $(APP_OBJ) $(BUILD)/shell/main.o
+	@sh tests/layers.sh $(LIB_A) $(APP_OBJ) $(BUILD)/shell/main.o
+	@touch $@
+
+$(BIN): $(BUILD)/shell/main.o $(APP_OBJ) $(LIB_A) $(BUILD)/layers.ok
+	$(CC) $(LDFLAGS_ALL) -o $@ $(BUILD)/shell/main.o $(APP_OBJ) $(LIB_A) $(PKG_LIBS) -lm
+
+$(UNIT_LIB_BIN): $(BUILD)/tests/%: tests/unit/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
+
+$(UNIT_APP_BIN): $(BUILD)/tests/%: tests/unit/%.c $(APP_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(shell pkg-config --cflags cmocka) -o $@ $^ $(LDFLAGS_ALL) $(PKG_LIBS) $(shell pkg-config --libs cmocka) -lm
 
@@ -69,6 +88,7 @@ e2e: $(BIN)
 
 tty: $(BIN)
 	@bash tests/tty/run.sh $(BIN)
+	@bash tests/tty/polish.sh $(BIN)
 
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)
@@ -83,14 +103,28 @@ cli: $(BIN)
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
 check-run: unit cli e2e examples tty docs
 
+# The differential test against Go's net package (tests/go/; skips, saying
+# so, when go is missing).
+.PHONY: godiff
+godiff: $(BIN)
+	@bash tests/go/run.sh $(BIN)
+check-run: godiff
+
 # ping's socket kinds and loss handling in network namespaces (skips unless root).
 .PHONY: ping-tests
 ping-tests: $(BIN)
 	@bash tests/ping/run.sh $(BIN)
 check-run: ping-tests
 
+# The event loop's poll(2) fallback (lib/loop.c without epoll): the unit
+# tests and the transcripts again on a build that forces it.
+check-poll:
+	@echo "== the poll(2) fallback of the event loop =="
+	@$(MAKE) --no-print-directory BUILD=build-poll CFLAGS=-DNR_FORCE_POLL unit e2e
+
 check: test-deps
 	@$(MAKE) --no-print-directory check-run
+	@$(MAKE) --no-print-directory check-poll
 	@$(MAKE) --no-print-directory fuzz-regress
 	@echo "== again under AddressSanitizer + UBSan =="
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -78,14 +78,15 @@ static struct nr_session *try_one(struct shell *sh, int id, const struct nr_net 
 }
 
 static int dial_fail(struct shell *sh, const struct nr_net *net, const struct attempt *at,
-                     const struct dial_opts *o)
+                     const struct dial_opts *o, const struct sess_addrs *from)
 {
     if (at->interrupted)
         return cmd_error(sh, "%s %s: interrupted", net->name, at->first_addr);
     if (at->first_err == ETIMEDOUT)
         return cmd_error(sh, "%s %s: timed out after %g s", net->name, at->first_addr,
                          (double)o->timeout_us / 1e6);
-    return cmd_error(sh, "%s %s: %s", net->name, at->first_addr, nr_sock_strerror(at->first_err));
+    return cmd_error(sh, "%s %s: %s%s", net->name, at->first_addr, nr_sock_strerror(at->first_err),
+                     from && from->n ? sess_bind_hint(at->first_err, &from->ss[0]) : "");
 }
 
 static int apply_opts(struct shell *sh, struct nr_session *s, const struct dial_opts *o)
@@ -140,7 +141,7 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         nr_sess_release_id(sh->sessions, id);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
-        return dial_fail(sh, &net, &at, o);
+        return dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
     }
     int64_t took = nr_now_us() - t0;
     if (apply_opts(sh, s, o) != CMD_OK) {

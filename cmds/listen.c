@@ -28,14 +28,19 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
     out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
     out_str(sh, "service", NULL, svc ? nr_sess_service(svc) : NULL);
     out_bool(sh, "all_interfaces", NULL, ad->wildcard);
+    /* One aside: "(all interfaces; port chosen by the system; echo service, RFC 862)". */
+    const char *aside[3];
+    int n = 0;
     if (ad->wildcard)
-        out_text(sh, nr_sess_local(s)->ss_family == AF_INET6 &&
+        aside[n++] = nr_sess_local(s)->ss_family == AF_INET6 &&
                      nr_sess_net(s)->family == AF_UNSPEC
-                         ? " (all interfaces, IPv4 and IPv6)" : " (all interfaces)");
+                         ? "all interfaces, IPv4 and IPv6" : "all interfaces";
     if (ad->port0)
-        out_text(sh, " (port chosen by the system)");
+        aside[n++] = "port chosen by the system";
     if (svc)
-        out_text(sh, " (%s)", service_rfc(svc));
+        aside[n++] = service_rfc(svc);
+    for (int i = 0; i < n; i++)
+        out_text(sh, "%s%s%s", i ? "; " : " (", aside[i], i == n - 1 ? ")" : "");
     out_text(sh, "\n");
     out_end(sh);
 }
@@ -55,18 +60,28 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
                         : o->discard ? NR_SVC_DISCARD : NR_SVC_NONE;
     struct sess_addrs ad;
     if (!sh_sessions(sh) ||
-        sess_resolve(sh, &net, c->pos[1], true, nr_now_us() + NR_SESS_TIMEOUT_US, &ad) < 0)
+        sess_resolve(sh, &net, c->pos[1], true, -1, &ad) < 0)
         return CMD_FAIL;
     char err[NR_ERRLEN] = "", first[NR_ERRLEN] = "";
     struct nr_session *s = NULL;
+    int first_errno = 0;
+    size_t first_i = 0;
     for (size_t i = 0; i < ad.n && !s; i++) {
         s = nr_sess_listen(sh->sessions, &net, (const struct sockaddr *)&ad.ss[i], ad.len[i],
                            (int)o->backlog, svc, err, sizeof err);
-        if (!s && !first[0])
+        if (!s && !first[0]) {
+            first_errno = errno;
+            first_i = i;
             memcpy(first, err, sizeof first);
+        }
     }
+    if (!s && first_errno == EADDRINUSE && ad.ss[first_i].ss_family == AF_UNIX &&
+        sess_not_socket(&ad.ss[first_i]))
+        return cmd_error(sh, "%s %s: the file exists and is not a socket (remove it or "
+                         "choose another path)", net.name, c->pos[1]);
     if (!s)
-        return cmd_error(sh, "%s %s: %s", net.name, c->pos[1], first);
+        return cmd_error(sh, "%s %s: %s%s", net.name, c->pos[1], first,
+                         sess_bind_hint(first_errno, &ad.ss[first_i]));
     nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
@@ -140,7 +155,15 @@ static int accept_run(struct shell *sh, const struct cmd_call *c)
     out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "remote", "accepted %s",
             sess_addr(nr_sess_remote(s), nr_sess_remote_len(s), r_, sizeof r_));
-    out_int(sh, "listener", " on [%lld]\n", lid);
+    out_int(sh, "listener", " on [%lld]", lid);
+    /* An old connection, accepted in the background, may have ended already. */
+    out_bool(sh, "peer_closed", NULL, nr_sess_peer_eof(s));
+    if (nr_sess_peer_eof(s)) {
+        size_t n = nr_sess_buffered(s);
+        out_text(sh, " (the peer has already closed; %zu %s buffered)", n,
+                 nr_plural(n, "byte", "bytes"));
+    }
+    out_text(sh, "\n");
     out_end(sh);
     return CMD_OK;
 }
@@ -227,7 +250,8 @@ const struct nr_cmd cmd_accept = {
     "Connections are accepted in the background as they arrive; accept returns\n"
     "the oldest one not yet returned by accept, waiting for one if needed (the\n"
     "listener's timeout, default 5 s). LISTENER defaults to the current session\n"
-    "when it is a listener, else the most recent listener. Prints its id.\n"
+    "when it is a listener, else the most recent listener. Prints its id, and\n"
+    "says so when that peer has already closed (what it sent stays buffered).\n"
     "Example: accept 1 --timeout 10\n",
     .pos = accept_pos,
     .opts = accept_options,

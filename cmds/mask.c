@@ -38,7 +38,7 @@ static int read_args(struct shell *sh, const char *w, const char *mtext, struct 
         return cmd_error(sh, "%s: invalid IP address", shown(w));
     int bits = strchr(addr, ':') ? 128 : 32;
     if (slash)
-        mtext = slash + 1;
+        mtext = slash;   /* "/00000024" is a prefix length, as ParseCIDR */
     if (mtext) {
         if (nr_mask_parse(mtext, bits, &in->m, err, sizeof err) < 0)
             return cmd_error(sh, "%s: %s", shown(slash ? w : mtext), err);
@@ -53,8 +53,8 @@ static int read_args(struct shell *sh, const char *w, const char *mtext, struct 
 static void put_mask(struct shell *sh, const struct mask_in *in, const struct nr_subnet *sn)
 {
     char dot[NR_ADDRSTRLEN], hex[33];
-    out_str(sh, "mask", "mask      %s", nr_mask_str(&sn->mask, dot, sizeof dot));
-    out_str(sh, "mask_hex", " = %s", nr_mask_hex(&sn->mask, hex, sizeof hex));
+    out_str(sh, "mask", "mask      %s", nr_mask_str(&sn->given, dot, sizeof dot));
+    out_str(sh, "mask_hex", " = %s", nr_mask_hex(&sn->given, hex, sizeof hex));
     if (sn->contiguous)
         out_int(sh, "prefix", " = /%lld", sn->ones);
     else
@@ -88,17 +88,16 @@ static const char *no_broadcast(const struct nr_subnet *sn)
 
 static void put_subnet(struct shell *sh, const struct nr_subnet *sn)
 {
-    char buf[NR_ADDRSTRLEN];
+    char buf[NR_ADDRSTRLEN], cidr[NR_ADDRSTRLEN + 40];
     nr_ip_str(&sn->network, buf, sizeof buf);
-    out_str(sh, "network", "network   %s", buf);
+    out_str(sh, "network", NULL, buf);
     if (sn->contiguous) {
-        out_int(sh, NULL, "/%lld", sn->ones);
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "/%d", sn->ones);
-        out_str(sh, "cidr", NULL, buf);
+        /* Go's IPNet.String: ::ffff:0:0/96 is 0.0.0.0/0 */
+        out_str(sh, "cidr", "network   %s\n", nr_ipnet_str(&sn->network, &sn->given, cidr, sizeof cidr));
     } else {
         out_null(sh, "cidr");
+        out_text(sh, "network   %s\n", buf);
     }
-    out_text(sh, "\n");
     put_addr(sh, "host", "host      %s\n", &sn->host);
     if (sn->has_broadcast) {
         put_addr(sh, "broadcast", "broadcast %s\n", &sn->broadcast);
@@ -157,7 +156,9 @@ const struct nr_cmd cmd_mask = {
     "With ADDR alone uses the classful default mask (Go's DefaultMask:\n"
     "/8 below 128.0.0.0, /16 below 192.0.0.0, else /24). MASK may be /N or N,\n"
     "dotted (255.255.254.0), hex as Go's IPMask.String prints it (fffffe00),\n"
-    "or IPv6 form (ffff:ffff::); IPv6 addresses take /N. ADDR/MASK works too.\n"
+    "or IPv6 form (ffff:ffff::); IPv6 addresses take /N. ADDR/MASK works too;\n"
+    "digits after '/' are a prefix length, as Go's ParseCIDR (/00000024 is /24).\n"
+    "Size and hex are the mask's as given; the CIDR is Go's IPNet.String.\n"
     "Shows the mask three ways, Go's Size (ones bits; 0 0 for a\n"
     "non-contiguous mask), the network (ADDR AND mask), the host part (ADDR AND\n"
     "NOT mask), the broadcast, the first and last host and the number of\n"

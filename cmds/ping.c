@@ -4,6 +4,7 @@
 #include "shell/shell.h"
 #include "lib/dns.h"
 #include "lib/ping.h"
+#include "shell/resolve.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -18,60 +19,26 @@ struct ping_req {
     int64_t interval_us, wait_us;
 };
 
-/* A lookup that may outlive the command (Ctrl-C): whoever finishes last frees. */
-struct lookup {
-    bool done, abandoned;
-    int status;
-    struct nr_ip ip;
-};
-
-static void on_resolved(void *arg, int status, struct nr_addrs *addrs)
-{
-    struct lookup *l = arg;
-    if (status == ARES_SUCCESS && addrs && addrs->n > 0)
-        l->ip = addrs->ip[0];   /* the resolver's first choice, as iputils */
-    else if (status == ARES_SUCCESS)
-        status = ARES_ENODATA;
-    nr_addrs_free(addrs);
-    l->status = status;
-    l->done = true;
-    if (l->abandoned)
-        free(l);
-}
-
-static bool lookup_done(void *arg)
-{
-    return ((struct lookup *)arg)->done;
-}
-
-static bool family_ok(const struct nr_ip *ip, int family)
-{
-    return family == AF_UNSPEC || (family == AF_INET) == nr_ip_is4(ip);
-}
-
-/* HOST to one address: literals directly, names through c-ares. */
+/* HOST to one address: literals directly, names through the resolver (its
+ * first choice, as iputils). */
 static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
 {
     if (nr_ip_parse(q->host, ip, true) == 0) {
-        if (!family_ok(ip, q->family))
+        if (!nr_ip_fits(ip, q->family))
             return cmd_error(sh, "%s: not an IPv%d address", q->host, q->family == AF_INET ? 4 : 6);
         return CMD_OK;
     }
-    struct nr_dns *dns = sh_dns(sh);
-    if (!dns)
+    struct sh_answer ans;
+    if (sh_resolve(sh, q->host, q->family, -1, &ans) < 0)
         return CMD_FAIL;
-    struct lookup *l = calloc(1, sizeof *l);
-    if (!l)
-        return cmd_error(sh, "out of memory");
-    nr_dns_resolve(dns, q->host, q->family, on_resolved, l);
-    enum nr_wait w = sh_wait(sh, lookup_done, l, nr_now_us() + 30 * 1000000LL);
-    if (!l->done) {
-        l->abandoned = true;
-        return cmd_error(sh, "%s: %s", q->host, w == NR_WAIT_INTR ? "interrupted" : "lookup timed out");
-    }
-    int status = l->status;
-    *ip = l->ip;
-    free(l);
+    if (ans.wait != NR_WAIT_DONE)
+        return cmd_error(sh, "%s: %s", q->host, ans.wait == NR_WAIT_INTR ? "interrupted" : "lookup timed out");
+    int status = ans.status;
+    if (status == ARES_SUCCESS && ans.addrs->n > 0)
+        *ip = ans.addrs->ip[0];
+    else if (status == ARES_SUCCESS)
+        status = ARES_ENODATA;
+    nr_addrs_free(ans.addrs);
     if (status != ARES_SUCCESS)
         return cmd_error(sh, "%s: %s", q->host, nr_dns_strerror(status));
     return CMD_OK;
@@ -216,11 +183,7 @@ static int ping_run(struct shell *sh, const struct cmd_call *c)
     struct nr_ip ip;
     if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
         return CMD_FAIL;
-    if (ip.len == 16 && nr_ip_is4(&ip)) {   /* ::ffff:a.b.c.d is an IPv4 host */
-        memmove(ip.b, nr_ip_v4bytes(&ip), 4);
-        ip.len = 4;
-        ip.zone[0] = 0;
-    }
+    nr_ip_unmap(&ip);   /* ::ffff:a.b.c.d is an IPv4 host */
     return run_echoes(sh, &q, &ip);
 }
 

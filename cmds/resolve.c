@@ -5,6 +5,7 @@
 #include "shell/shell.h"
 #include "lib/dns.h"
 #include "lib/service.h"
+#include "shell/resolve.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,60 +52,30 @@ static size_t choose(const struct target *t)
     return 0;
 }
 
-static bool fits(const struct target *t, const struct nr_ip *ip)
-{
-    return t->family == AF_UNSPEC || (t->family == AF_INET) == nr_ip_is4(ip);
-}
-
 static void add_cand(struct target *t, const struct nr_ip *ip)
 {
-    if (t->n < MAXCAND && fits(t, ip))
+    if (t->n < MAXCAND && nr_ip_fits(ip, t->family))
         t->cand[t->n++] = *ip;
-}
-
-struct wait_res {
-    bool done;
-    int status;
-    struct nr_addrs *addrs;
-};
-
-static void on_addrs(void *arg, int status, struct nr_addrs *addrs)
-{
-    struct wait_res *w = arg;
-    w->done = true;
-    w->status = status;
-    w->addrs = addrs;
-}
-
-static bool res_done(void *arg)
-{
-    return ((struct wait_res *)arg)->done;
 }
 
 static int resolve_name(struct shell *sh, struct target *t)
 {
-    struct nr_dns *d = sh_dns(sh);
-    if (!d)
+    struct sh_answer ans;
+    if (sh_resolve(sh, t->host, t->family, -1, &ans) < 0)
         return CMD_FAIL;
-    struct wait_res w = { 0 };
-    nr_dns_resolve(d, t->host, t->family, on_addrs, &w);
-    if (!w.done) {
-        enum nr_wait r = sh_wait(sh, res_done, &w, nr_now_us() + nr_dns_timeout(d) + 1000000);
-        if (r != NR_WAIT_DONE) {
-            nr_dns_cancel_all(d);   /* runs on_addrs with ARES_ECANCELLED */
-            nr_addrs_free(w.addrs);
-            return cmd_error(sh, "%s: %s", t->input, r == NR_WAIT_INTR ? "interrupted" : "timed out");
-        }
-    }
-    if (w.status != ARES_SUCCESS) {
+    if (ans.wait != NR_WAIT_DONE)
+        return cmd_error(sh, "%s: %s", t->input, ans.wait == NR_WAIT_INTR ? "interrupted" : "timed out");
+    if (ans.status == ARES_EBADNAME)   /* no query was sent */
+        return cmd_error(sh, "%s: lookup %s: %s", t->input, t->host, nr_dns_strerror(ans.status));
+    if (ans.status != ARES_SUCCESS) {
         char servers[256];
-        nr_dns_servers(d, servers, sizeof servers);
+        nr_dns_servers(sh->dns, servers, sizeof servers);
         return cmd_error(sh, "%s: lookup %s via %s: %s", t->input, t->host, servers,
-                         nr_dns_strerror(w.status));
+                         nr_dns_strerror(ans.status));
     }
-    for (size_t i = 0; i < w.addrs->n; i++)
-        add_cand(t, &w.addrs->ip[i]);
-    nr_addrs_free(w.addrs);
+    for (size_t i = 0; i < ans.addrs->n; i++)
+        add_cand(t, &ans.addrs->ip[i]);
+    nr_addrs_free(ans.addrs);
     return CMD_OK;
 }
 
@@ -124,8 +95,9 @@ static void print(struct shell *sh, const struct target *t, bool unspecified)
     out_begin(sh, "resolve");
     out_str(sh, "network", "%s ", t->net);
     out_str(sh, "input", NULL, t->input);
-    if (unspecified && t->family == AF_UNSPEC) {
-        /* Go keeps a nil IP: every interface, IPv4 and IPv6 alike. */
+    if (unspecified) {
+        /* Go keeps a nil IP for every network, tcp4 and udp6 too: every
+         * interface (of that family, when listening). */
         buf[0] = 0;
         if (t->has_port)
             snprintf(buf, sizeof buf, ":%u", t->port);
@@ -174,6 +146,9 @@ static int resolve_run(struct shell *sh, const struct cmd_call *c)
     char work[1024];
     if (a->argc < 2 || a->argc > 3)
         return cmd_usage(sh, "needs [NET] ADDR");
+    if (a->argc == 2 && net_parse(a->argv[1], &t))   /* "resolve tcp": no query for "tcp" */
+        return cmd_usage(sh, "%s: needs an ADDR after NET", a->argv[1]);
+    memset(&t, 0, sizeof t);
     if (a->argc == 3 && !net_parse(a->argv[1], &t))
         return cmd_error(sh, "%s: unknown network (ip ip4 ip6 tcp tcp4 tcp6 udp udp4 udp6 unix)",
                          a->argv[1]);
@@ -227,8 +202,10 @@ const struct nr_cmd cmd_resolve = {
     "unix (a path). Without NET, host:port means tcp and a bare host ip.\n"
     "Shows the address Go picks (the first IPv4 one unless ADDR is an IPv6\n"
     "literal) and all candidates. An empty host (':80') is the unspecified\n"
-    "address: every interface. The hosts file is honoured; IP literals are\n"
-    "not looked up.\n"
+    "address: every interface, for every NET (no IP is chosen). The hosts\n"
+    "file comes first, and a name found there is not asked of DNS (as Go);\n"
+    "IP literals are not looked up, and a word that is neither an IP nor a\n"
+    "host name (010.1.1.1: a leading zero) is no such host, with no query.\n"
     "Example: resolve tcp localhost:http\n"
     "Example: resolve udp6 [fe80::1%lo]:53\n",
     .pos = resolve_pos,

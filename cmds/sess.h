@@ -19,8 +19,10 @@ struct sess_addrs {
 };
 /* Resolves "host:port" (or a Unix path) for net: literal IPs directly, names
  * through c-ares (hosts file first). passive: an empty host means all
- * interfaces (listen); otherwise the local system (dial). Waits until
- * deadline_us. Returns 0, or -1 after printing the error. */
+ * interfaces (listen); otherwise the local system (dial). A name is
+ * resolved with sh_resolve (shell/resolve.h): waits until deadline_us (-1:
+ * the resolver's own timeout) or Ctrl-C. Returns 0, or -1 after printing
+ * the error. */
 int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
                  bool passive, int64_t deadline_us, struct sess_addrs *out);
 
@@ -35,6 +37,12 @@ void sess_out_ends(struct shell *sh, const struct nr_session *s);
 
 /* The networks dial and listen take, for Tab completion word lists. */
 #define SESS_NET_WORDS "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram"
+
+/* After a bind failed with errno e on ss: a hint for a port below the
+ * unprivileged limit ("(ports below 1024 need ...)"), or "". */
+const char *sess_bind_hint(int e, const struct sockaddr_storage *ss);
+/* True when ss is a Unix path that exists and is not a socket. */
+bool sess_not_socket(const struct sockaddr_storage *ss);
 
 /* Parses on/off, yes/no, true/false, 1/0. Returns 0 or -1. */
 int sess_parse_bool(const char *w, bool *v);

@@ -4,11 +4,15 @@
 #include "lib/addr.h"
 #include "lib/dns.h"
 #include "lib/service.h"
+#include "shell/resolve.h"
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 int sess_parse_bool(const char *w, bool *v)
 {
@@ -42,7 +46,10 @@ void sess_out_ends(struct shell *sh, const struct nr_session *s)
     out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "proto", "%s ", nr_sess_proto(s));
     out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
-    sess_out_addr(sh, "remote", " -> %s", nr_sess_remote(s), nr_sess_remote_len(s));
+    if (nr_sess_remote_len(s))
+        sess_out_addr(sh, "remote", " -> %s", nr_sess_remote(s), nr_sess_remote_len(s));
+    else
+        out_null(sh, "remote");   /* a listener: no arrow to nowhere */
 }
 
 void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
@@ -52,44 +59,54 @@ void sess_out_addr(struct shell *sh, const char *key, const char *fmt,
     out_str(sh, key, fmt, len || !sh->json ? sess_addr(ss, len, a, sizeof a) : NULL);
 }
 
-/* ---- resolving ---- */
+/* ---- bind failures ---- */
 
-/* Heap state for one lookup: a wait that gives up leaves it to the
- * callback, which frees it when the answer comes after all. */
-struct lookup {
-    bool done, abandoned;
-    int status;
-    struct nr_addrs *addrs;
-};
-
-static void on_addrs(void *arg, int status, struct nr_addrs *addrs)
+/* net.ipv4.ip_unprivileged_port_start (it covers IPv6 too), 1024 when unknown. */
+static long unprivileged_port_start(void)
 {
-    struct lookup *q = arg;
-    if (q->abandoned) {
-        nr_addrs_free(addrs);
-        free(q);
-        return;
+    long v = 1024;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = 1024;
+        fclose(f);
     }
-    q->done = true;
-    q->status = status;
-    q->addrs = addrs;
+    return v;
 }
 
-static bool lookup_done(void *arg)
+const char *sess_bind_hint(int e, const struct sockaddr_storage *ss)
 {
-    return ((struct lookup *)arg)->done;
+    static char hint[160];
+    struct nr_ip ip;
+    uint16_t port;
+    if ((e != EACCES && e != EPERM) || nr_sockaddr_ip((const struct sockaddr *)ss, &ip, &port) < 0)
+        return "";
+    long start = unprivileged_port_start();
+    if (port == 0 || port >= start)
+        return "";
+    snprintf(hint, sizeof hint, " (ports below %ld need root or CAP_NET_BIND_SERVICE; "
+             "see sysctl net.ipv4.ip_unprivileged_port_start)", start);
+    return hint;
 }
+
+bool sess_not_socket(const struct sockaddr_storage *ss)
+{
+    const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
+    struct stat st;
+    if (ss->ss_family != AF_UNIX || !su->sun_path[0])
+        return false;   /* abstract names have no file */
+    return lstat(su->sun_path, &st) == 0 && !S_ISSOCK(st.st_mode);
+}
+
+/* ---- resolving ---- */
 
 /* Adds ip:port when it fits net's family (v4-mapped counts as IPv4). */
 static void add_ip(struct sess_addrs *out, const struct nr_net *net,
                    struct nr_ip ip, uint16_t port)
 {
-    if (nr_ip_is4(&ip) && ip.len == 16) {
-        memmove(ip.b, ip.b + 12, 4);
-        ip.len = 4;
-    }
-    if ((net->family == AF_INET && ip.len != 4) || (net->family == AF_INET6 && ip.len != 16))
+    if (!nr_ip_fits(&ip, net->family))
         return;
+    nr_ip_unmap(&ip);
     if (out->n >= SESS_MAXADDRS)
         return;
     if (nr_ip_sockaddr(&ip, port, &out->ss[out->n], &out->len[out->n], NULL, 0) == 0)
@@ -99,28 +116,18 @@ static void add_ip(struct sess_addrs *out, const struct nr_net *net,
 static int resolve_name(struct shell *sh, const struct nr_net *net, const char *host,
                         uint16_t port, int64_t deadline_us, struct sess_addrs *out)
 {
-    struct nr_dns *dns = sh_dns(sh);
-    if (!dns)
+    struct sh_answer ans;
+    if (sh_resolve(sh, host, net->family, deadline_us, &ans) < 0)
         return -1;
-    struct lookup *q = calloc(1, sizeof *q);
-    if (!q)
-        return cmd_error(sh, "out of memory"), -1;
-    nr_dns_resolve(dns, host, net->family, on_addrs, q);
-    enum nr_wait w = q->done ? NR_WAIT_DONE : sh_wait(sh, lookup_done, q, deadline_us);
-    if (w != NR_WAIT_DONE) {
-        q->abandoned = true;
-        if (w == NR_WAIT_INTR)
-            return cmd_error(sh, "lookup %s: interrupted", host), -1;
+    if (ans.wait == NR_WAIT_INTR)
+        return cmd_error(sh, "lookup %s: interrupted", host), -1;
+    if (ans.wait != NR_WAIT_DONE)
         return cmd_error(sh, "lookup %s: timed out", host), -1;
-    }
-    int st = q->status;
-    struct nr_addrs *a = q->addrs;
-    free(q);
-    if (st != 0)
-        return cmd_error(sh, "lookup %s: %s", host, nr_dns_strerror(st)), -1;
-    for (size_t i = 0; i < a->n; i++)
-        add_ip(out, net, a->ip[i], port);
-    nr_addrs_free(a);
+    if (ans.status != 0)
+        return cmd_error(sh, "lookup %s: %s", host, nr_dns_strerror(ans.status)), -1;
+    for (size_t i = 0; i < ans.addrs->n; i++)
+        add_ip(out, net, ans.addrs->ip[i], port);
+    nr_addrs_free(ans.addrs);
     if (!out->n)
         return cmd_error(sh, "lookup %s: no %s address", host,
                          net->family == AF_INET ? "IPv4" : "IPv6"), -1;
@@ -196,7 +203,6 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
                  bool passive, int64_t deadline_us, struct sess_addrs *out)
 {
     char work[512], err[NR_ERRLEN];
-    const char *host, *port;
     memset(out, 0, sizeof *out);
     if (!passive && addr[0] == '[' && sess_is_id(addr))
         return resolve_session(sh, net, addr, out);
@@ -206,22 +212,22 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
         out->n = 1;
         return 0;
     }
-    if (nr_hostport_split(addr, work, sizeof work, &host, &port, err, sizeof err) < 0)
+    struct nr_target t;
+    if (nr_target_split(addr, true, work, sizeof work, &t, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", addr, err), -1;
     uint16_t p;
-    if (parse_port(sh, net, addr, port, &p) < 0)
+    if (parse_port(sh, net, addr, t.port, &p) < 0)
         return -1;
     out->port0 = p == 0;
-    struct nr_ip ip;
-    if (!*host) {
+    if (t.kind == NR_HOST_EMPTY) {
         out->wildcard = passive;
         add_default_host(net, passive, p, out);
-    } else if (nr_ip_parse(host, &ip, true) == 0) {
-        add_ip(out, net, ip, p);
+    } else if (t.kind == NR_HOST_IP) {
+        add_ip(out, net, t.ip, p);
         if (!out->n)
             return cmd_error(sh, "%s: not an %s address (network %s)", addr,
                              net->family == AF_INET ? "IPv4" : "IPv6", net->name), -1;
-    } else if (resolve_name(sh, net, host, p, deadline_us, out) < 0) {
+    } else if (resolve_name(sh, net, t.host, p, deadline_us, out) < 0) {
         return -1;
     }
     return 0;

@@ -185,8 +185,10 @@ static int close_run(struct shell *sh, const struct cmd_call *c)
         sh->current = 0;
     out_begin(sh, "close");
     out_int(sh, "id", "[%lld] closed", id);
-    if (served)
-        out_uint(sh, "served_closed", " (and %llu clients it was serving)", served);
+    if (served) {
+        out_uint(sh, "served_closed", " (and %llu ", served);
+        out_text(sh, "%s it was serving)", nr_plural(served, "client", "clients"));
+    }
     out_text(sh, "\n");
     out_end(sh);
     return CMD_OK;
@@ -200,12 +202,26 @@ struct shutdown_opts {
 
 static const char *const shutdown_hows[] = { "read", "write", "both", NULL };
 
+/* What shutdown HOW did, in words: datagram sockets have no FIN (nothing
+ * is sent, later sends fail), and a second write shutdown sends nothing. */
+static const char *shutdown_what(const struct nr_session *s, int how, bool was_wr, bool *fin)
+{
+    bool dgram = !nr_sess_is_stream(s);
+    *fin = !dgram && !was_wr && how != SHUT_RD;
+    if (how == SHUT_RD)
+        return "no more reading (buffered data stays)";
+    if (dgram)
+        return how == SHUT_WR ? "nothing is sent (datagrams have no FIN); later sends fail"
+                              : "nothing is sent (datagrams have no FIN); later sends fail, "
+                                "no more reading";
+    if (was_wr)
+        return how == SHUT_WR ? "nothing sent: the FIN was sent before"
+                              : "no more reading (the FIN was sent before)";
+    return how == SHUT_WR ? "FIN sent: the peer sees end of stream" : "FIN sent, no more reading";
+}
+
 static int shutdown_run(struct shell *sh, const struct cmd_call *c)
 {
-    static const char *const what[] = {
-        "no more reading (buffered data stays)", "FIN sent: the peer sees end of stream",
-        "FIN sent, no more reading",
-    };
     const char *hw = c->pos[0];
     int how = -1;
     for (int i = 0; shutdown_hows[i]; i++)
@@ -215,12 +231,15 @@ static int shutdown_run(struct shell *sh, const struct cmd_call *c)
         return cmd_usage(sh, "%s: not read, write or both", hw);
     struct nr_session *s = c->s;
     char err[NR_ERRLEN];
+    bool was_wr = nr_sess_wr_shut(s), fin;
     if (nr_sess_shutdown(s, how, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", nr_sess_id(s), err);
+    const char *what = shutdown_what(s, how, was_wr, &fin);
     out_begin(sh, "shutdown");
     out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "how", "shutdown %s: ", hw);
-    out_str(sh, NULL, "%s", what[how]);
+    out_str(sh, NULL, "%s", what);
+    out_bool(sh, "fin_sent", NULL, fin);
     out_str(sh, "state", " (%s)\n", nr_sess_state(s));
     out_end(sh);
     return CMD_OK;
@@ -396,8 +415,10 @@ static void info_counts(struct shell *sh, const struct nr_session *s)
     out_uint(sh, "bytes_in", "  bytes in    %llu\n", st.bytes_in);
     out_uint(sh, "bytes_out", "  bytes out   %llu\n", st.bytes_out);
     out_uint(sh, "buffered", "  buffered    %llu", st.buffered);
-    if (!nr_sess_is_stream(s))
-        out_uint(sh, "datagrams", " (%llu datagrams)", st.datagrams);
+    if (!nr_sess_is_stream(s)) {
+        out_uint(sh, "datagrams", " (%llu ", st.datagrams);
+        out_text(sh, "%s)", nr_plural(st.datagrams, "datagram", "datagrams"));
+    }
     if (why && !listener && !strcmp(why, "budget"))
         out_text(sh, " (shell's budget spent: reading paused)\n");
     else
@@ -486,11 +507,13 @@ static void info_shell(struct shell *sh)
     }
     out_begin(sh, "info");
     out_uint(sh, "sessions", "sessions     %llu\n", n);
-    out_uint(sh, "served", "served       %llu clients of --echo/--daytime/--discard\n", served);
+    out_uint(sh, "served", "served       %llu ", served);
+    out_text(sh, "%s of --echo/--daytime/--discard\n", nr_plural(served, "client", "clients"));
     /* Echo backlogs are memory held for peers too: counted with the rest. */
     size_t held = t ? nr_sessions_held(t) : 0;
     size_t budget = t ? nr_sessions_budget(t) : NR_SESS_BUDGET;
-    out_uint(sh, "buffered", "buffered     %llu bytes", buffered + backlog);
+    out_uint(sh, "buffered", "buffered     %llu ", buffered + backlog);
+    out_text(sh, "%s", nr_plural(buffered + backlog, "byte", "bytes"));
     out_uint(sh, "backlog", backlog ? " (%llu of it echo backlog)" : NULL, backlog);
     out_text(sh, "\n");
     out_uint(sh, "budget_used", held ? "budget       %llu" : NULL, held);
@@ -606,7 +629,9 @@ const struct nr_cmd cmd_shutdown = {
     .help =
     "write sends FIN: the peer reads end of stream but can still answer, which\n"
     "recv then shows (HTTP/1.0 style: send the request, shutdown write, recv\n"
-    "--all). read stops reading; both does both. close releases the session.\n"
+    "--all). A second write shutdown sends nothing. On UDP and unixgram nothing\n"
+    "is sent at all (datagrams have no FIN): later sends fail. read stops\n"
+    "reading; both does both. close releases the session.\n"
     "Example: shutdown 2 write\n",
     .pos = shutdown_pos,
     .flags = CMD_ID | CMD_SESSION,

@@ -102,8 +102,9 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     if (w == NR_WAIT_INTR)
         return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", id);
     if (w != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu bytes still queued)",
-                         id, nr_sess_queued_out(s));
+        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu %s still queued)",
+                         id, nr_sess_queued_out(s),
+                         nr_plural(nr_sess_queued_out(s), "byte", "bytes"));
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
@@ -192,7 +193,7 @@ static void show_chunk(struct shell *sh, struct nr_session *s, struct recv_opts 
 
 static bool stream_ended(const struct nr_session *s)
 {
-    return nr_sess_ended(s);
+    return nr_sess_read_ended(s);
 }
 
 static void show_eof(struct shell *sh, const struct nr_session *s)
@@ -204,7 +205,8 @@ static void show_eof(struct shell *sh, const struct nr_session *s)
     if (nr_sess_rd_shut(s) && !nr_sess_peer_eof(s))
         out_text(sh, "(closed for reading)\n");
     else if (left)
-        out_text(sh, "(peer closed the connection; %zu bytes still buffered)\n", left);
+        out_text(sh, "(peer closed the connection; %zu %s still buffered)\n", left,
+                 nr_plural(left, "byte", "bytes"));
     else
         out_text(sh, "(peer closed the connection)\n");
     out_end(sh);
@@ -241,8 +243,9 @@ static int recv_fail(struct shell *sh, struct nr_session *s, enum nr_wait w, int
 {
     if (w == NR_WAIT_INTR)
         return cmd_error(sh, "[%d] interrupted", nr_sess_id(s));
-    return cmd_error(sh, "[%d] timed out after %g s (%zu bytes buffered)", nr_sess_id(s),
-                     (double)t / 1e6, nr_sess_buffered(s));
+    size_t n = nr_sess_buffered(s);
+    return cmd_error(sh, "[%d] timed out after %g s (%zu %s buffered)", nr_sess_id(s),
+                     (double)t / 1e6, n, nr_plural(n, "byte", "bytes"));
 }
 
 /* --all: everything until the peer closes; the timeout is an idle timeout. */
@@ -277,8 +280,9 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
     if (o->until) {
         n = until_end(s, o);
         if (!n && !stream_ended(s) && nr_sess_buffered(s) >= NR_SESS_BUFMAX)
-            return cmd_error(sh, "[%d] --until text not found in %zu buffered bytes",
-                             id, nr_sess_buffered(s));
+            return cmd_error(sh, "[%d] --until text not found in %zu buffered %s",
+                             id, nr_sess_buffered(s),
+                             nr_plural(nr_sess_buffered(s), "byte", "bytes"));
         if (!n && r != NR_WAIT_DONE)
             return recv_fail(sh, s, r, o->timeout);
         if (!n)
@@ -310,7 +314,8 @@ static void show_dgram(struct shell *sh, struct nr_session *s, struct recv_opts 
     out_begin(sh, "datagram");
     out_int(sh, "id", NULL, nr_sess_id(s));
     out_str(sh, "from", "from %s", sess_addr(&d->from, d->fromlen, a, sizeof a));
-    out_uint(sh, "bytes", ", %llu bytes:\n", d->len);
+    out_uint(sh, "bytes", ", %llu ", d->len);
+    out_text(sh, "%s:\n", nr_plural(d->len, "byte", "bytes"));
     o->shown = 0;
     show_bytes(sh, o, d->data, d->len);
     out_end(sh);

@@ -15,7 +15,9 @@ static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff 
 int nr_ip_parse(const char *s, struct nr_ip *ip, bool allow_zone)
 {
     char tmp[64];
-    const char *pct = strchr(s, '%');
+    /* The zone starts after the last '%', as Go's splitHostZone: in
+     * "fe80::1%a%b" the address part "fe80::1%a" is not an IP. */
+    const char *pct = strrchr(s, '%');
     size_t n = pct ? (size_t)(pct - s) : strlen(s);
     memset(ip, 0, sizeof *ip);
     if (n == 0 || n >= sizeof tmp)

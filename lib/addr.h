@@ -20,7 +20,9 @@ struct nr_ip {
 };
 
 /* Parses an IPv4 or IPv6 literal. With allow_zone, "fe80::1%eth0" keeps its
- * zone; without, any '%' is invalid (as ParseIP). Returns 0 or -1. */
+ * zone (which starts after the last '%', as Go's splitHostZone, so
+ * "fe80::1%a%b" is invalid); without, any '%' is invalid (as ParseIP).
+ * Returns 0 or -1. */
 int nr_ip_parse(const char *s, struct nr_ip *ip, bool allow_zone);
 
 /* True for IPv4 and IPv4-mapped IPv6 (Go's To4() != nil). */

@@ -304,8 +304,87 @@ static void on_addrinfo(void *arg, int status, int timeouts, struct ares_addrinf
     free(r);
 }
 
+bool nr_dns_is_domain_name(const char *s)
+{
+    size_t l = strlen(s), part = 0;
+    char last = '.';
+    bool non_numeric = false;
+    if (!strcmp(s, "."))
+        return true;
+    if (l == 0 || l > 254 || (l == 254 && s[l - 1] != '.'))
+        return false;
+    for (const char *p = s; *p; last = *p++) {
+        char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+            non_numeric = true;
+            part++;
+        } else if (c >= '0' && c <= '9') {
+            part++;
+        } else if (c == '-') {
+            if (last == '.')
+                return false;
+            part++;
+            non_numeric = true;
+        } else if (c == '.') {
+            if (last == '.' || last == '-' || part > 63 || part == 0)
+                return false;
+            part = 0;
+        } else {
+            return false;
+        }
+    }
+    return last != '-' && part <= 63 && non_numeric;
+}
+
+/* Every address the hosts file gives host, of both families, as Go's
+ * goLookupIPFiles: a name found there is not looked up in DNS, even when
+ * the family wanted is missing (then the caller finds no suitable one).
+ * NULL when the file has none (or on allocation failure: then DNS). */
+static struct nr_addrs *from_hosts(struct nr_dns *d, const char *host)
+{
+    static const int fam[2] = { AF_INET, AF_INET6 };
+    struct nr_addrs *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    for (int k = 0; k < 2; k++) {
+        struct hostent *he = NULL;
+        if (ares_gethostbyname_file(d->ch, host, fam[k], &he) != ARES_SUCCESS)
+            continue;
+        size_t n = 0;
+        while (he->h_addr_list && he->h_addr_list[n])
+            n++;
+        struct nr_ip *ip = realloc(a->ip, (a->n + n + 1) * sizeof *ip);
+        if (ip) {
+            a->ip = ip;
+            for (size_t i = 0; i < n; i++) {
+                memset(&ip[a->n], 0, sizeof *ip);
+                ip[a->n].len = k ? 16 : 4;
+                memcpy(ip[a->n++].b, he->h_addr_list[i], k ? 16 : 4);
+            }
+        }
+        ares_free_hostent(he);
+    }
+    if (a->n == 0) {
+        nr_addrs_free(a);
+        return NULL;
+    }
+    return a;
+}
+
 void nr_dns_resolve(struct nr_dns *d, const char *host, int family, nr_addrs_cb cb, void *arg)
 {
+    struct nr_addrs *hosts = from_hosts(d, host);
+    if (hosts) {
+        cb(arg, ARES_SUCCESS, hosts);
+        return;
+    }
+    /* Not a name Go would query (an all-numeric "010.1.1.1", anything with
+     * ':' or '%'): "no such host", and c-ares never sees it, for its
+     * fallback would read "010.1.1.1" as 10.1.1.1 (inet_aton style). */
+    if (!nr_dns_is_domain_name(host)) {
+        cb(arg, ARES_EBADNAME, NULL);
+        return;
+    }
     struct resolve_req *r = malloc(sizeof *r);
     if (!r) {
         cb(arg, ARES_ENOMEM, NULL);
@@ -331,7 +410,7 @@ const char *nr_dns_strerror(int status)
     case ARES_EREFUSED: return "query refused";
     case ARES_ECONNREFUSED: return "connection refused by the DNS server";
     case ARES_EBADRESP: return "malformed reply";
-    case ARES_EBADNAME: return "invalid name";
+    case ARES_EBADNAME: return "no such host (neither an IP address nor a host name)";
     case ARES_ECANCELLED: return "cancelled";
     default: return ares_strerror(status);
     }

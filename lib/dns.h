@@ -7,6 +7,7 @@
 #define NR_DNS_H
 
 #include <ares.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/addr.h"
@@ -68,9 +69,18 @@ void nr_addrs_free(struct nr_addrs *a);
  * ares status with addrs NULL. */
 typedef void (*nr_addrs_cb)(void *arg, int status, struct nr_addrs *addrs);
 /* Resolves host (a name; literals are the caller's business) for family
- * AF_INET, AF_INET6 or AF_UNSPEC, hosts file first. */
+ * AF_INET, AF_INET6 or AF_UNSPEC, as Go's goLookupIPCNAMEOrder: the hosts
+ * file first, and a name found there gives all its addresses of either
+ * family (the caller filters them); else a name that is not a domain name
+ * (nr_dns_is_domain_name) fails with ARES_EBADNAME without a query; else
+ * DNS for that family. The callback may run before this returns. */
 void nr_dns_resolve(struct nr_dns *dns, const char *host, int family,
                     nr_addrs_cb cb, void *arg);
+
+/* Go's isDomainName: letters, digits, '_', '-' and dots in labels of 1-63
+ * bytes, at most 253 bytes (254 with a final dot), and not all-numeric
+ * ("010.1.1.1" is not a name). */
+bool nr_dns_is_domain_name(const char *s);
 
 /* Text for an ares status in terms a user knows ("no such host", …). */
 const char *nr_dns_strerror(int status);

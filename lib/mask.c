@@ -104,19 +104,23 @@ static int parse_hex(const char *s, struct nr_mask *m)
     return 0;
 }
 
-/* Decimal prefix length; 1 not decimal, 0 ok, -1 out of range (err set). */
+/* Decimal prefix length, as Go's ParseCIDR reads it (dtoi: any number of
+ * digits, leading zeros too, so "/00000024" is 24); 1 not decimal, 0 ok,
+ * -1 out of range (err set). */
 static int parse_prefix(const char *s, int bits, struct nr_mask *m, char *err, size_t errlen)
 {
-    int v = 0;
+    long v = 0;
     size_t n = strlen(s);
-    if (n == 0 || n > 9 || strspn(s, "0123456789") != n)
+    if (n == 0 || strspn(s, "0123456789") != n)
         return 1;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && v <= bits; i++)
         v = v * 10 + (s[i] - '0');
-    if (v > bits)
-        return nr_err(err, errlen, "prefix length %d out of range (0-%d for %s)",
-                      v, bits, bits == 32 ? "IPv4" : "IPv6");
-    return nr_mask_cidr(v, bits, m);
+    if (v > bits) {
+        size_t z = strspn(s, "0");   /* shown without its leading zeros */
+        return nr_err(err, errlen, "prefix length %s out of range (0-%d for %s)",
+                      s + (z < n ? z : n - 1), bits, bits == 32 ? "IPv4" : "IPv6");
+    }
+    return nr_mask_cidr((int)v, bits, m);
 }
 
 int nr_mask_parse(const char *s, int bits, struct nr_mask *m, char *err, size_t errlen)
@@ -124,8 +128,14 @@ int nr_mask_parse(const char *s, int bits, struct nr_mask *m, char *err, size_t 
     static const char want[] = "invalid mask (want /N, dotted like 255.255.254.0 or hex like fffffe00)";
     memset(m, 0, sizeof *m);
     if (s[0] == '/') {
+        /* Digits after a '/' are a prefix length, whatever their number
+         * (ParseCIDR); any other form may follow the '/' too. */
         int r = parse_prefix(s + 1, bits, m, err, errlen);
-        return r > 0 ? nr_err(err, errlen, "%s", want) : r;
+        if (r <= 0)
+            return r;
+        s++;
+        if (!*s || s[0] == '/')
+            return nr_err(err, errlen, "%s", want);
     }
     if (strchr(s, ':') || strchr(s, '.')) {
         int v6 = strchr(s, ':') != NULL;
@@ -299,6 +309,32 @@ static void host_range(struct nr_subnet *sn)
     }
 }
 
+char *nr_ipnet_str(const struct nr_ip *network, const struct nr_mask *m, char *buf, size_t n)
+{
+    struct nr_ip ip;
+    struct nr_mask mm = *m;
+    char a[NR_ADDRSTRLEN], hex[33];
+    int ones, bits;
+    memset(&ip, 0, sizeof ip);
+    ip.len = nr_ip_is4(network) ? 4 : network->len;
+    memcpy(ip.b, ip.len == 4 ? nr_ip_v4bytes(network) : network->b, ip.len);
+    if (mm.len == 16 && ip.len == 4) {   /* networkNumberAndMask */
+        memmove(mm.b, mm.b + 12, 4);
+        mm.len = 4;
+    }
+    if (mm.len != ip.len || (ip.len != 4 && ip.len != 16)) {
+        snprintf(buf, n, "<nil>");
+        return buf;
+    }
+    nr_ip_str(&ip, a, sizeof a);
+    nr_mask_size(&mm, &ones, &bits);
+    if (bits)
+        snprintf(buf, n, "%s/%d", a, ones);
+    else
+        snprintf(buf, n, "%s/%s", a, nr_mask_hex(&mm, hex, sizeof hex));
+    return buf;
+}
+
 int nr_subnet_calc(const struct nr_ip *ip, const struct nr_mask *m,
                    struct nr_subnet *sn, char *err, size_t errlen)
 {
@@ -312,7 +348,10 @@ int nr_subnet_calc(const struct nr_ip *ip, const struct nr_mask *m,
         sn->network.b[i] &= sn->mask.b[i];
         sn->host.b[i] &= (uint8_t)~sn->mask.b[i];
     }
-    nr_mask_size(&sn->mask, &sn->ones, &sn->bits);
+    /* Size and String are the given mask's, as Go's: a 16-byte mask on an
+     * IPv4 address is 120 128, not 24 32. */
+    sn->given = *m;
+    nr_mask_size(m, &sn->ones, &sn->bits);
     sn->contiguous = sn->bits != 0;
     sn->hostbits = count_zeros(&sn->mask);
     host_range(sn);

@@ -54,13 +54,20 @@ struct nr_subnet {
     struct nr_ip broadcast;   /* network OR NOT mask; valid if has_broadcast */
     struct nr_ip first, last; /* usable host range (see host_range in mask.c) */
     struct nr_mask mask;      /* the mask after Go's length adjustment */
-    int ones, bits;           /* Size(); 0 0 when non-contiguous */
+    struct nr_mask given;     /* the mask as given: Go's IPMask, as shown */
+    int ones, bits;           /* Size() of given; 0 0 when non-contiguous */
     int hostbits;             /* zero bits in the mask (any position) */
     bool contiguous;
     bool has_broadcast;       /* IPv4 with 2 or more host bits */
     char addresses[48];       /* 2^hostbits, exact decimal */
     char hosts[48];           /* usable hosts, exact decimal */
 };
+/* Go's IPNet.String of {network, m}: "10.1.2.0/24", "0.0.0.0/0" for
+ * ::ffff:0:0/96 (an IPv4 network takes the last 4 bytes of a 16-byte mask),
+ * "10.0.2.0/ff00ff00" for a non-contiguous mask, "<nil>" when the lengths
+ * do not go together. buf holds NR_ADDRSTRLEN. Returns buf. */
+char *nr_ipnet_str(const struct nr_ip *network, const struct nr_mask *m, char *buf, size_t n);
+
 /* Computes the subnet; -1 with err when the mask does not fit the address. */
 int nr_subnet_calc(const struct nr_ip *ip, const struct nr_mask *m,
                    struct nr_subnet *sn, char *err, size_t errlen);

@@ -196,7 +196,8 @@ int nr_sess_shutdown(struct nr_session *s, int how, char *err, size_t errlen)
     if (s->fd < 0)
         return nr_err(err, errlen, "the peer closed the connection");
     if (how != SHUT_RD && out_pending(s))
-        return nr_err(err, errlen, "%zu bytes are still being sent; try again", out_pending(s));
+        return nr_err(err, errlen, "%zu %s still being sent; try again", out_pending(s),
+                      out_pending(s) == 1 ? "byte is" : "bytes are");
     if (shutdown(s->fd, how) < 0)
         return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
     if (how != SHUT_WR)
@@ -347,7 +348,7 @@ size_t nr_sess_queued_out(const struct nr_session *s) { return out_pending(s); }
 int64_t nr_sess_timeout(const struct nr_session *s) { return s->timeout_us; }
 struct nr_session *nr_sess_first_served(const struct nr_session *l) { return l->served; }
 
-bool nr_sess_ended(const struct nr_session *s)
+bool nr_sess_read_ended(const struct nr_session *s)
 {
     return s->peer_eof || s->rd_shut || s->err;
 }

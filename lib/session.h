@@ -98,10 +98,6 @@ int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen);
 bool nr_sess_flushed(const struct nr_session *s);
 
-/* The unread stream bytes: *n of them at the returned pointer (NULL when
- * none). Borrowed: valid until the loop runs again or the session is
- * consumed or closed — copy what must outlive a wait. */
-const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *n);
 /* Drops n bytes from the front of the unread bytes; resumes reading below
  * the bound. */
 void nr_sess_consume(struct nr_session *s, size_t n);
@@ -133,6 +129,13 @@ int nr_sess_id(const struct nr_session *s);
 const char *nr_sess_proto(const struct nr_session *s);
 /* A byte stream (TCP, Unix stream), not datagrams. */
 bool nr_sess_is_stream(const struct nr_session *s);
+/* The stream bytes buffered on s and not yet read: a pointer valid until
+ * the next consume, loop run or close (copy what must outlive a wait), and
+ * their count in *len (0: none). */
+const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *len);
+/* The stream has ended for reading: the peer closed, we shut down reading,
+ * or an error. */
+bool nr_sess_read_ended(const struct nr_session *s);
 /* Bytes received but not yet read (stream bytes or queued datagrams). */
 size_t nr_sess_buffered(const struct nr_session *s);
 
@@ -160,8 +163,6 @@ bool nr_sess_wr_shut(const struct nr_session *s);
 bool nr_sess_paused(const struct nr_session *s);
 /* Why, in words ("full", "budget", "no fd", "clients"), or NULL. */
 const char *nr_sess_pause_reason(const struct nr_session *s);
-/* No more bytes will arrive: peer closed, read side shut, or an error. */
-bool nr_sess_ended(const struct nr_session *s);
 /* The pending socket error (errno value, 0 none); take reads and clears it
  * (ICMP errors on UDP are reported once). */
 int nr_sess_error(const struct nr_session *s);

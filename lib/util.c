@@ -111,3 +111,8 @@ void nr_buf_free(struct nr_buf *b)
     b->p = NULL;
     b->len = b->cap = 0;
 }
+
+const char *nr_plural(unsigned long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}

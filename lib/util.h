@@ -27,6 +27,9 @@ int nr_parse_double(const char *s, double min, double max, double *out,
 int nr_parse_seconds(const char *s, double max_s, int64_t *out_us,
                      char *err, size_t errlen);
 
+/* one or many by n: nr_plural(1, "byte", "bytes") is "byte". */
+const char *nr_plural(unsigned long long n, const char *one, const char *many);
+
 /* Growable byte buffer. Caller frees with nr_buf_free(). */
 struct nr_buf {
     unsigned char *p;

@@ -27,6 +27,7 @@ enum opt_kind {
     OPT_STR,       /* const char *: the word as given (NUL-terminated) */
     OPT_PATH,      /* const char *: a file name (completes files) */
     OPT_ENUM,      /* int: the index of the value in `values` */
+    OPT_SESSION,   /* int: a session id ("3" or "[3]"; completes live ids) */
 };
 
 /* Option flags: preconditions checked by cmd_run against the [ID] session. */

@@ -331,6 +331,9 @@ static void xtrace(struct shell *sh, const char *line, size_t n)
     printf("netrepl> %.*s\n", (int)n, line);
 }
 
+/* The line is checked whole first (an unterminated quote anywhere runs
+ * nothing), then each command is tokenized just before it runs, so $_ is the
+ * session the commands before it on the line created. */
 int sh_run_line(struct shell *sh, const char *line, size_t n)
 {
     char err[NR_ERRLEN], id[24];
@@ -341,14 +344,30 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
         sh->cmd = "netrepl";
         return cmd_error(sh, "line too long (%zu bytes, at most %d)", n, MAX_LINE);
     }
-    snprintf(id, sizeof id, "%d", sh->last_id);
-    if (nr_tokenize(line, n, sh->last_id ? id : NULL, &cl, err, sizeof err) < 0) {
+    if (nr_tokenize(line, n, "0", &cl, err, sizeof err) < 0) {
         sh->cmd = "syntax";
         return cmd_error(sh, "%s", err);
     }
+    size_t ncmds = cl.n;
+    nr_cmdline_free(&cl);
     int r = CMD_OK;
-    for (size_t i = 0; i < cl.n && r != CMD_QUIT; i++) {
-        int ri = cmd_run(sh, &cl.cmd[i]);
+    /* -c 'CMD; CMD': one line, so errors name the command's number instead. */
+    bool numbered = sh->depth == 0 && sh->src && !strcmp(sh->src, "-c");
+    for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT; off += used) {
+        snprintf(id, sizeof id, "%d", sh->last_id);
+        if (numbered)
+            sh->line = (long)i + 1;
+        int ri;
+        if (nr_tokenize_one(line + off, n - off, &used, sh->last_id ? id : NULL, &cl, err,
+                            sizeof err) < 0) {
+            sh->cmd = "syntax";
+            ri = cmd_error(sh, "%s", err);
+            used = n - off;
+        } else {
+            ri = cl.n ? cmd_run(sh, &cl.cmd[0]) : CMD_OK;
+            i += cl.n;
+            nr_cmdline_free(&cl);
+        }
         if (ri == CMD_QUIT)
             r = CMD_QUIT;
         else if (ri == CMD_FAIL) {
@@ -357,7 +376,6 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
                 break;
         }
     }
-    nr_cmdline_free(&cl);
     return r;
 }
 

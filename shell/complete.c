@@ -153,6 +153,8 @@ static bool complete_args(struct shell *sh, const struct nr_cmd *c, const struct
     const struct nr_opt *po = prev && !(c->flags & CMD_RAW_ARGS) ? opt_named(c->opts, prev) : NULL;
     if (po && po->kind != OPT_FLAG) {   /* the option's value */
         add_values(po->values);
+        if (po->kind == OPT_SESSION)
+            add_sessions(sh);
         return po->kind == OPT_PATH;
     }
     if ((text[0] == '-' || text[0] == '+') && !(c->flags & CMD_RAW_ARGS)) {

@@ -27,7 +27,8 @@ static const char usage_text[] =
     "      --help         show this help and exit\n"
     "      --version      show the version and exit\n"
     "\n"
-    "Environment: NETREPL_DNS (as --dns), NO_COLOR (no colour), XDG_STATE_HOME (history).\n"
+    "Environment: NETREPL_DNS (as --dns), NO_COLOR or TERM=dumb (no colour),\n"
+    "XDG_STATE_HOME (history).\n"
     "Exit status: 0 all commands succeeded, 1 a command failed, 2 bad command line.\n";
 
 struct cmdline {
@@ -92,7 +93,7 @@ static void on_idle(void *arg)
 static int run(struct shell *sh, const struct cmdline *cl)
 {
     if (cl->cmds) {
-        sh->src = "-";
+        sh->src = "-c";   /* errors give the command's number (sh_run_line) */
         sh->line = 1;
         sh_run_line(sh, cl->cmds, strlen(cl->cmds));
         return sh->failures ? 1 : 0;
@@ -131,8 +132,10 @@ int main(int argc, char **argv)
     if (parse_args(&sh, &cl, argc, argv) < 0)
         return 2;
     sh.interactive = !cl.cmds && !cl.file && isatty(0) && isatty(1);
-    const char *nc = getenv("NO_COLOR");
-    sh.color = sh.interactive && isatty(2) && !(nc && *nc);
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    /* A dumb terminal (or none named) shows escape sequences as garbage. */
+    bool dumb = !term || !*term || !strcmp(term, "dumb");
+    sh.color = sh.interactive && isatty(2) && !(nc && *nc) && !dumb;
     if (!isatty(1))
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     sh.loop = nr_loop_new();

@@ -73,6 +73,15 @@ static int opt_value(struct shell *sh, const struct nr_opt *o, const char *v, si
         return 0;
     case OPT_ENUM:
         return opt_enum(sh, o, v, (int *)out);
+    case OPT_SESSION: {
+        long long id;
+        const char *d = v + (*v == '[');
+        if (!sess_is_id(v) || nr_parse_ll(strndupa(d, strcspn(d, "]")), 1, 1 << 30, &id,
+                                          NULL, 0) < 0)
+            return cmd_usage(sh, "%s %s: not a session id", o->name, v), -1;
+        *(int *)out = (int)id;
+        return 0;
+    }
     }
     return -1;
 }

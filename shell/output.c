@@ -257,7 +257,7 @@ static int report(struct shell *sh, const char *usage, const char *fmt, va_list 
     const char *red = sh->color ? "\033[31m" : "", *off = sh->color ? "\033[0m" : "";
     if (sh->interactive && sh->depth == 0)
         fprintf(stderr, "%s%s: %s%s", red, cmd, m, off);
-    else if (!sh->src || !strcmp(sh->src, "-"))
+    else if (!sh->src || !strcmp(sh->src, "-") || !strcmp(sh->src, "-c"))
         fprintf(stderr, "netrepl: %ld: %s: %s", sh->line, cmd, m);
     else
         fprintf(stderr, "netrepl: %s:%ld: %s: %s", sh->src, sh->line, cmd, m);
@@ -287,11 +287,11 @@ int cmd_usage(struct shell *sh, const char *fmt, ...)
     return CMD_FAIL;
 }
 
-void sh_notice(struct shell *sh, const char *fmt, ...)
+void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...)
 {
     if (!sh->interactive || sh->quiet)
         return;
-    char msg[1024];
+    char msg[1024], head[128];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(msg, sizeof msg, fmt, ap);
@@ -300,5 +300,15 @@ void sh_notice(struct shell *sh, const char *fmt, ...)
         return;
     if ((size_t)n >= sizeof msg)
         n = sizeof msg - 1;
-    repl_print_above(sh, msg, (size_t)n);
+    if (!sh->json) {
+        repl_print_above(sh, msg, (size_t)n);
+        return;
+    }
+    struct nr_buf b = { 0 };
+    int h = snprintf(head, sizeof head, "{\"type\":\"notice\",\"event\":\"%s\",\"id\":%d,\"message\":\"",
+                     event, id);
+    if (nr_buf_add(&b, head, (size_t)h) == 0 && nr_escape_json(msg, (size_t)n, &b) == 0 &&
+        nr_buf_add(&b, "\"}", 2) == 0)
+        repl_print_above(sh, (const char *)b.p, b.len);
+    nr_buf_free(&b);
 }

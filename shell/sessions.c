@@ -71,18 +71,19 @@ static void data_notice(struct shell *sh, int id, bool dgram, size_t bytes, size
     if (!s)
         return;
     if (reads == 1 && dgram)
-        sh_notice(sh, "[%d] datagram of %zu bytes (%zu queued)", id, bytes,
-                  nr_sess_dgram_count(s));
+        sh_notice(sh, "datagram", id, "[%d] datagram of %zu %s (%zu queued)", id, bytes,
+                  nr_plural(bytes, "byte", "bytes"), nr_sess_dgram_count(s));
     else if (reads == 1)
-        sh_notice(sh, "[%d] %zu bytes arrived (%zu buffered)", id, bytes, nr_sess_buffered(s));
+        sh_notice(sh, "data", id, "[%d] %zu %s arrived (%zu buffered)", id, bytes,
+                  nr_plural(bytes, "byte", "bytes"), nr_sess_buffered(s));
     else if (dgram)
-        sh_notice(sh, "[%d] %s datagrams arrived (%s bytes; %s queued)", id,
+        sh_notice(sh, "datagram", id, "[%d] %s datagrams arrived (%s %s; %s queued)", id,
                   grouped(reads, a, sizeof a), grouped(bytes, b, sizeof b),
-                  grouped(nr_sess_dgram_count(s), c, sizeof c));
+                  nr_plural(bytes, "byte", "bytes"), grouped(nr_sess_dgram_count(s), c, sizeof c));
     else
-        sh_notice(sh, "[%d] %s bytes arrived in %s reads (%s buffered)", id,
-                  grouped(bytes, a, sizeof a), grouped(reads, b, sizeof b),
-                  grouped(nr_sess_buffered(s), c, sizeof c));
+        sh_notice(sh, "data", id, "[%d] %s %s arrived in %s reads (%s buffered)", id,
+                  grouped(bytes, a, sizeof a), nr_plural(bytes, "byte", "bytes"),
+                  grouped(reads, b, sizeof b), grouped(nr_sess_buffered(s), c, sizeof c));
 }
 
 static void held_drop(struct shell *sh, int i)
@@ -170,31 +171,32 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
     held_flush(sh, id);
     switch (ev) {
     case NR_SEV_ACCEPTED:
-        sh_notice(sh, "[%d] accepted %s on [%d]", id,
+        sh_notice(sh, "accepted", id, "[%d] accepted %s on [%d]", id,
                   addr_text(nr_sess_remote(s), nr_sess_remote_len(s), a, sizeof a),
                   nr_sess_listener(s));
         break;
     case NR_SEV_DATA:
         break;
     case NR_SEV_EOF:
-        sh_notice(sh, "[%d] closed by peer (%zu bytes still buffered)", id, nr_sess_buffered(s));
+        sh_notice(sh, "eof", id, "[%d] closed by peer (%zu %s still buffered)", id,
+                  nr_sess_buffered(s), nr_plural(nr_sess_buffered(s), "byte", "bytes"));
         break;
     case NR_SEV_ERROR:
-        sh_notice(sh, "[%d] %s: %s", id,
+        sh_notice(sh, "error", id, "[%d] %s: %s", id,
                   nr_sess_role_of(s) == NR_ROLE_LISTEN ? "accept" : "error",
                   nr_sock_strerror(nr_sess_error(s)));
         break;
     case NR_SEV_FULL:
         if (id != sh->muted_id)
-            sh_notice(sh, "[%d] %s bytes buffered: reading paused until recv takes some", id,
-                      grouped(n, a, sizeof a));
+            sh_notice(sh, "full", id, "[%d] %s bytes buffered: reading paused until recv "
+                      "takes some", id, grouped(n, a, sizeof a));
         break;
     case NR_SEV_BUDGET:
-        sh_notice(sh, "buffer budget of %s reached: sessions holding data stop reading "
-                  "until some is read (set budget SIZE)", size_text(n, a, sizeof a));
+        sh_notice(sh, "budget", id, "buffer budget of %s reached: sessions holding data stop "
+                  "reading until some is read (set budget SIZE)", size_text(n, a, sizeof a));
         break;
     case NR_SEV_LIMIT:
-        sh_notice(sh, "[%d] %zu clients: accepting paused until one leaves "
+        sh_notice(sh, "limit", id, "[%d] %zu clients: accepting paused until one leaves "
                   "(listen --max-clients)", id, n);
         break;
     }

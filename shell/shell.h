@@ -111,9 +111,11 @@ void out_obj_end(struct shell *sh);
 int cmd_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A usage error: "CMD: message (usage: USAGE)". Returns CMD_FAIL. */
 int cmd_usage(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* An asynchronous event (accepted, data arrived, peer closed): printed above
- * the prompt in interactive mode, dropped in scripts. */
-void sh_notice(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An asynchronous event (accepted, data arrived, peer closed) of session id:
+ * printed above the prompt in interactive mode, dropped in scripts. With
+ * --json one object: {"type":"notice","event":EVENT,"id":ID,"message":TEXT}. */
+void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Flushes stdout (called before the loop blocks and before errors). */
 void out_flush(struct shell *sh);
 

@@ -2,6 +2,7 @@
 #include "shell/token.h"
 #include "lib/util.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,8 @@ size_t nr_unescape_one(const char *s, size_t n, unsigned char *out)
 
 struct tok {
     struct nr_cmdline *cl;
+    bool one;        /* stop after the first command */
+    size_t used;     /* one: the input it took */
     struct nr_args cur;
     int cap;
     struct nr_buf word;
@@ -114,7 +117,8 @@ static int escape(struct tok *t, const char *s, size_t n, size_t *i, char *err, 
     unsigned char b;
     size_t used = nr_unescape_one(s + *i + 1, n - *i - 1, &b);
     if (!used) {
-        if (*i + 1 >= n)
+        /* The line's own end (a script line keeps its "\n") is no escape. */
+        if (*i + 1 >= n || s[*i + 1] == '\n' || s[*i + 1] == '\r')
             return nr_err(err, errlen, "trailing backslash");
         if (s[*i + 1] == 'x')
             return nr_err(err, errlen, "\\x needs two hex digits");
@@ -176,10 +180,16 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
             if (push_cmd(t) < 0)
                 return nr_err(err, errlen, "out of memory");
             i++;
+            if (t->one && t->cl->n) {
+                t->used = i;
+                return 0;
+            }
         } else if (c == '#' && !t->in_word) {
             const char *nl = memchr(s + i, '\n', n - i);
-            if (!nl)
+            if (!nl) {
+                t->used = n;
                 return 0;
+            }
             i = (size_t)(nl - s);
         } else if (c == '\'') {
             const char *end = memchr(s + i + 1, '\'', n - i - 1);
@@ -209,17 +219,21 @@ static int scan(struct tok *t, const char *s, size_t n, const char *last_id,
             i = j;
         }
     }
+    t->used = n;
     return 0;
 }
 
-int nr_tokenize(const char *s, size_t n, const char *last_id,
-                struct nr_cmdline *out, char *err, size_t errlen)
+static int tokenize(const char *s, size_t n, size_t *used, const char *last_id,
+                    struct nr_cmdline *out, char *err, size_t errlen)
 {
     struct tok t;
     memset(&t, 0, sizeof t);
     memset(out, 0, sizeof *out);
     t.cl = out;
+    t.one = used != NULL;
     int r = scan(&t, s, n, last_id, err, errlen);
+    if (used)
+        *used = t.used;
     if (r == 0 && push_cmd(&t) < 0)
         r = nr_err(err, errlen, "out of memory");
     free_args(&t.cur);
@@ -227,6 +241,18 @@ int nr_tokenize(const char *s, size_t n, const char *last_id,
     if (r < 0)
         nr_cmdline_free(out);
     return r;
+}
+
+int nr_tokenize(const char *s, size_t n, const char *last_id,
+                struct nr_cmdline *out, char *err, size_t errlen)
+{
+    return tokenize(s, n, NULL, last_id, out, err, errlen);
+}
+
+int nr_tokenize_one(const char *s, size_t n, size_t *used, const char *last_id,
+                    struct nr_cmdline *out, char *err, size_t errlen)
+{
+    return tokenize(s, n, used, last_id, out, err, errlen);
 }
 
 void nr_cmdline_free(struct nr_cmdline *cl)

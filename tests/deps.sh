@@ -22,7 +22,8 @@ cmd ping iputils-ping
 cmd ip iproute2
 cmd setpriv util-linux
 cmd unshare util-linux
-cmd flock util-linux'
+cmd flock util-linux
+cmd go golang-go'
 
 list=$build_list
 [ "$mode" = test ] && list="$build_list

@@ -32,8 +32,24 @@ expect "-c without commands exits 2" 2 EMPTY '-c needs' -- "$bin" -c
 expect "two files exit 2" 2 EMPTY 'more than one FILE' -- "$bin" a b
 expect "missing FILE exits 2" 2 EMPTY 'nofile.nr: No such file' -- "$bin" "$work/nofile.nr"
 expect "-c runs commands" 0 '^a$' EMPTY -- "$bin" -c 'echo a; echo b'
-expect "-c stops at the first failure" 1 '^a$' '^netrepl: 1: nosuch: unknown command' -- "$bin" -c 'echo a; nosuch; echo c'
+expect "-c stops at the first failure" 1 '^a$' '^netrepl: 2: nosuch: unknown command' -- "$bin" -c 'echo a; nosuch; echo c'
 "$bin" -c 'echo a; nosuch; echo c' 2>/dev/null | grep -q '^c$' && { fail=$((fail + 1)); echo "FAIL -c went on after a failure"; }
+# -c is one line: its errors give the command's number (issue 11), not "1" for all.
+expect "-c numbers the commands (2nd)" 1 '^b$' '^netrepl: 2: nosuch: unknown command' -- "$bin" -k -c 'echo a; nosuch; echo b; parse x'
+expect "-c numbers the commands (4th)" 1 '^b$' '^netrepl: 4: parse: x: invalid IP address' -- "$bin" -k -c 'echo a; nosuch; echo b; parse x'
+expect "-c numbers the commands (JSON)" 1 '^\{"type":"error","command":"parse".*"line":4\}$' EMPTY -- "$bin" --json -k -c 'nosuch; echo b; echo c; parse x'
+# A port below net.ipv4.ip_unprivileged_port_start without the privilege: the
+# error says why and what to change (issue 11). Root drops CAP_NET_BIND_SERVICE.
+if [ "$(id -u)" = 0 ] && command -v capsh >/dev/null && capsh --drop=cap_net_bind_service -- -c true 2>/dev/null &&
+   [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null)" = 1024 ]; then
+    expect "privileged port: a hint" 1 EMPTY \
+        '^netrepl: 1: listen: tcp 127\.0\.0\.1:1: permission denied \(ports below 1024 need root or CAP_NET_BIND_SERVICE; see sysctl net\.ipv4\.ip_unprivileged_port_start\)$' -- \
+        capsh --drop=cap_net_bind_service -- -c "\"$bin\" -c 'listen tcp 127.0.0.1:1'"
+    expect "privileged --from port: a hint" 1 '^\[1\] listening' 'dial: tcp 127\.0\.0\.1:[0-9]+: permission denied \(ports below 1024 need root' -- \
+        capsh --drop=cap_net_bind_service -- -c "\"$bin\" -c 'listen tcp 127.0.0.1:0; dial tcp [1] --from 127.0.0.1:2'"
+else
+    echo "skip privileged port hint (needs root, capsh and the default port limit)"
+fi
 
 printf 'echo one\nnosuch\necho three\n' >"$work/s.nr"
 expect "FILE: errors name file and line" 1 '^one$' "^netrepl: $work/s.nr:2: nosuch: unknown command" -- "$bin" "$work/s.nr"
@@ -92,6 +108,28 @@ if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
     fi
 else
     echo "skip random command lines (needs root for a private network namespace)"
+fi
+
+# The hosts file as Go reads it (issue 11): a name found there is not looked
+# up in DNS, and only its own addresses count, so `resolve tcp6 localhost:80`
+# with a hosts file that has only 127.0.0.1 finds no suitable address (c-ares
+# alone adds ::1). Our own /etc/hosts, bind-mounted in a private mount and
+# network namespace, so the machine's file does not matter.
+if [ "$(id -u)" = 0 ] && unshare -m -n true 2>/dev/null; then
+    printf '127.0.0.1 localhost\n127.0.0.2 two.test\n127.0.0.3 two.test\n::1 six.test\n' >"$work/hosts"
+    with_hosts() {
+        unshare -m -n sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _ "$work/hosts" "$bin" "$@"
+    }
+    expect "hosts: tcp6 localhost: no suitable address" 1 EMPTY \
+        '^netrepl: 1: resolve: localhost:80: no suitable address found \(tcp6\)$' -- with_hosts -c 'resolve tcp6 localhost:80'
+    expect "hosts: tcp localhost: only 127.0.0.1" 0 '^  candidates: 127\.0\.0\.1:80$' EMPTY -- with_hosts -c 'resolve tcp localhost:80'
+    expect "hosts: ip6 localhost, as lookup host" 1 '^localhost +A +127\.0\.0\.1$' 'resolve: localhost: no suitable address found \(ip6\)' -- \
+        with_hosts -c 'lookup host localhost; resolve ip6 localhost'
+    expect "hosts: dial tcp6 localhost" 1 EMPTY '^netrepl: 1: dial: lookup localhost: no IPv6 address$' -- with_hosts -c 'dial tcp6 localhost:9'
+    expect "hosts: a name only in the file, IPv6" 0 '^ip6 ::1$' EMPTY -- with_hosts -c 'resolve ip6 six.test'
+    expect "hosts: ip4 of an IPv6-only name" 1 EMPTY 'six.test: no suitable address found \(ip4\)' -- with_hosts -c 'resolve ip4 six.test'
+else
+    echo "skip hosts file tests (need root for a private mount namespace)"
 fi
 
 echo "cli: $pass passed, $fail failed"

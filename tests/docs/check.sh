@@ -31,6 +31,33 @@ while IFS=$'\t' read -r name usage; do
         fi
     fi
 done <<<"$usages"
+# Each command sits under the same heading in README.md (### Sessions) and in
+# the man page (.SS Sessions): attach was once under "Names and DNS".
+if [ -f "$here/netrepl.1" ]; then
+    out=$(python3 - "$here/README.md" "$here/netrepl.1" $(cut -f1 <<<"$usages") <<'PY'
+import re, sys
+readme, man = (open(p, encoding="utf-8").read().splitlines() for p in sys.argv[1:3])
+def sections(lines, head, entry):
+    sec, found = None, {}
+    for l in lines:
+        m = re.match(head, l)
+        if m:
+            sec = m.group(1).strip()
+            continue
+        m = re.match(entry, l)
+        if m and sec and m.group(1) not in found:
+            found[m.group(1)] = sec
+    return found
+r = sections(readme, r"^### (.*)", r"^(?:[-|] )?`([a-z]+)[ `]")
+m = sections(man, r"^\.SS (.*)", r"^\.BR? ([a-z]+)\b")
+bad = [f"{c}: README '{r[c]}', man page '{m[c]}'" for c in sorted(r) if c in m and r[c] != m[c]]
+bad += [f"{c}: not found under a heading of both" for c in sys.argv[3:] if c not in r or c not in m]
+print("\n".join(bad))
+PY
+)
+    if [ -z "$out" ]; then pass=$((pass + 1)); else
+        fail=$((fail + 1)); echo "FAIL README.md and netrepl.1 file commands under different headings:"; echo "$out"; fi
+fi
 if [ -f "$here/netrepl.1" ] && command -v groff >/dev/null; then
     w=$(LC_ALL=C groff -man -ww -z "$here/netrepl.1" 2>&1)
     if [ -z "$w" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL netrepl.1 has groff warnings:"; echo "$w"; fi

@@ -58,6 +58,9 @@ static void test_parse_invalid(void **st)
         " 1.2.3.4", "1.2.3.-4", "::ffff:1.2.3", "2001:db8:::1", "1:2:3:4:5:6:7:8:9",
         "12345::", "g::1", "[::1]", "1.2.3.4/24", "1.2.3.4%eth0", "fe80::1%",
         "localhost", ":", "1.2.3.4:80",
+        /* The zone starts at the last '%' (Go's splitHostZone): "fe80::1%a"
+         * is not an address. */
+        "fe80::1%a%b", "fe80::1%%", "%eth0",
     };
     struct nr_ip ip;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)

@@ -178,6 +178,8 @@ static const char *sample(const struct nr_opt *o, char *buf, size_t n)
         return o->values[0];
     case OPT_PATH:
         return "/dev/null";
+    case OPT_SESSION:
+        return "[1]";
     default:
         return "x";
     }

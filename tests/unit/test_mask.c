@@ -299,6 +299,53 @@ static void test_subnet_v6(void **st)
     assert_string_equal(err, "a 32-bit mask does not fit an IPv6 address");
 }
 
+/* Issue 11, items 7-9: what Go's ParseCIDR, Size and IPNet.String say. */
+static void test_go_prefix_and_ipnet(void **st)
+{
+    char buf[NR_ADDRSTRLEN];
+    /* Digits after '/' are a prefix length, leading zeros and all (dtoi). */
+    struct nr_mask m = mask_of("/00000024", 32);
+    size_is(&m, 24, 32);
+    m = mask_of("/0000000000000128", 128);
+    size_is(&m, 128, 128);
+    mask_err("/00000033", 32, "prefix length 33 out of range");
+    /* Other forms may still follow the '/'. */
+    m = mask_of("/255.255.254.0", 32);
+    size_is(&m, 23, 32);
+    m = mask_of("/fffffe00", 32);
+    size_is(&m, 23, 32);
+    /* A bare 8-digit word is Go's hex String form. */
+    m = mask_of("00000024", 32);
+    size_is(&m, 0, 0);
+
+    /* ::ffff:0:0/96: the network is IPv4, so IPNet.String takes the last
+     * four bytes of the mask: 0.0.0.0/0, which parses back. */
+    struct nr_subnet sn = subnet("::ffff:0:0", "/96", 128);
+    assert_int_equal(sn.ones, 96);
+    assert_int_equal(sn.bits, 128);
+    assert_string_equal(nr_ipnet_str(&sn.network, &sn.given, buf, sizeof buf), "0.0.0.0/0");
+    sn = subnet("::ffff:1.2.3.4", "/64", 128);
+    assert_string_equal(nr_ipnet_str(&sn.network, &sn.given, buf, sizeof buf), "::/64");
+
+    /* A 128-bit mask on an IPv4 address: Size and String are the mask's own
+     * (120 128, 32 hex digits); the network is IPv4, its CIDR /24. */
+    sn = subnet("10.1.2.3", "ffffffffffffffffffffffffffffff00", 32);
+    assert_int_equal(sn.ones, 120);
+    assert_int_equal(sn.bits, 128);
+    assert_string_equal(nr_mask_hex(&sn.given, buf, sizeof buf), "ffffffffffffffffffffffffffffff00");
+    assert_string_equal(str(&sn.network), "10.1.2.0");
+    assert_string_equal(nr_ipnet_str(&sn.network, &sn.given, buf, sizeof buf), "10.1.2.0/24");
+    assert_string_equal(str(&sn.broadcast), "10.1.2.255");
+    assert_string_equal(sn.hosts, "254");
+
+    /* Non-contiguous: network/hexmask, as Go. */
+    sn = subnet("10.1.2.3", "255.0.255.0", 32);
+    assert_string_equal(nr_ipnet_str(&sn.network, &sn.given, buf, sizeof buf), "10.0.2.0/ff00ff00");
+    struct nr_ip v6 = ip_of("2001:db8::1");
+    m = mask_of("255.255.255.0", 32);
+    assert_string_equal(nr_ipnet_str(&v6, &m, buf, sizeof buf), "<nil>");
+}
+
 static void test_pow2(void **st)
 {
     char b[48];
@@ -318,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_cidr_mask_and_size),
         cmocka_unit_test(test_mask_parse_forms),
         cmocka_unit_test(test_mask_parse_errors),
+        cmocka_unit_test(test_go_prefix_and_ipnet),
         cmocka_unit_test(test_cidr_parse),
         cmocka_unit_test(test_ip_mask_lengths),
         cmocka_unit_test(test_subnet_v4),

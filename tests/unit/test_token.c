@@ -80,6 +80,8 @@ static void test_errors(void **st)
     tok_err("echo \\q", 7, "unknown escape \\q");
     tok_err("echo \"\\x4\"", 10, "\\x needs two hex digits");
     tok_err("echo abc\\", 9, "trailing backslash");
+    tok_err("echo abc\\\n", 10, "trailing backslash");   /* a script line keeps its \n */
+    tok_err("echo \"abc\\\r\n", 12, "trailing backslash");
     tok_err("echo $_", 7, "$_: no session has been created yet");
     tok_err("echo a\0b", 8, "NUL byte in input at column 7");
 }
@@ -94,10 +96,38 @@ static void test_long_line(void **st)
     nr_cmdline_free(&cl);
 }
 
+/* One command at a time: what it took, and $_ as given for each call. */
+static void test_one_at_a_time(void **st)
+{
+    const char *line = "listen tcp :0 ; ; dial tcp [$_] # c; x\necho \"$_\"";
+    size_t n = strlen(line), off = 0, used;
+    struct nr_cmdline cl;
+    char err[128];
+    assert_int_equal(nr_tokenize_one(line, n, &used, NULL, &cl, err, sizeof err), 0);
+    assert_int_equal(cl.n, 1);
+    assert_string_equal(cl.cmd[0].argv[0], "listen");
+    assert_int_equal(used, strlen("listen tcp :0 ;"));
+    nr_cmdline_free(&cl);
+    off += used;
+    /* The empty command is skipped; $_ is whatever it is now. */
+    assert_int_equal(nr_tokenize_one(line + off, n - off, &used, "7", &cl, err, sizeof err), 0);
+    assert_int_equal(cl.n, 1);
+    assert_string_equal(cl.cmd[0].argv[2], "[7]");
+    nr_cmdline_free(&cl);
+    off += used;
+    assert_int_equal(nr_tokenize_one(line + off, n - off, &used, "8", &cl, err, sizeof err), 0);
+    assert_int_equal(cl.n, 1);
+    assert_string_equal(cl.cmd[0].argv[1], "8");
+    nr_cmdline_free(&cl);
+    assert_int_equal(off + used, n);
+    assert_int_equal(nr_tokenize_one("echo $_", 7, &used, NULL, &cl, err, sizeof err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_and_separators),
+        cmocka_unit_test(test_one_at_a_time),
         cmocka_unit_test(test_quotes_and_escapes),
         cmocka_unit_test(test_comments_and_dollar),
         cmocka_unit_test(test_empty_quotes_make_a_word),
