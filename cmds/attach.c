@@ -42,15 +42,17 @@ static void show(struct attach *at, const void *p, size_t n)
 static void drain(struct attach *at)
 {
     struct nr_session *s = at->s;
-    if (s->net.type == SOCK_DGRAM) {
+    size_t n;
+    const unsigned char *p = nr_sess_peek(s, &n);
+    if (!nr_sess_is_stream(s)) {
         struct nr_dgram *d;
         while ((d = nr_sess_dgram_pop(s))) {
             show(at, d->data, d->len);
             free(d);
         }
-    } else if (s->in.len) {
-        show(at, s->in.p, s->in.len);
-        nr_sess_consume(s, s->in.len);
+    } else if (n) {
+        show(at, p, n);
+        nr_sess_consume(s, n);
     }
 }
 
@@ -62,7 +64,7 @@ static void on_event(void *arg, struct nr_session *s, int ev)
         at->why = "the peer closed the connection";
         at->done = true;
     } else if (ev == NR_SEV_ERROR) {
-        at->why = nr_sock_strerror(s->err);
+        at->why = nr_sock_strerror(nr_sess_error(s));
         at->done = true;
     }
 }
@@ -146,10 +148,10 @@ static int attach_run(struct shell *sh, const struct cmd_call *c)
 {
     const struct attach_opts *o = c->opts;
     struct attach at = { .sh = sh, .raw = o->raw, .crlf = o->crlf, .s = c->s };
-    at.id = at.s->id;
-    if (at.s->role == NR_ROLE_LISTEN)
+    at.id = nr_sess_id(at.s);
+    if (nr_sess_role_of(at.s) == NR_ROLE_LISTEN)
         return cmd_error(sh, "[%d] is a listener: attach to one of its connections", at.id);
-    if (at.s->peer_eof && !nr_sess_buffered(at.s))
+    if (nr_sess_peer_eof(at.s) && !nr_sess_buffered(at.s))
         return cmd_error(sh, "[%d] is closed by its peer", at.id);
     out_begin(sh, "attach");
     sess_out_ends(sh, at.s);

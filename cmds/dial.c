@@ -15,7 +15,7 @@ struct dial_opts {
 
 static bool connect_done(void *arg)
 {
-    return !((struct nr_session *)arg)->connecting;
+    return !nr_sess_connecting(arg);
 }
 
 /* The local address for one target: the first --from candidate of its family. */
@@ -68,11 +68,11 @@ static struct nr_session *try_one(struct shell *sh, int id, const struct nr_net 
     int64_t share = left / (int64_t)(to->n - i);
     if (share < 2000000)
         share = left < 2000000 ? left : 2000000;
-    enum nr_wait w = s->connecting ? sh_wait(sh, connect_done, s, now + share) : NR_WAIT_DONE;
-    if (w == NR_WAIT_DONE && !s->err)
+    enum nr_wait w = nr_sess_connecting(s) ? sh_wait(sh, connect_done, s, now + share) : NR_WAIT_DONE;
+    if (w == NR_WAIT_DONE && !nr_sess_error(s))
         return s;
     at->interrupted = w == NR_WAIT_INTR;
-    note_failure(at, w == NR_WAIT_DONE ? s->err : ETIMEDOUT, &to->ss[i], to->len[i]);
+    note_failure(at, w == NR_WAIT_DONE ? nr_sess_error(s) : ETIMEDOUT, &to->ss[i], to->len[i]);
     nr_sess_close(s);
     return NULL;
 }
@@ -92,10 +92,9 @@ static int dial_fail(struct shell *sh, const struct nr_net *net, const struct at
 static int apply_opts(struct shell *sh, struct nr_session *s, const struct dial_opts *o)
 {
     char err[NR_ERRLEN];
-    int fam = s->remote.ss_family;
-    if (o->keepalive && nr_sock_setopt(s->fd, fam, "keepalive", 1, err, sizeof err) < 0)
+    if (o->keepalive && nr_sess_setopt(s, "keepalive", 1, err, sizeof err) < 0)
         return cmd_error(sh, "--keepalive: %s", err);
-    if (o->nodelay && nr_sock_setopt(s->fd, fam, "nodelay", 1, err, sizeof err) < 0)
+    if (o->nodelay && nr_sess_setopt(s, "nodelay", 1, err, sizeof err) < 0)
         return cmd_error(sh, "--nodelay: %s", err);
     return CMD_OK;
 }
@@ -105,7 +104,7 @@ static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
 {
     out_begin(sh, "dial");
     sess_out_ends(sh, s);
-    if (s->net.type == SOCK_DGRAM && s->net.family != AF_UNIX)
+    if (!nr_sess_is_stream(s) && nr_sess_net(s)->family != AF_UNIX)
         out_text(sh, " (UDP: no handshake, the peer is not contacted)");
     else
         out_double(sh, "connect_ms", " (connected in %.3f ms)", (double)us / 1000.0);

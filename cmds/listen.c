@@ -22,21 +22,23 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 {
     char l[NR_ADDRSTRLEN];
     out_begin(sh, "listen");
-    out_int(sh, "id", "[%lld] ", s->id);
-    out_str(sh, "proto", "listening on %s ", s->net.name);
-    out_str(sh, "local", "%s", sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_str(sh, "service", NULL, s->svc ? nr_sess_service(s->svc) : NULL);
+    enum nr_service svc = nr_sess_svc(s);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
+    out_str(sh, "proto", "listening on %s ", nr_sess_proto(s));
+    out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    out_str(sh, "service", NULL, svc ? nr_sess_service(svc) : NULL);
     out_bool(sh, "all_interfaces", NULL, ad->wildcard);
     /* One aside: "(all interfaces; port chosen by the system; echo service, RFC 862)". */
     const char *aside[3];
     int n = 0;
     if (ad->wildcard)
-        aside[n++] = s->local.ss_family == AF_INET6 && s->net.family == AF_UNSPEC
+        aside[n++] = nr_sess_local(s)->ss_family == AF_INET6 &&
+                     nr_sess_net(s)->family == AF_UNSPEC
                          ? "all interfaces, IPv4 and IPv6" : "all interfaces";
     if (ad->port0)
         aside[n++] = "port chosen by the system";
-    if (s->svc)
-        aside[n++] = service_rfc(s->svc);
+    if (svc)
+        aside[n++] = service_rfc(svc);
     for (int i = 0; i < n; i++)
         out_text(sh, "%s%s%s", i ? "; " : " (", aside[i], i == n - 1 ? ")" : "");
     out_text(sh, "\n");
@@ -45,7 +47,7 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 
 struct listen_opts {
     bool echo, daytime, discard;
-    long long backlog;
+    long long backlog, max_clients;
 };
 
 static int listen_run(struct shell *sh, const struct cmd_call *c)
@@ -80,7 +82,8 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     if (!s)
         return cmd_error(sh, "%s %s: %s%s", net.name, c->pos[1], first,
                          sess_bind_hint(first_errno, &ad.ss[first_i]));
-    sh->current = sh->last_id = s->id;
+    nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
+    sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
     return CMD_OK;
 }
@@ -93,11 +96,11 @@ static struct nr_session *default_listener(struct shell *sh)
 {
     struct nr_sessions *t = sh->sessions;
     struct nr_session *s = nr_sess_get(t, sh->current);
-    if (s && s->role == NR_ROLE_LISTEN)
+    if (s && nr_sess_role_of(s) == NR_ROLE_LISTEN)
         return s;
     for (size_t i = nr_sess_count(t); i-- > 0;) {
         s = nr_sess_at(t, i);
-        if (s->role == NR_ROLE_LISTEN && s->net.type == SOCK_STREAM && !s->svc)
+        if (nr_sess_role_of(s) == NR_ROLE_LISTEN && nr_sess_is_stream(s) && !nr_sess_svc(s))
             return s;
     }
     cmd_error(sh, "no listener (start one with 'listen tcp :PORT')");
@@ -127,32 +130,35 @@ static int accept_run(struct shell *sh, const struct cmd_call *c)
     struct nr_session *l = c->npos ? sess_arg(sh, c->pos[0]) : default_listener(sh);
     if (!l)
         return CMD_FAIL;
-    if (l->role != NR_ROLE_LISTEN)
-        return cmd_error(sh, "[%d] is not a listener", l->id);
-    if (l->net.type != SOCK_STREAM)
-        return cmd_error(sh, "[%d] is a %s listener: datagrams are read with recv", l->id, l->net.name);
-    if (l->svc)
-        return cmd_error(sh, "[%d] serves %s itself: its clients are not sessions", l->id,
-                         nr_sess_service(l->svc));
-    struct accept_wait w = { sh->sessions, l->id };
+    int lid = nr_sess_id(l);
+    if (nr_sess_role_of(l) != NR_ROLE_LISTEN)
+        return cmd_error(sh, "[%d] is not a listener", lid);
+    if (!nr_sess_is_stream(l))
+        return cmd_error(sh, "[%d] is a %s listener: datagrams are read with recv", lid,
+                         nr_sess_proto(l));
+    if (nr_sess_svc(l))
+        return cmd_error(sh, "[%d] serves %s itself: its clients are not sessions", lid,
+                         nr_sess_service(nr_sess_svc(l)));
+    struct accept_wait w = { sh->sessions, lid };
     if (timeout < 0)
-        timeout = l->timeout_us;
+        timeout = nr_sess_timeout(l);
     enum nr_wait r = sh_wait(sh, accept_done, &w, nr_now_us() + timeout);
     if (r == NR_WAIT_INTR)
         return cmd_error(sh, "interrupted");
     if (r != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] no connection within %g s", l->id, (double)timeout / 1e6);
-    struct nr_session *s = nr_sess_next_accepted(sh->sessions, l->id);
+        return cmd_error(sh, "[%d] no connection within %g s", lid, (double)timeout / 1e6);
+    struct nr_session *s = nr_sess_next_accepted(sh->sessions, lid);
     char r_[NR_ADDRSTRLEN];
-    s->claimed = true;
-    sh->current = sh->last_id = s->id;
+    nr_sess_claim(s);
+    sh->current = sh->last_id = nr_sess_id(s);
     out_begin(sh, "accept");
-    out_int(sh, "id", "[%lld] ", s->id);
-    out_str(sh, "remote", "accepted %s", sess_addr(&s->remote, s->remote_len, r_, sizeof r_));
-    out_int(sh, "listener", " on [%lld]", l->id);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
+    out_str(sh, "remote", "accepted %s",
+            sess_addr(nr_sess_remote(s), nr_sess_remote_len(s), r_, sizeof r_));
+    out_int(sh, "listener", " on [%lld]", lid);
     /* An old connection, accepted in the background, may have ended already. */
-    out_bool(sh, "peer_closed", NULL, s->peer_eof);
-    if (s->peer_eof) {
+    out_bool(sh, "peer_closed", NULL, nr_sess_peer_eof(s));
+    if (nr_sess_peer_eof(s)) {
         size_t n = nr_sess_buffered(s);
         out_text(sh, " (the peer has already closed; %zu %s buffered)", n,
                  nr_plural(n, "byte", "bytes"));
@@ -173,6 +179,9 @@ static const struct nr_opt listen_options[] = {
       "read and drop everything (RFC 863)", NULL, 1, 0 },
     { "--backlog", NULL, OPT_INT, offsetof(struct listen_opts, backlog), 1, 65535, "N",
       "the kernel's queue of connections not yet accepted (default SOMAXCONN)", NULL, 0, 0 },
+    { "--max-clients", NULL, OPT_INT, offsetof(struct listen_opts, max_clients), 1, 1000000,
+      "N", "keep at most N connections at once, then pause accepting (default 1024)",
+      NULL, 0, 0 },
     OPT_END,
 };
 
@@ -194,8 +203,26 @@ const struct nr_cmd cmd_listen = {
     "With a service, any number of clients are served at once, TCP and UDP, with\n"
     "no further commands; they are not sessions (role 'served'): 'info ID' on the\n"
     "listener counts them, 'close ID' stops them with it.\n"
+    "A UDP service answers no datagram that could start a loop: none from one of\n"
+    "the shell's own service addresses, from its own port or from a well-known\n"
+    "service port (echo 7, discard 9, daytime 13, chargen 19, time 37), and any\n"
+    "one source at most 500 at once, then 1,000 a second; the rest count as\n"
+    "DROPS ('sessions', 'info ID').\n"
+    "Limits, so that peers cannot exhaust the machine: a listener keeps at most\n"
+    "--max-clients connections at once (default 1024, 'set max-clients N' for new\n"
+    "listeners: about what a process may open by default) — accepted sessions\n"
+    "that still hold a socket, or served clients; at the limit it stops\n"
+    "accepting (state 'paused: limit', one notice) and the kernel queues or\n"
+    "refuses the rest until one leaves. All sessions' buffers together — unread\n"
+    "bytes, queued datagrams, echo backlogs — stay within the shell's budget\n"
+    "(default 64M, 'set budget SIZE'); past it, sessions holding data stop reading\n"
+    "(TCP flow control holds their peers back; state 'paused: budget', one notice),\n"
+    "UDP drops, and reading resumes as data is read. An accepted session no\n"
+    "command has used, whose peer closed and which has nothing left to read, gives\n"
+    "its socket back at once; it stays listed (closed by peer), the newest 256 such.\n"
     "Example: listen tcp 127.0.0.1:0\n"
-    "Example: listen udp :7007 --echo\n",
+    "Example: listen udp :7007 --echo\n"
+    "Example: listen tcp :8080 --max-clients 100\n",
     .pos = listen_pos,
     .opts = listen_options,
     .opts_size = sizeof(struct listen_opts),

@@ -98,19 +98,19 @@ static void on_event(void *arg, const struct nr_ping_event *ev)
 }
 
 static void print_start(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip,
-                        const struct nr_icmp_sock *s)
+                        const struct nr_icmp_sock *so)
 {
     char addr[NR_ADDRSTRLEN];
     out_begin(sh, "ping_start");
     out_str(sh, "host", "PING %s", q->host);
     out_str(sh, "address", " (%s)", nr_ip_str(ip, addr, sizeof addr));
-    if (s->family == AF_INET)
+    if (so->family == AF_INET)
         out_text(sh, " %lld(%lld) bytes of data", q->size, q->size + 28);
     else
         out_text(sh, " %lld data bytes", q->size);
     out_int(sh, "size", NULL, q->size);
-    out_str(sh, "socket", ", %s socket\n", nr_icmp_kind_str(s->kind));
-    out_int(sh, "id", NULL, s->id);
+    out_str(sh, "socket", ", %s socket\n", nr_icmp_kind_str(so->kind));
+    out_int(sh, "id", NULL, so->id);
     out_end(sh);
 }
 

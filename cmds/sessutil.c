@@ -43,11 +43,11 @@ const char *sess_addr(const struct sockaddr_storage *ss, socklen_t len, char *bu
 void sess_out_ends(struct shell *sh, const struct nr_session *s)
 {
     char l[NR_ADDRSTRLEN];
-    out_int(sh, "id", "[%lld] ", s->id);
-    out_str(sh, "proto", "%s ", s->net.name);
-    out_str(sh, "local", "%s", sess_addr(&s->local, s->local_len, l, sizeof l));
-    if (s->remote_len)
-        sess_out_addr(sh, "remote", " -> %s", &s->remote, s->remote_len);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
+    out_str(sh, "proto", "%s ", nr_sess_proto(s));
+    out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    if (nr_sess_remote_len(s))
+        sess_out_addr(sh, "remote", " -> %s", nr_sess_remote(s), nr_sess_remote_len(s));
     else
         out_null(sh, "remote");   /* a listener: no arrow to nowhere */
 }
@@ -174,18 +174,20 @@ static int resolve_session(struct shell *sh, const struct nr_net *net, const cha
     struct nr_session *s = sess_arg(sh, addr);
     if (!s)
         return -1;
-    if (s->role != NR_ROLE_LISTEN)
-        return cmd_error(sh, "%s: session %d is not a listener", addr, s->id), -1;
-    if (s->local_len == 0 || (s->local.ss_family == AF_UNIX) != (net->family == AF_UNIX))
-        return cmd_error(sh, "%s: session %d has no %s address", addr, s->id, net->name), -1;
-    out->ss[0] = s->local;
-    out->len[0] = s->local_len;
+    const struct sockaddr_storage *local = nr_sess_local(s);
+    if (nr_sess_role_of(s) != NR_ROLE_LISTEN)
+        return cmd_error(sh, "%s: session %d is not a listener", addr, nr_sess_id(s)), -1;
+    if (nr_sess_local_len(s) == 0 || (local->ss_family == AF_UNIX) != (net->family == AF_UNIX))
+        return cmd_error(sh, "%s: session %d has no %s address", addr, nr_sess_id(s),
+                         net->name), -1;
+    out->ss[0] = *local;
+    out->len[0] = nr_sess_local_len(s);
     out->n = 1;
-    if (s->local.ss_family == AF_INET) {
+    if (local->ss_family == AF_INET) {
         struct sockaddr_in *a = (struct sockaddr_in *)&out->ss[0];
         if (a->sin_addr.s_addr == htonl(INADDR_ANY))
             a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    } else if (s->local.ss_family == AF_INET6) {
+    } else if (local->ss_family == AF_INET6) {
         struct sockaddr_in6 *a = (struct sockaddr_in6 *)&out->ss[0];
         if (IN6_IS_ADDR_UNSPECIFIED(&a->sin6_addr))
             a->sin6_addr = in6addr_loopback;

@@ -15,8 +15,8 @@
 
 static void role_text(const struct nr_session *s, char *buf, size_t n)
 {
-    if (s->svc)
-        snprintf(buf, n, "%s", nr_sess_service(s->svc));
+    if (nr_sess_svc(s))
+        snprintf(buf, n, "%s", nr_sess_service(nr_sess_svc(s)));
     else
         snprintf(buf, n, "%s", nr_sess_role(s));
 }
@@ -49,17 +49,31 @@ static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, s
     return out_escaped(sess_addr(ss, len, a, sizeof a), b);
 }
 
+/* BUF: unread bytes; for datagrams with some queued, BYTES/DATAGRAMS (so
+ * 65,536 empty datagrams do not show as 0). */
+static const char *buf_text(const struct nr_sess_stats *st, char *buf, size_t n)
+{
+    if (st->datagrams)
+        snprintf(buf, n, "%zu/%zu", st->buffered, st->datagrams);
+    else
+        snprintf(buf, n, "%zu", st->buffered);
+    return buf;
+}
+
 static struct cols measure(const struct nr_sessions *t)
 {
     struct cols c = { 5, 6, 2, 3, 3 };   /* the headers' own widths */
     struct nr_buf b = { 0 };
     for (size_t i = 0; i < nr_sess_count(t); i++) {
         const struct nr_session *s = nr_sess_at(t, i);
-        widen(&c.local, (int)strlen(addr_text(&s->local, s->local_len, &b)));
-        widen(&c.remote, (int)strlen(addr_text(&s->remote, s->remote_len, &b)));
-        widen(&c.in, digits(s->bytes_in));
-        widen(&c.out, digits(s->bytes_out));
-        widen(&c.buf, digits(nr_sess_buffered(s)));
+        char a[48];
+        struct nr_sess_stats st;
+        nr_sess_stats(s, &st);
+        widen(&c.local, (int)strlen(addr_text(nr_sess_local(s), nr_sess_local_len(s), &b)));
+        widen(&c.remote, (int)strlen(addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &b)));
+        widen(&c.in, digits(st.bytes_in));
+        widen(&c.out, digits(st.bytes_out));
+        widen(&c.buf, (int)strlen(buf_text(&st, a, sizeof a)));
     }
     nr_buf_free(&b);
     return c;
@@ -68,29 +82,33 @@ static struct cols measure(const struct nr_sessions *t)
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
                         const struct cols *c)
 {
-    char l[NR_ADDRSTRLEN], role[16];
-    struct nr_buf b = { 0 };
+    char l[NR_ADDRSTRLEN], role[16], b[48];
+    struct nr_buf eb = { 0 };
+    struct nr_sess_stats st;
+    int id = nr_sess_id(s);
+    nr_sess_stats(s, &st);
     role_text(s, role, sizeof role);
     out_begin(sh, "session");
-    out_str(sh, NULL, "%s", s->id == sh->current ? "*" : " ");
-    out_int(sh, "id", "%3lld ", s->id);
-    out_bool(sh, "current", NULL, s->id == sh->current);
-    out_str(sh, "proto", "%-5s ", s->net.name);
+    out_str(sh, NULL, "%s", id == sh->current ? "*" : " ");
+    out_int(sh, "id", "%3lld ", id);
+    out_bool(sh, "current", NULL, id == sh->current);
+    out_str(sh, "proto", "%-5s ", nr_sess_proto(s));
     out_str(sh, "role", "%-8s ", role);
-    out_text(sh, "%-*s ", c->local, addr_text(&s->local, s->local_len, &b));
-    out_str(sh, "local", NULL, sess_addr(&s->local, s->local_len, l, sizeof l));
-    out_text(sh, "%-*s ", c->remote, addr_text(&s->remote, s->remote_len, &b));
-    nr_buf_free(&b);
-    sess_out_addr(sh, "remote", NULL, &s->remote, s->remote_len);
+    out_text(sh, "%-*s ", c->local, addr_text(nr_sess_local(s), nr_sess_local_len(s), &eb));
+    out_str(sh, "local", NULL, sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    out_text(sh, "%-*s ", c->remote, addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &eb));
+    nr_buf_free(&eb);
+    sess_out_addr(sh, "remote", NULL, nr_sess_remote(s), nr_sess_remote_len(s));
     out_str(sh, "state", "%-14s ", nr_sess_state(s));
-    out_text(sh, "%*llu %*llu %*llu ", c->in, (unsigned long long)s->bytes_in,
-             c->out, (unsigned long long)s->bytes_out, c->buf,
-             (unsigned long long)nr_sess_buffered(s));
-    out_uint(sh, "bytes_in", NULL, s->bytes_in);
-    out_uint(sh, "bytes_out", NULL, s->bytes_out);
-    out_uint(sh, "buffered", NULL, nr_sess_buffered(s));
-    out_uint(sh, "drops", "%5llu ", s->drops);
-    out_double(sh, "age_s", "%6.1fs\n", (double)(now - s->created_us) / 1e6);
+    out_text(sh, "%*llu %*llu %*s ", c->in, (unsigned long long)st.bytes_in,
+             c->out, (unsigned long long)st.bytes_out, c->buf, buf_text(&st, b, sizeof b));
+    out_uint(sh, "bytes_in", NULL, st.bytes_in);
+    out_uint(sh, "bytes_out", NULL, st.bytes_out);
+    out_uint(sh, "buffered", NULL, st.buffered);
+    if (!nr_sess_is_stream(s))
+        out_uint(sh, "datagrams", NULL, st.datagrams);
+    out_uint(sh, "drops", "%5llu ", st.drops);
+    out_double(sh, "age_s", "%6.1fs\n", (double)(now - nr_sess_created_us(s)) / 1e6);
     out_end(sh);
 }
 
@@ -139,7 +157,7 @@ static int use_run(struct shell *sh, const struct cmd_call *c)
     struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
-    sh->current = s->id;
+    sh->current = nr_sess_id(s);
     show_brief(sh, "use", s);
     return CMD_OK;
 }
@@ -167,8 +185,10 @@ static int close_run(struct shell *sh, const struct cmd_call *c)
     struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
-    int id = s->id;
-    unsigned served = s->served_active;
+    struct nr_sess_stats st;
+    nr_sess_stats(s, &st);
+    int id = nr_sess_id(s);
+    unsigned served = st.served_active;
     nr_sess_close(s);
     if (sh->current == id)
         sh->current = 0;
@@ -195,7 +215,7 @@ static const char *const shutdown_hows[] = { "read", "write", "both", NULL };
  * is sent, later sends fail), and a second write shutdown sends nothing. */
 static const char *shutdown_what(const struct nr_session *s, int how, bool was_wr, bool *fin)
 {
-    bool dgram = s->net.type == SOCK_DGRAM;
+    bool dgram = !nr_sess_is_stream(s);
     *fin = !dgram && !was_wr && how != SHUT_RD;
     if (how == SHUT_RD)
         return "no more reading (buffered data stays)";
@@ -220,12 +240,12 @@ static int shutdown_run(struct shell *sh, const struct cmd_call *c)
         return cmd_usage(sh, "%s: not read, write or both", hw);
     struct nr_session *s = c->s;
     char err[NR_ERRLEN];
-    bool was_wr = s->wr_shut, fin;
+    bool was_wr = nr_sess_wr_shut(s), fin;
     if (nr_sess_shutdown(s, how, err, sizeof err) < 0)
-        return cmd_error(sh, "[%d] %s", s->id, err);
+        return cmd_error(sh, "[%d] %s", nr_sess_id(s), err);
     const char *what = shutdown_what(s, how, was_wr, &fin);
     out_begin(sh, "shutdown");
-    out_int(sh, "id", "[%lld] ", s->id);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "how", "shutdown %s: ", hw);
     out_str(sh, NULL, "%s", what);
     out_bool(sh, "fin_sent", NULL, fin);
@@ -245,7 +265,7 @@ static int set_value(struct shell *sh, struct nr_session *s, const char *opt, co
         int64_t us;
         if (nr_parse_seconds(v, 86400, &us, err, sizeof err) < 0)
             return cmd_error(sh, "timeout %s: %s", v, err);
-        s->timeout_us = us;
+        nr_sess_set_timeout(s, us);
         return CMD_OK;
     }
     const struct nr_sockopt *o = nr_sockopt_find(opt);
@@ -259,8 +279,8 @@ static int set_value(struct shell *sh, struct nr_session *s, const char *opt, co
     } else if (nr_parse_ll(v, o->min, o->max, &n, err, sizeof err) < 0) {
         return cmd_error(sh, "%s %s: %s", opt, v, err);
     }
-    if (nr_sock_setopt(s->fd, s->local.ss_family, opt, n, err, sizeof err) < 0)
-        return cmd_error(sh, "[%d] %s", s->id, err);
+    if (nr_sess_setopt(s, opt, n, err, sizeof err) < 0)
+        return cmd_error(sh, "[%d] %s", nr_sess_id(s), err);
     return CMD_OK;
 }
 
@@ -279,10 +299,63 @@ static int set_json(struct shell *sh, const char *v)
     return CMD_OK;
 }
 
+/* "64M", "512K", "1G", "1048576": bytes (binary suffixes). Returns 0 or -1. */
+static int parse_size(const char *v, long long min, long long max, long long *out)
+{
+    char num[32];
+    size_t n = strlen(v);
+    long long mult = 1;
+    if (n == 0 || n >= sizeof num)
+        return -1;
+    memcpy(num, v, n + 1);
+    switch (num[n - 1]) {
+    case 'k': case 'K': mult = 1LL << 10; break;
+    case 'm': case 'M': mult = 1LL << 20; break;
+    case 'g': case 'G': mult = 1LL << 30; break;
+    default: break;
+    }
+    if (mult > 1)
+        num[n - 1] = 0;
+    long long k;
+    if (nr_parse_ll(num, 1, max, &k, NULL, 0) < 0 || k > max / mult || k * mult < min)
+        return -1;
+    *out = k * mult;
+    return 0;
+}
+
+/* set budget SIZE | set max-clients N: the shell's limits (see help listen). */
+static int set_limit(struct shell *sh, const char *opt, const char *v)
+{
+    struct nr_sessions *t = sh_sessions(sh);
+    long long n;
+    if (!t)
+        return CMD_FAIL;
+    if (!strcmp(opt, "budget")) {
+        if (parse_size(v, 64 << 10, 1LL << 40, &n) < 0)
+            return cmd_error(sh, "budget %s: give a size from 64K to 1024G (K, M, G: KiB, "
+                             "MiB, GiB)", v);
+        nr_sessions_set_budget(t, (size_t)n);
+    } else {
+        if (nr_parse_ll(v, 1, 1000000, &n, NULL, 0) < 0)
+            return cmd_error(sh, "max-clients %s: give a number from 1 to 1000000", v);
+        nr_sessions_set_max_clients(t, (unsigned)n);
+    }
+    out_begin(sh, "set");
+    out_str(sh, "option", "%s ", opt);
+    out_uint(sh, "value", "%llu", (unsigned long long)n);
+    out_text(sh, "%s\n", !strcmp(opt, "budget") ? " bytes for all sessions' buffers"
+                                                  : " clients per new listener");
+    out_end(sh);
+    return CMD_OK;
+}
+
 static int set_run(struct shell *sh, const struct cmd_call *c)
 {
     if (!c->id_word && c->npos == 2 && !strcmp(c->pos[0], "json"))
         return set_json(sh, c->pos[1]);
+    if (!c->id_word && c->npos == 2 &&
+        (!strcmp(c->pos[0], "budget") || !strcmp(c->pos[0], "max-clients")))
+        return set_limit(sh, c->pos[0], c->pos[1]);
     struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
@@ -291,14 +364,13 @@ static int set_run(struct shell *sh, const struct cmd_call *c)
         return CMD_FAIL;
     long long now;
     out_begin(sh, "set");
-    out_int(sh, "id", "[%lld] ", s->id);
+    out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "option", "%s ", opt);
     if (!strcmp(opt, "timeout"))
-        out_double(sh, "value", "%g s\n", (double)s->timeout_us / 1e6);
-    else if (nr_sock_getopt(s->fd, s->local.ss_family, opt, &now) == 0 &&
-             nr_sockopt_is_bool(opt))
+        out_double(sh, "value", "%g s\n", (double)nr_sess_timeout(s) / 1e6);
+    else if (nr_sess_getopt(s, opt, &now) == 0 && nr_sockopt_is_bool(opt))
         out_bool(sh, "value", "%s\n", now != 0);
-    else if (nr_sock_getopt(s->fd, s->local.ss_family, opt, &now) == 0)
+    else if (nr_sess_getopt(s, opt, &now) == 0)
         out_int(sh, "value", "%lld (as the kernel reports it)\n", now);
     out_end(sh);
     return CMD_OK;
@@ -311,7 +383,7 @@ static void info_opts(struct shell *sh, const struct nr_session *s)
     for (const struct nr_sockopt *o = nr_sockopts; o->name; o++) {
         long long v;
         char label[24];
-        if (nr_sock_getopt(s->fd, s->local.ss_family, o->name, &v) < 0)
+        if (nr_sess_getopt(s, o->name, &v) < 0)
             continue;
         snprintf(label, sizeof label, "  %-12s", o->name);
         out_str(sh, NULL, "%s", label);
@@ -325,9 +397,9 @@ static void info_opts(struct shell *sh, const struct nr_session *s)
 static void info_tcp(struct shell *sh, const struct nr_session *s)
 {
     struct nr_tcpinfo ti;
-    if (s->net.family == AF_UNIX || s->net.type != SOCK_STREAM || nr_tcp_info(s->fd, &ti) < 0)
+    if (nr_sess_tcp_info(s, &ti) < 0)
         return;
-    if (s->role == NR_ROLE_LISTEN) {
+    if (nr_sess_role_of(s) == NR_ROLE_LISTEN) {
         out_str(sh, "tcp_state", "  tcp state   %s\n", ti.state);
         return;
     }
@@ -343,36 +415,63 @@ static void info_tcp(struct shell *sh, const struct nr_session *s)
     out_obj_end(sh);
 }
 
+static void info_counts(struct shell *sh, const struct nr_session *s)
+{
+    struct nr_sess_stats st;
+    nr_sess_stats(s, &st);
+    const char *why = nr_sess_pause_reason(s);
+    bool listener = nr_sess_role_of(s) == NR_ROLE_LISTEN;
+    out_uint(sh, "bytes_in", "  bytes in    %llu\n", st.bytes_in);
+    out_uint(sh, "bytes_out", "  bytes out   %llu\n", st.bytes_out);
+    out_uint(sh, "buffered", "  buffered    %llu", st.buffered);
+    if (!nr_sess_is_stream(s)) {
+        out_uint(sh, "datagrams", " (%llu ", st.datagrams);
+        out_text(sh, "%s)", nr_plural(st.datagrams, "datagram", "datagrams"));
+    }
+    if (why && !listener && !strcmp(why, "budget"))
+        out_text(sh, " (shell's budget spent: reading paused)\n");
+    else
+        out_text(sh, why && !listener ? " (full: reading paused)\n" : "\n");
+    out_uint(sh, "drops", "  drops       %llu\n", st.drops);
+    if (listener && nr_sess_is_stream(s)) {
+        out_uint(sh, "clients_now", NULL, st.clients);
+        out_uint(sh, "max_clients", NULL, st.max_clients);
+    }
+    if (nr_sess_svc(s)) {
+        out_uint(sh, "clients", "  clients     %llu now", st.served_active);
+        out_uint(sh, "served", ", %llu served\n", st.served_total);
+        if (st.backlog)
+            out_uint(sh, "backlog", "  backlog     %llu bytes of echo not yet taken\n",
+                     st.backlog);
+    }
+    if (listener && why && !strcmp(why, "clients"))
+        out_text(sh, "  limit       %u clients: accepting paused (listen --max-clients)\n",
+                 st.max_clients);
+}
+
 static void info_session(struct shell *sh, const struct nr_session *s)
 {
     char l[NR_ADDRSTRLEN], role[16];
     role_text(s, role, sizeof role);
     out_begin(sh, "info");
-    out_int(sh, "id", "session [%lld]\n", s->id);
-    out_str(sh, "proto", "  proto       %s\n", s->net.name);
+    out_int(sh, "id", "session [%lld]\n", nr_sess_id(s));
+    out_str(sh, "proto", "  proto       %s\n", nr_sess_proto(s));
     out_str(sh, "role", "  role        %s\n", role);
     out_str(sh, "state", "  state       %s\n", nr_sess_state(s));
-    out_str(sh, "local", "  local       %s\n", sess_addr(&s->local, s->local_len, l, sizeof l));
-    sess_out_addr(sh, "remote", "  remote      %s\n", &s->remote, s->remote_len);
-    if (s->role == NR_ROLE_ACCEPTED)
-        out_int(sh, "listener", "  listener    [%lld]\n", s->listener);
-    out_double(sh, "age_s", "  age         %.1f s\n", (double)(nr_now_us() - s->created_us) / 1e6);
-    out_uint(sh, "bytes_in", "  bytes in    %llu\n", s->bytes_in);
-    out_uint(sh, "bytes_out", "  bytes out   %llu\n", s->bytes_out);
-    out_uint(sh, "buffered", "  buffered    %llu", nr_sess_buffered(s));
-    if (s->net.type == SOCK_DGRAM) {
-        out_uint(sh, "datagrams", " (%llu ", s->dq_count);
-        out_text(sh, "%s)", nr_plural(s->dq_count, "datagram", "datagrams"));
-    }
-    out_text(sh, s->paused && s->role != NR_ROLE_LISTEN ? " (full: reading paused)\n" : "\n");
-    out_uint(sh, "drops", "  drops       %llu\n", s->drops);
-    if (s->svc) {
-        out_uint(sh, "clients", "  clients     %llu now", s->served_active);
-        out_uint(sh, "served", ", %llu served\n", s->served_total);
-    }
-    if (s->err)
-        out_str(sh, "error", "  error       %s\n", nr_sock_strerror(s->err));
-    out_double(sh, "timeout_s", "  timeout     %g s\n", (double)s->timeout_us / 1e6);
+    out_str(sh, "local", "  local       %s\n",
+            sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    sess_out_addr(sh, "remote", "  remote      %s\n", nr_sess_remote(s), nr_sess_remote_len(s));
+    if (nr_sess_role_of(s) == NR_ROLE_ACCEPTED)
+        out_int(sh, "listener", "  listener    [%lld]\n", nr_sess_listener(s));
+    out_double(sh, "age_s", "  age         %.1f s\n",
+               (double)(nr_now_us() - nr_sess_created_us(s)) / 1e6);
+    info_counts(sh, s);
+    if (nr_sess_error(s))
+        out_str(sh, "error", "  error       %s\n", nr_sock_strerror(nr_sess_error(s)));
+    out_bool(sh, "released", NULL, nr_sess_released(s));
+    if (nr_sess_released(s))
+        out_text(sh, "  socket      given back (peer closed, nothing left to read)\n");
+    out_double(sh, "timeout_s", "  timeout     %g s\n", (double)nr_sess_timeout(s) / 1e6);
     info_opts(sh, s);
     info_tcp(sh, s);
     out_end(sh);
@@ -442,17 +541,28 @@ static void out_measure(struct shell *sh, const char *key, const char *label, lo
 static void info_shell(struct shell *sh)
 {
     struct nr_sessions *t = sh->sessions;
-    size_t n = t ? nr_sess_count(t) : 0, buffered = 0, served = 0;
+    size_t n = t ? nr_sess_count(t) : 0, buffered = 0, served = 0, backlog = 0;
     for (size_t i = 0; i < n; i++) {
-        buffered += nr_sess_buffered(nr_sess_at(t, i));
-        served += nr_sess_at(t, i)->served_active;
+        struct nr_sess_stats st;
+        nr_sess_stats(nr_sess_at(t, i), &st);
+        buffered += st.buffered;
+        served += st.served_active;
+        backlog += st.backlog;
     }
     out_begin(sh, "info");
     out_uint(sh, "sessions", "sessions     %llu\n", n);
     out_uint(sh, "served", "served       %llu ", served);
     out_text(sh, "%s of --echo/--daytime/--discard\n", nr_plural(served, "client", "clients"));
-    out_uint(sh, "buffered", "buffered     %llu ", buffered);
-    out_text(sh, "%s\n", nr_plural(buffered, "byte", "bytes"));
+    /* Echo backlogs are memory held for peers too: counted with the rest. */
+    size_t held = t ? nr_sessions_held(t) : 0;
+    size_t budget = t ? nr_sessions_budget(t) : NR_SESS_BUDGET;
+    out_uint(sh, "buffered", "buffered     %llu ", buffered + backlog);
+    out_text(sh, "%s", nr_plural(buffered + backlog, "byte", "bytes"));
+    out_uint(sh, "backlog", backlog ? " (%llu of it echo backlog)" : NULL, backlog);
+    out_text(sh, "\n");
+    out_uint(sh, "budget_used", held ? "budget       %llu" : NULL, held);
+    out_uint(sh, "budget", held ? " of %llu bytes in use (set budget SIZE)\n" : NULL, budget);
+    out_uint(sh, "max_clients", NULL, t ? nr_sessions_max_clients(t) : NR_SESS_MAXCLIENTS);
     const char *why;
     long fds = count_fds(&why);
     out_measure(sh, "open_fds", "open fds", fds, "", why);
@@ -500,8 +610,11 @@ static void set_complete(struct shell *sh, int argi, const char *const *w, int n
     bool id = nw > 0 && sess_is_id(w[0]);
     int k = argi - id;   /* the word's place after the id */
     const char *opt = k == 1 ? w[argi - 1] : NULL;
-    if (argi == 0)
+    if (argi == 0) {
         add("json");
+        add("budget");
+        add("max-clients");
+    }
     if (k == 0)
         for (const struct nr_sockopt *o = nr_sockopts; o->name; o++)
             add(o->name);
@@ -520,8 +633,11 @@ const struct nr_cmd cmd_sessions = {
     "One line per session: id (* marks the current one), protocol, role (dial,\n"
     "listen, accepted; echo/daytime/discard for service listeners), local and\n"
     "remote address, state (connecting, connected, listening, half-closed,\n"
-    "closed by peer, closed, error), bytes in and out, bytes received but not\n"
-    "yet read, datagrams dropped (buffer full), age.\n"
+    "closed by peer, closed, error; 'paused: full' when 1 MiB is unread, 'paused:\n"
+    "budget' when the shell's budget is spent, 'paused: limit' for a listener at\n"
+    "its --max-clients), bytes in and out, bytes received but not yet read (for\n"
+    "datagrams with some queued: BYTES/DATAGRAMS), datagrams dropped (buffer\n"
+    "full, budget, or a UDP service's loop guard and rate limit), age.\n"
     "Example: ls\n",
     .run = sessions_run,
 };
@@ -574,14 +690,18 @@ const struct nr_cmd cmd_set = {
     .summary = "set a socket option, the session timeout, or json output",
     .help =
     "'set json on|off' switches the shell's output to one JSON object per result\n"
-    "line (as --json) and back. For a session, OPTION: keepalive on|off, nodelay\n"
+    "line (as --json) and back. 'set budget SIZE' bounds the buffers of all\n"
+    "sessions together (default 64M; K, M, G suffixes), 'set max-clients N' the\n"
+    "connections each new listener keeps at once (default 1024): see help listen.\n"
+    "For a session, OPTION: keepalive on|off, nodelay\n"
     "on|off, reuseaddr on|off, rcvbuf BYTES, sndbuf BYTES, ttl HOPS (IPv6:\n"
     "unicast hops), timeout SECONDS (the default wait of recv, send and accept\n"
     "on this session, like Go's SetDeadline).\n"
     "Prints the value the kernel reports back (Linux doubles buffer sizes).\n"
     "Example: set 2 nodelay on\n"
     "Example: set 2 timeout 30\n"
-    "Example: set json on\n",
+    "Example: set json on\n"
+    "Example: set budget 256M\n",
     .pos = set_pos,
     .flags = CMD_ID,
     .run = set_run,

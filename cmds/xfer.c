@@ -70,18 +70,18 @@ static int send_to(struct shell *sh, struct nr_session *s, const struct send_opt
 {
     struct sess_addrs ad;
     char err[NR_ERRLEN], a[NR_ADDRSTRLEN];
-    if (s->net.type != SOCK_DGRAM)
-        return cmd_error(sh, "--to is for UDP sockets ([%d] is %s)", s->id, s->net.name);
-    struct nr_net net = s->net;
-    net.family = s->local.ss_family == AF_INET6 && s->net.family == AF_UNSPEC
-                     ? AF_UNSPEC : s->local.ss_family;
-    if (sess_resolve(sh, &net, o->to, false, nr_now_us() + s->timeout_us, &ad) < 0)
+    int id = nr_sess_id(s), fam = nr_sess_local(s)->ss_family;
+    if (nr_sess_is_stream(s))
+        return cmd_error(sh, "--to is for UDP sockets ([%d] is %s)", id, nr_sess_proto(s));
+    struct nr_net net = *nr_sess_net(s);
+    net.family = fam == AF_INET6 && net.family == AF_UNSPEC ? AF_UNSPEC : fam;
+    if (sess_resolve(sh, &net, o->to, false, nr_now_us() + nr_sess_timeout(s), &ad) < 0)
         return CMD_FAIL;
     if (nr_sess_sendto(s, b->p, b->len, (struct sockaddr *)&ad.ss[0], ad.len[0],
                        err, sizeof err) < 0)
-        return cmd_error(sh, "[%d] to %s: %s", s->id, o->to, err);
+        return cmd_error(sh, "[%d] to %s: %s", id, o->to, err);
     out_begin(sh, "send");
-    out_int(sh, "id", "[%lld] ", s->id);
+    out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
     out_text(sh, "%s", b->len == 1 ? "byte" : "bytes");
     out_str(sh, "to", " to %s\n", sess_addr(&ad.ss[0], ad.len[0], a, sizeof a));
@@ -93,21 +93,22 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
                    const struct nr_buf *b)
 {
     char err[NR_ERRLEN];
+    int id = nr_sess_id(s);
     if (nr_sess_send(s, b->p, b->len, err, sizeof err) < 0)
-        return cmd_error(sh, "[%d] %s", s->id, err);
-    int64_t t = o->timeout >= 0 ? o->timeout : s->timeout_us;
+        return cmd_error(sh, "[%d] %s", id, err);
+    int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s);
     enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE
                                         : sh_wait(sh, flushed, s, nr_now_us() + t);
-    if (s->err && s->net.type == SOCK_STREAM)
-        return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
+    if (nr_sess_error(s) && nr_sess_is_stream(s))
+        return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(nr_sess_error(s)));
     if (w == NR_WAIT_INTR)
-        return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", s->id);
+        return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", id);
     if (w != NR_WAIT_DONE)
         return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu %s still queued)",
-                         s->id, s->out.len - s->out_off,
-                         nr_plural(s->out.len - s->out_off, "byte", "bytes"));
+                         id, nr_sess_queued_out(s),
+                         nr_plural(nr_sess_queued_out(s), "byte", "bytes"));
     out_begin(sh, "send");
-    out_int(sh, "id", "[%lld] ", s->id);
+    out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
     out_text(sh, "%s\n", b->len == 1 ? "byte" : "bytes");
     out_end(sh);
@@ -176,29 +177,32 @@ static void show_bytes(struct shell *sh, struct recv_opts *o, const void *p, siz
 
 static void show_chunk(struct shell *sh, struct nr_session *s, struct recv_opts *o, size_t n)
 {
+    size_t have;
+    const unsigned char *p = nr_sess_peek(s, &have);
     out_begin(sh, "recv");
-    out_int(sh, "id", NULL, s->id);
+    out_int(sh, "id", NULL, nr_sess_id(s));
     out_uint(sh, "bytes", NULL, n);
-    show_bytes(sh, o, s->in.p, n);
+    show_bytes(sh, o, p, n);
     out_end(sh);
     nr_sess_consume(s, n);
 }
 
 static bool stream_ended(const struct nr_session *s)
 {
-    return s->peer_eof || s->rd_shut || s->err;
+    return nr_sess_read_ended(s);
 }
 
 static void show_eof(struct shell *sh, const struct nr_session *s)
 {
+    size_t left = nr_sess_buffered(s);
     out_begin(sh, "eof");
-    out_int(sh, "id", NULL, s->id);
-    out_uint(sh, "buffered", NULL, s->in.len);
-    if (s->rd_shut && !s->peer_eof)
+    out_int(sh, "id", NULL, nr_sess_id(s));
+    out_uint(sh, "buffered", NULL, left);
+    if (nr_sess_rd_shut(s) && !nr_sess_peer_eof(s))
         out_text(sh, "(closed for reading)\n");
-    else if (s->in.len)
-        out_text(sh, "(peer closed the connection; %zu %s still buffered)\n", s->in.len,
-                 nr_plural(s->in.len, "byte", "bytes"));
+    else if (left)
+        out_text(sh, "(peer closed the connection; %zu %s still buffered)\n", left,
+                 nr_plural(left, "byte", "bytes"));
     else
         out_text(sh, "(peer closed the connection)\n");
     out_end(sh);
@@ -212,28 +216,31 @@ struct until_wait {
 /* Where --until's text ends in the buffer, or 0. */
 static size_t until_end(const struct nr_session *s, const struct recv_opts *o)
 {
-    if (!s->in.len)
+    size_t n;
+    const unsigned char *p = nr_sess_peek(s, &n);
+    if (!n)
         return 0;
-    const unsigned char *m = memmem(s->in.p, s->in.len, o->until, o->until_len);
-    return m ? (size_t)(m - s->in.p) + o->until_len : 0;
+    const unsigned char *m = memmem(p, n, o->until, o->until_len);
+    return m ? (size_t)(m - p) + o->until_len : 0;
 }
 
 static bool stream_ready(void *arg)
 {
     struct until_wait *w = arg;
-    if (stream_ended(w->s) || w->s->in.len >= NR_SESS_BUFMAX)
+    size_t n = nr_sess_buffered(w->s);
+    if (stream_ended(w->s) || n >= NR_SESS_BUFMAX)
         return true;
     if (w->o->until)
         return until_end(w->s, w->o) > 0;
-    return w->s->in.len > 0;
+    return n > 0;
 }
 
 static int recv_fail(struct shell *sh, struct nr_session *s, enum nr_wait w, int64_t t)
 {
     if (w == NR_WAIT_INTR)
-        return cmd_error(sh, "[%d] interrupted", s->id);
+        return cmd_error(sh, "[%d] interrupted", nr_sess_id(s));
     size_t n = nr_sess_buffered(s);
-    return cmd_error(sh, "[%d] timed out after %g s (%zu %s buffered)", s->id,
+    return cmd_error(sh, "[%d] timed out after %g s (%zu %s buffered)", nr_sess_id(s),
                      (double)t / 1e6, n, nr_plural(n, "byte", "bytes"));
 }
 
@@ -243,12 +250,12 @@ static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
     struct until_wait w = { s, o };
     for (;;) {
         enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
-        if (s->in.len)
-            show_chunk(sh, s, o, s->in.len);
-        if (s->err || stream_ended(s) || r != NR_WAIT_DONE)
+        if (nr_sess_buffered(s))
+            show_chunk(sh, s, o, nr_sess_buffered(s));
+        if (stream_ended(s) || r != NR_WAIT_DONE)
             end_line(sh, o);
-        if (s->err)
-            return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
+        if (nr_sess_error(s))
+            return cmd_error(sh, "[%d] %s", nr_sess_id(s), nr_sock_strerror(nr_sess_error(s)));
         if (stream_ended(s)) {
             show_eof(sh, s);
             return CMD_OK;
@@ -264,24 +271,26 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
         return recv_all(sh, s, o);
     struct until_wait w = { s, o };
     enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
-    size_t n = s->in.len;
+    size_t n = nr_sess_buffered(s);
+    int id = nr_sess_id(s), e = nr_sess_error(s);
     if (o->until) {
         n = until_end(s, o);
-        if (!n && !stream_ended(s) && s->in.len >= NR_SESS_BUFMAX)
+        if (!n && !stream_ended(s) && nr_sess_buffered(s) >= NR_SESS_BUFMAX)
             return cmd_error(sh, "[%d] --until text not found in %zu buffered %s",
-                             s->id, s->in.len, nr_plural(s->in.len, "byte", "bytes"));
+                             id, nr_sess_buffered(s),
+                             nr_plural(nr_sess_buffered(s), "byte", "bytes"));
         if (!n && r != NR_WAIT_DONE)
             return recv_fail(sh, s, r, o->timeout);
         if (!n)
-            n = s->in.len;   /* the stream ended first: show what there is */
+            n = nr_sess_buffered(s);   /* the stream ended first: show what there is */
     }
     if (o->max > 0 && n > (size_t)o->max)
         n = (size_t)o->max;
     if (n)
         show_chunk(sh, s, o, n);
-    if (s->err && !s->in.len)
-        return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
-    if (stream_ended(s) && !s->err && (!n || !s->in.len))
+    if (e && !nr_sess_buffered(s))
+        return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(e));
+    if (stream_ended(s) && !e && (!n || !nr_sess_buffered(s)))
         show_eof(sh, s);
     if (!n && !stream_ended(s))
         return recv_fail(sh, s, r, o->timeout);
@@ -291,7 +300,7 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
 static bool dgram_ready(void *arg)
 {
     const struct nr_session *s = arg;
-    return s->dq_count > 0 || s->err;
+    return nr_sess_dgram_count(s) > 0 || nr_sess_error(s);
 }
 
 static void show_dgram(struct shell *sh, struct nr_session *s, struct recv_opts *o,
@@ -299,7 +308,7 @@ static void show_dgram(struct shell *sh, struct nr_session *s, struct recv_opts 
 {
     char a[NR_ADDRSTRLEN];
     out_begin(sh, "datagram");
-    out_int(sh, "id", NULL, s->id);
+    out_int(sh, "id", NULL, nr_sess_id(s));
     out_str(sh, "from", "from %s", sess_addr(&d->from, d->fromlen, a, sizeof a));
     out_uint(sh, "bytes", ", %llu ", d->len);
     out_text(sh, "%s:\n", nr_plural(d->len, "byte", "bytes"));
@@ -311,14 +320,13 @@ static void show_dgram(struct shell *sh, struct nr_session *s, struct recv_opts 
 static int recv_dgram(struct shell *sh, struct nr_session *s, struct recv_opts *o)
 {
     enum nr_wait r = sh_wait(sh, dgram_ready, s, nr_now_us() + o->timeout);
-    if (!s->dq_count && s->err) {
-        int e = s->err;
-        s->err = 0;   /* ICMP errors on UDP are reported once */
-        return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(e));
+    if (!nr_sess_dgram_count(s) && nr_sess_error(s)) {
+        int e = nr_sess_take_error(s);   /* ICMP errors on UDP are reported once */
+        return cmd_error(sh, "[%d] %s", nr_sess_id(s), nr_sock_strerror(e));
     }
-    if (!s->dq_count)
+    if (!nr_sess_dgram_count(s))
         return recv_fail(sh, s, r, o->timeout);
-    for (long long i = 0; s->dq_count && (o->max <= 0 || i < o->max); i++) {
+    for (long long i = 0; nr_sess_dgram_count(s) && (o->max <= 0 || i < o->max); i++) {
         struct nr_dgram *d = nr_sess_dgram_pop(s);
         show_dgram(sh, s, o, d);
         free(d);
@@ -330,8 +338,9 @@ static int recv_run(struct shell *sh, const struct cmd_call *c)
 {
     struct recv_opts o = *(const struct recv_opts *)c->opts;
     struct nr_session *s = c->s;
-    if (s->role == NR_ROLE_LISTEN && s->net.type == SOCK_STREAM)
-        return cmd_error(sh, "[%d] is a listener: 'accept' its connections, recv on those", s->id);
+    if (nr_sess_role_of(s) == NR_ROLE_LISTEN && nr_sess_is_stream(s))
+        return cmd_error(sh, "[%d] is a listener: 'accept' its connections, recv on those",
+                         nr_sess_id(s));
     if (o.until && !*o.until)
         return cmd_usage(sh, "--until needs a non-empty text");
     o.until_len = o.until ? strlen(o.until) : 0;
@@ -339,9 +348,9 @@ static int recv_run(struct shell *sh, const struct cmd_call *c)
      * on whether the loop ran since the last command. */
     nr_loop_run_once(sh->loop, 0);
     if (o.timeout < 0)
-        o.timeout = s->timeout_us;
-    sh_mute(sh, s->id);
-    int r = s->net.type == SOCK_DGRAM ? recv_dgram(sh, s, &o) : recv_stream(sh, s, &o);
+        o.timeout = nr_sess_timeout(s);
+    sh_mute(sh, nr_sess_id(s));
+    int r = nr_sess_is_stream(s) ? recv_stream(sh, s, &o) : recv_dgram(sh, s, &o);
     sh_mute(sh, 0);
     return r;
 }

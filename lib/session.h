@@ -20,16 +20,26 @@
 
 #define NR_SESS_BUFMAX ((size_t)1 << 20)   /* unread bytes kept per session */
 #define NR_SESS_TIMEOUT_US 5000000         /* default wait for recv/accept/send */
+/* The whole shell's buffers (unread bytes, queued datagrams, service
+ * backlogs) by default: past it, sessions that hold data stop reading. */
+#define NR_SESS_BUDGET ((size_t)64 << 20)
+/* Connections a listener keeps at once by default (accepted sessions that
+ * still hold a descriptor, or served clients); then it pauses accepting. */
+#define NR_SESS_MAXCLIENTS 1024u
 
 enum nr_role { NR_ROLE_DIAL, NR_ROLE_LISTEN, NR_ROLE_ACCEPTED, NR_ROLE_SERVED };
 enum nr_service { NR_SVC_NONE, NR_SVC_ECHO, NR_SVC_DAYTIME, NR_SVC_DISCARD };
 
 /* Events reported to the table's callback. */
 enum nr_sess_event {
-    NR_SEV_ACCEPTED,   /* s is the new session (s->listener names the listener) */
+    NR_SEV_ACCEPTED,   /* s is the new session (nr_sess_listener(s) names it) */
     NR_SEV_DATA,       /* n bytes (or one datagram of n bytes) arrived on s */
     NR_SEV_EOF,        /* the peer closed (FIN) */
-    NR_SEV_ERROR,      /* s->err holds the errno */
+    NR_SEV_ERROR,      /* nr_sess_error(s) holds the errno */
+    NR_SEV_FULL,       /* s holds NR_SESS_BUFMAX unread: reading paused */
+    NR_SEV_BUDGET,     /* the shell's budget is spent (n: the budget); s was
+                        * the first to pause; reported once until back under */
+    NR_SEV_LIMIT,      /* listener s has n clients: accepting paused */
 };
 
 /* One queued datagram with its source (ReadFrom). */
@@ -42,39 +52,10 @@ struct nr_dgram {
 };
 
 struct nr_sessions;
-
-struct nr_session {
-    int id;                  /* > 0 in the table; 0 for served connections */
-    int fd;
-    struct nr_net net;       /* as the user named it ("tcp4", "udp", "unix") */
-    enum nr_role role;
-    enum nr_service svc;
-    struct sockaddr_storage local, remote;
-    socklen_t local_len, remote_len;   /* remote_len 0: no peer (listener) */
-    bool connecting;         /* non-blocking connect in progress */
-    bool rd_shut, wr_shut;   /* shutdown(2) done by us */
-    bool peer_eof;           /* the peer closed its side */
-    bool claimed;            /* accepted: already returned by `accept` */
-    bool unlink_path;        /* unix listener: remove the file at close */
-    bool paused;             /* reading stopped: buffer full (back-pressure) */
-    int err;                 /* errno of the last socket error, 0 none */
-    int listener;            /* accepted/served: the listener's id */
-    uint64_t bytes_in, bytes_out, drops;
-    struct nr_buf in;        /* unread stream bytes */
-    struct nr_buf out;       /* bytes sent but not yet written to the socket */
-    size_t out_off;          /* ... of which out.p[0..out_off) are written */
-    uint64_t retry_timer;    /* listener paused by EMFILE: resume timer */
-    struct nr_dgram *dq_head, *dq_tail;   /* unread datagrams */
-    size_t dq_count, dq_bytes;
-    int64_t created_us;
-    int64_t timeout_us;      /* default wait for commands on this session */
-    unsigned served_active;  /* service listener: clients connected now */
-    uint64_t served_total;   /* ... and since it started */
-    struct nr_session *parent;          /* served: its listener */
-    struct nr_session *snext, *sprev;   /* served: siblings */
-    struct nr_session *served;          /* service listener: its clients */
-    struct nr_sessions *tab;
-};
+/* Opaque outside lib/ (its inside: lib/session_impl.h, for lib/session*.c
+ * only). A session pointer stays valid until nr_sess_close() or
+ * nr_sessions_free(); a served connection is never handed out. */
+struct nr_session;
 
 typedef void (*nr_sess_event_fn)(void *arg, struct nr_session *s,
                                  enum nr_sess_event ev, size_t n);
@@ -96,8 +77,8 @@ int nr_sess_reserve_id(struct nr_sessions *t);
 void nr_sess_release_id(struct nr_sessions *t, int id);
 
 /* Starts a dial from an optional local address. Stream sockets come back
- * with s->connecting set: run the loop until it clears, then s->err says
- * how it went. Returns the session (in the table under id) or NULL with
+ * connecting (nr_sess_connecting): run the loop until that clears, then
+ * nr_sess_error() says how it went. Returns the session (in the table under id) or NULL with
  * *errnum and err set. */
 struct nr_session *nr_sess_dial(struct nr_sessions *t, int id, const struct nr_net *net,
                                 const struct sockaddr *sa, socklen_t len,
@@ -117,7 +98,8 @@ int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen);
 bool nr_sess_flushed(const struct nr_session *s);
 
-/* Drops n bytes from the front of s->in; resumes reading below the bound. */
+/* Drops n bytes from the front of the unread bytes; resumes reading below
+ * the bound. */
 void nr_sess_consume(struct nr_session *s, size_t n);
 /* Takes the oldest datagram (caller frees it with free()), or NULL. */
 struct nr_dgram *nr_sess_dgram_pop(struct nr_session *s);
@@ -130,6 +112,13 @@ void nr_sess_close(struct nr_session *s);
 /* The oldest accepted session of listener lid not yet claimed, or NULL. */
 struct nr_session *nr_sess_next_accepted(const struct nr_sessions *t, int lid);
 
+/* Marks the oldest accepted connection as returned by `accept`. */
+void nr_sess_claim(struct nr_session *s);
+/* A command uses s: its descriptor is kept until close, even when the peer
+ * has closed and nothing is left to read (unused accepted sessions give
+ * theirs back then, so a connect/close storm cannot exhaust descriptors). */
+void nr_sess_keep(struct nr_session *s);
+
 /* "connecting", "connected", "listening", "half-closed", "closed by peer",
  * "closed", "error". */
 const char *nr_sess_state(const struct nr_session *s);
@@ -141,17 +130,94 @@ const char *nr_sess_proto(const struct nr_session *s);
 /* A byte stream (TCP, Unix stream), not datagrams. */
 bool nr_sess_is_stream(const struct nr_session *s);
 /* The stream bytes buffered on s and not yet read: a pointer valid until
- * the next consume or loop run, and their count in *len (0: none). */
+ * the next consume, loop run or close (copy what must outlive a wait), and
+ * their count in *len (0: none). */
 const unsigned char *nr_sess_peek(const struct nr_session *s, size_t *len);
 /* The stream has ended for reading: the peer closed, we shut down reading,
  * or an error. */
 bool nr_sess_read_ended(const struct nr_session *s);
-/* The pending socket error (errno value, 0 none). */
-int nr_sess_error(const struct nr_session *s);
-/* The default wait of commands on s (SetDeadline-like), in microseconds. */
-int64_t nr_sess_timeout(const struct nr_session *s);
 /* Bytes received but not yet read (stream bytes or queued datagrams). */
 size_t nr_sess_buffered(const struct nr_session *s);
+
+/* ---- what a session is (read-only) ---- */
+enum nr_role nr_sess_role_of(const struct nr_session *s);
+enum nr_service nr_sess_svc(const struct nr_session *s);
+const struct nr_net *nr_sess_net(const struct nr_session *s);
+/* Local and remote address; the length is 0 when there is none (a
+ * listener's remote, an unbound socket). Pointers live as long as s. */
+const struct sockaddr_storage *nr_sess_local(const struct nr_session *s);
+socklen_t nr_sess_local_len(const struct nr_session *s);
+const struct sockaddr_storage *nr_sess_remote(const struct nr_session *s);
+socklen_t nr_sess_remote_len(const struct nr_session *s);
+/* accepted/served: the listener's id (0 otherwise). */
+int nr_sess_listener(const struct nr_session *s);
+int64_t nr_sess_created_us(const struct nr_session *s);
+
+/* ---- its state ---- */
+bool nr_sess_connecting(const struct nr_session *s);
+bool nr_sess_peer_eof(const struct nr_session *s);
+bool nr_sess_rd_shut(const struct nr_session *s);
+bool nr_sess_wr_shut(const struct nr_session *s);
+/* Not reading (its buffer or the shell's budget is full; a listener: not
+ * accepting). */
+bool nr_sess_paused(const struct nr_session *s);
+/* Why, in words ("full", "budget", "no fd", "clients"), or NULL. */
+const char *nr_sess_pause_reason(const struct nr_session *s);
+/* The pending socket error (errno value, 0 none); take reads and clears it
+ * (ICMP errors on UDP are reported once). */
+int nr_sess_error(const struct nr_session *s);
+int nr_sess_take_error(struct nr_session *s);
+/* The descriptor was given back (peer closed, nothing left to read). */
+bool nr_sess_released(const struct nr_session *s);
+
+/* ---- its counters ---- */
+struct nr_sess_stats {
+    uint64_t bytes_in, bytes_out;
+    uint64_t drops;          /* datagrams (or bytes, out of memory) not kept */
+    size_t buffered;         /* unread stream bytes or queued datagram bytes */
+    size_t datagrams;        /* queued datagrams */
+    size_t queued_out;       /* sent but not yet taken by the socket */
+    size_t held;             /* what it counts in the shell's budget */
+    unsigned clients;        /* listener: connections now (accepted + served) */
+    unsigned max_clients;    /* listener: its maximum */
+    unsigned served_active;  /* service listener: clients now ... */
+    uint64_t served_total;   /* ... and since it started */
+    size_t backlog;          /* service listener: its clients' echo backlogs */
+};
+void nr_sess_stats(const struct nr_session *s, struct nr_sess_stats *st);
+/* Queued datagrams. */
+size_t nr_sess_dgram_count(const struct nr_session *s);
+/* Bytes sent but not yet written to the socket. */
+size_t nr_sess_queued_out(const struct nr_session *s);
+/* Heap bytes s holds for buffers (unread, queued output, datagrams). */
+size_t nr_sess_memory(const struct nr_session *s);
+/* Service listener: its first served client, for tests (NULL none). */
+struct nr_session *nr_sess_first_served(const struct nr_session *l);
+
+/* ---- its settings ---- */
+/* The default wait of commands on s (SetDeadline-like), in microseconds. */
+int64_t nr_sess_timeout(const struct nr_session *s);
+void nr_sess_set_timeout(struct nr_session *s, int64_t us);
+/* Listener: at most n connections at once (0: the shell's default). */
+void nr_sess_set_max_clients(struct nr_session *l, unsigned n);
+
+/* Socket options by name (lib/sock: keepalive nodelay rcvbuf sndbuf ttl
+ * reuseaddr) and TCP_INFO, on the session's socket. -1 (err filled for
+ * set) when not applicable or the descriptor was released. */
+int nr_sess_setopt(struct nr_session *s, const char *name, long long v,
+                   char *err, size_t errlen);
+int nr_sess_getopt(const struct nr_session *s, const char *name, long long *v);
+int nr_sess_tcp_info(const struct nr_session *s, struct nr_tcpinfo *ti);
+
+/* ---- the whole table ---- */
+/* The budget over all sessions' buffers (bytes; 0: the default). */
+void nr_sessions_set_budget(struct nr_sessions *t, size_t bytes);
+size_t nr_sessions_budget(const struct nr_sessions *t);
+/* Bytes counted against it now. */
+size_t nr_sessions_held(const struct nr_sessions *t);
+/* The client maximum new listeners get (0: the default). */
+void nr_sessions_set_max_clients(struct nr_sessions *t, unsigned n);
+unsigned nr_sessions_max_clients(const struct nr_sessions *t);
 
 /* The RFC 867 daytime text for now ("Mon Nov 23 19:53:08 2026\r\n"). */
 size_t nr_daytime(char *buf, size_t n);

@@ -47,6 +47,15 @@ struct shell {
     struct nr_buf log;    /* the top-level commands that succeeded, one a line (save) */
 
     int muted_id;         /* the session a command is reading: no data notices */
+    struct {              /* data notices merged per session (shell/sessions.c) */
+        struct sh_held {
+            int id;
+            bool dgram;
+            size_t bytes, reads;   /* not yet announced; reads 0: announced */
+        } v[32];
+        int n;
+        uint64_t timer;
+    } held;
     struct {
         int id;           /* the session attach shows live, 0 none */
         void (*fn)(void *arg, struct nr_session *s, int ev);

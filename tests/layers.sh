@@ -1,7 +1,8 @@
 #!/bin/sh
 # Layering: lib/ is the network library and knows nothing of the shell.
 # Fails when a lib/ file includes a shell/ or cmds/ header, or when the lib/
-# archive uses a symbol that shell/ or cmds/ objects define.
+# archive uses a symbol that shell/ or cmds/ objects define, or when a file
+# outside lib/session*.c sees the inside of a session.
 # Usage: layers.sh LIB.a APP.o...
 set -u
 lib=$1; shift
@@ -9,6 +10,17 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 bad=0
 if grep -n '#include "\(shell\|cmds\)/' "$here"/lib/*.[ch]; then
     echo "layers: lib/ includes a shell/ or cmds/ header (above)"; bad=1
+fi
+# The session boundary: struct nr_session is defined in lib/session_impl.h,
+# which only lib/session*.c include; elsewhere the struct is opaque and the
+# compiler rejects any field access (cmds/ and shell/ use lib/session.h).
+if grep -ln '#include "lib/session_impl\.h"' "$here"/lib/*.[ch] "$here"/cmds/*.[ch] \
+       "$here"/shell/*.[ch] "$here"/tests/unit/*.c | grep -v '/lib/session[a-z_]*\.c$'; then
+    echo "layers: only lib/session*.c may include lib/session_impl.h (above)"; bad=1
+fi
+if grep -n 'struct nr_session *{' "$here"/lib/*.h "$here"/cmds/*.[ch] "$here"/shell/*.[ch] |
+       grep -v '/lib/session_impl\.h:'; then
+    echo "layers: struct nr_session defined outside lib/session_impl.h (above)"; bad=1
 fi
 defs=$(mktemp) undefs=$(mktemp)
 trap 'rm -f "$defs" "$undefs"' EXIT

@@ -40,6 +40,13 @@ static void on_ev(void *arg, struct nr_session *s, enum nr_sess_event ev, size_t
     if (ev == NR_SEV_ERROR) c->error++;
 }
 
+static struct nr_sess_stats stats_of(const struct nr_session *s)
+{
+    struct nr_sess_stats st;
+    nr_sess_stats(s, &st);
+    return st;
+}
+
 static void loopback(struct sockaddr_in *sa, uint16_t port)
 {
     memset(sa, 0, sizeof *sa);
@@ -50,7 +57,7 @@ static void loopback(struct sockaddr_in *sa, uint16_t port)
 
 static uint16_t port_of(const struct nr_session *s)
 {
-    return ntohs(((const struct sockaddr_in *)&s->local)->sin_port);
+    return ntohs(((const struct sockaddr_in *)nr_sess_local(s))->sin_port);
 }
 
 static void spin(struct nr_loop *l, int rounds)
@@ -86,7 +93,7 @@ static void test_backpressure(void **st)
     fcntl(fd, F_SETFL, O_NONBLOCK);
     spin(l, 3);
     assert_int_equal(c.accepted, 1);
-    struct nr_session *s = nr_sess_next_accepted(t, ls->id);
+    struct nr_session *s = nr_sess_next_accepted(t, nr_sess_id(ls));
     assert_non_null(s);
     /* Write 3 MiB as the socket takes it; the session must stop at 1 MiB. */
     static char chunk[65536];
@@ -99,23 +106,23 @@ static void test_backpressure(void **st)
         nr_loop_run_once(l, 1000);
     }
     spin(l, 5);
-    assert_int_equal(s->in.len, NR_SESS_BUFMAX);
-    assert_true(s->paused);
-    assert_int_equal(s->bytes_in, NR_SESS_BUFMAX);
-    assert_string_equal(nr_sess_state(s), "connected");
+    assert_int_equal(nr_sess_buffered(s), NR_SESS_BUFMAX);
+    assert_true(nr_sess_paused(s));
+    assert_int_equal(stats_of(s).bytes_in, NR_SESS_BUFMAX);
+    assert_string_equal(nr_sess_state(s), "paused: full");
     /* Reading resumes once some is taken away, and stops again at the bound. */
     nr_sess_consume(s, 1000);
     spin(l, 5);
-    assert_int_equal(s->bytes_in, NR_SESS_BUFMAX + 1000);
-    assert_int_equal(s->in.len, NR_SESS_BUFMAX);
+    assert_int_equal(stats_of(s).bytes_in, NR_SESS_BUFMAX + 1000);
+    assert_int_equal(nr_sess_buffered(s), NR_SESS_BUFMAX);
     /* The peer closes: everything it sent arrives as the buffer drains. */
     close(fd);
-    while (s->in.len) {
-        nr_sess_consume(s, s->in.len);
+    while (nr_sess_buffered(s)) {
+        nr_sess_consume(s, nr_sess_buffered(s));
         spin(l, 3);
     }
-    assert_int_equal(s->bytes_in, sent);
-    assert_true(s->peer_eof);
+    assert_int_equal(stats_of(s).bytes_in, sent);
+    assert_true(nr_sess_peer_eof(s));
     assert_int_equal(c.eof, 1);
     assert_string_equal(nr_sess_state(s), "closed by peer");
     nr_sessions_free(t);
@@ -138,11 +145,11 @@ static void test_echo_backlog_released(void **st)
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
     fcntl(fd, F_SETFL, O_NONBLOCK);
     spin(l, 3);
-    struct nr_session *srv = ls->served;
+    struct nr_session *srv = nr_sess_first_served(ls);
     assert_non_null(srv);
     static unsigned char chunk[65536], back[65536];
     size_t sent = 0, got = 0;
-    for (int i = 0; i < 20000 && !srv->paused; i++) {
+    for (int i = 0; i < 20000 && !nr_sess_paused(srv); i++) {
         for (size_t k = 0; k < sizeof chunk; k++)
             chunk[k] = (unsigned char)((sent + k) % 251);
         ssize_t n = write(fd, chunk, sizeof chunk);
@@ -150,9 +157,9 @@ static void test_echo_backlog_released(void **st)
             sent += (size_t)n;
         nr_loop_run_once(l, 1000);
     }
-    assert_true(srv->paused);
-    assert_true(srv->out.len - srv->out_off > 0);
-    assert_non_null(srv->out.p);
+    assert_true(nr_sess_paused(srv));
+    assert_true(nr_sess_queued_out(srv) > 0);
+    assert_true(nr_sess_memory(srv) > 0);
     /* Read it all back while the server catches up. */
     for (int i = 0; i < 100000 && got < sent; i++) {
         ssize_t n = read(fd, back, sizeof back);
@@ -164,16 +171,15 @@ static void test_echo_backlog_released(void **st)
     }
     spin(l, 3);
     assert_int_equal(got, sent);
-    assert_int_equal(srv->bytes_out, sent);
-    assert_false(srv->paused);
-    assert_null(srv->out.p);
-    assert_int_equal(srv->out.cap, 0);
+    assert_int_equal(stats_of(srv).bytes_out, sent);
+    assert_false(nr_sess_paused(srv));
+    assert_int_equal(nr_sess_memory(srv), 0);
     close(fd);
     spin(l, 3);
-    assert_null(ls->served);
-    assert_int_equal(ls->served_active, 0);
-    assert_int_equal(ls->bytes_in, sent);
-    assert_int_equal(ls->bytes_out, sent);
+    assert_null(nr_sess_first_served(ls));
+    assert_int_equal(stats_of(ls).served_active, 0);
+    assert_int_equal(stats_of(ls).bytes_in, sent);
+    assert_int_equal(stats_of(ls).bytes_out, sent);
     nr_sessions_free(t);
     nr_loop_free(l);
 }
@@ -193,8 +199,8 @@ static void test_udp_drops(void **st)
                          (ssize_t)sizeof d);
         spin(l, 2);
     }
-    assert_int_equal(ls->dq_count, 17);   /* 17 * 60000 <= 1 MiB < 18 * 60000 */
-    assert_int_equal(ls->drops, 3);
+    assert_int_equal(nr_sess_dgram_count(ls), 17);   /* 17 * 60000 <= 1 MiB < 18 * 60000 */
+    assert_int_equal(stats_of(ls).drops, 3);
     assert_int_equal(nr_sess_buffered(ls), 17 * 60000);
     struct nr_dgram *g = nr_sess_dgram_pop(ls);
     assert_non_null(g);
@@ -205,7 +211,57 @@ static void test_udp_drops(void **st)
     getsockname(fd, (struct sockaddr *)&me, &ml);
     assert_int_equal(((struct sockaddr_in *)&g->from)->sin_port, me.sin_port);
     free(g);
-    assert_int_equal(ls->dq_count, 16);
+    assert_int_equal(nr_sess_dgram_count(ls), 16);
+    close(fd);
+    nr_sessions_free(t);
+    nr_loop_free(l);
+}
+
+/* Counts datagrams waiting on fd without blocking. */
+static int drain_count(int fd)
+{
+    char b[2048];
+    int n = 0;
+    while (recv(fd, b, sizeof b, MSG_DONTWAIT) >= 0)
+        n++;
+    return n;
+}
+
+/* Issue 10.1: a UDP echo service answers no well-known service port (here
+ * echo's own port 7, when this test may bind it) and any one source at
+ * most its burst and then 1,000 times a second; the rest are drops. */
+static void test_udp_service_guard(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    struct sockaddr_in sa, seven;
+    struct nr_session *ls = listen_loopback(t, "udp", NR_SVC_ECHO, &sa);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    loopback(&seven, 7);
+    if (bind(fd, (struct sockaddr *)&seven, sizeof seven) == 0) {
+        sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, sizeof sa);
+        spin(l, 3);
+        assert_int_equal(drain_count(fd), 0);
+        assert_int_equal(stats_of(ls).drops, 1);
+        close(fd);
+        fd = socket(AF_INET, SOCK_DGRAM, 0);
+    }
+    uint64_t drops0 = stats_of(ls).drops;
+    int got = 0, sent = 0;
+    for (int round = 0; round < 12; round++) {
+        for (int i = 0; i < 100; i++)
+            sent += sendto(fd, "y", 1, 0, (struct sockaddr *)&sa, sizeof sa) == 1;
+        spin(l, 2);
+        got += drain_count(fd);
+    }
+    spin(l, 2);
+    got += drain_count(fd);
+    uint64_t in = stats_of(ls).bytes_in, drops = stats_of(ls).drops - drops0;
+    assert_int_equal(sent, 1200);
+    assert_true(got >= 500);                /* the burst is answered ... */
+    assert_true(got <= 800);                /* ... then 1,000 a second at most */
+    assert_true(drops >= 400);
+    assert_int_equal((uint64_t)got + drops + (in - (uint64_t)sent), in);
     close(fd);
     nr_sessions_free(t);
     nr_loop_free(l);
@@ -227,8 +283,6 @@ static void test_ids_and_table(void **st)
     nr_loop_free(l);
 }
 
-/* ---- through the shell ---- */
-
 static long fd_count(void)
 {
     DIR *d = opendir("/proc/self/fd");
@@ -241,6 +295,94 @@ static long fd_count(void)
     closedir(d);
     return n;
 }
+
+/* Issue 10.4: 1,000 connect/close cycles against a plain listener. Each
+ * accepted session, unused and with nothing to read, gives its descriptor
+ * back at once and stays listed ("closed by peer"), the newest 256 of them:
+ * fd count and memory stay flat (before: one more open fd and session per
+ * cycle, until EMFILE). A session accepted by a command keeps its socket. */
+static void test_peer_closed_gives_fd_back(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    struct sockaddr_in sa;
+    struct nr_session *ls = listen_loopback(t, "tcp4", NR_SVC_NONE, &sa);
+    int kept = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(kept, (struct sockaddr *)&sa, sizeof sa), 0);
+    spin(l, 3);
+    struct nr_session *k = nr_sess_next_accepted(t, nr_sess_id(ls));
+    assert_non_null(k);
+    nr_sess_claim(k);
+    long before = fd_count();
+    for (int i = 0; i < 1000; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        close(fd);
+        for (int r = 0; i % 50 == 49 && r < 5; r++)
+            nr_loop_run_once(l, 0);
+    }
+    close(kept);
+    spin(l, 10);
+    /* The listener, k, and the newest 256 given-back sessions. */
+    assert_int_equal(nr_sess_count(t), 2 + 256);
+    assert_true(fd_count() <= before + 2);
+    struct nr_session *last = nr_sess_at(t, nr_sess_count(t) - 1);
+    assert_true(nr_sess_released(last));
+    assert_string_equal(nr_sess_state(last), "closed by peer");
+    assert_false(nr_sess_released(k));   /* claimed: kept until close */
+    assert_true(nr_sess_peer_eof(k));
+    struct nr_sess_stats st0;
+    nr_sess_stats(ls, &st0);
+    assert_int_equal(st0.clients, 1);    /* only k still holds a socket */
+    nr_sessions_free(t);
+    nr_loop_free(l);
+}
+
+/* Issue 10.4: echo clients that never read. Their backlogs count in the
+ * shell's budget; past it, every client with a backlog stops reading, so
+ * memory stays at the budget (plus one small read per client) instead of
+ * growing by 256 KiB of backlog per client. */
+static void test_budget_bounds_echo_backlogs(void **st)
+{
+    struct nr_loop *l = nr_loop_new();
+    struct nr_sessions *t = nr_sessions_new(l, NULL, NULL);
+    nr_sessions_set_budget(t, 256 << 10);
+    struct sockaddr_in sa;
+    struct nr_session *ls = listen_loopback(t, "tcp4", NR_SVC_ECHO, &sa);
+    enum { N = 8 };
+    int fd[N], small = 4096;
+    static char chunk[65536];
+    for (int i = 0; i < N; i++) {
+        fd[i] = socket(AF_INET, SOCK_STREAM, 0);
+        setsockopt(fd[i], SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        assert_int_equal(connect(fd[i], (struct sockaddr *)&sa, sizeof sa), 0);
+        fcntl(fd[i], F_SETFL, O_NONBLOCK);
+    }
+    for (int round = 0; round < 300 && nr_sessions_held(t) < (256 << 10); round++) {
+        for (int i = 0; i < N; i++)
+            (void)!write(fd[i], chunk, sizeof chunk);
+        nr_loop_run_once(l, 1000);
+    }
+    for (int round = 0; round < 20; round++) {   /* the budget holds against more */
+        for (int i = 0; i < N; i++)
+            (void)!write(fd[i], chunk, sizeof chunk);
+        nr_loop_run_once(l, 1000);
+    }
+    struct nr_sess_stats s0;
+    nr_sess_stats(ls, &s0);
+    assert_int_equal(s0.served_active, N);
+    assert_true(s0.backlog > 0);
+    assert_true(nr_sessions_held(t) >= s0.backlog);
+    assert_true(nr_sessions_held(t) <= (256 << 10) + N * 4096 + 65536);
+    for (int i = 0; i < N; i++)
+        close(fd[i]);
+    spin(l, 5);
+    assert_int_equal(nr_sessions_held(t), 0);
+    nr_sessions_free(t);
+    nr_loop_free(l);
+}
+
+/* ---- through the shell ---- */
 
 static struct shell *shell_new(void)
 {
@@ -323,7 +465,7 @@ static void test_emfile(void **st)
         failed = run(sh, "dial tcp [1] --timeout 1") == CMD_FAIL;
     /* The listener ran out too: it is paused, not spinning or dead. */
     struct nr_session *l1 = nr_sess_get(sh->sessions, 1);
-    int paused = l1 && l1->paused;
+    int paused = l1 && nr_sess_paused(l1);
     assert_int_equal(run(sh, "sleep 0.05"), CMD_OK);
     assert_int_equal(run(sh, "close all"), CMD_OK);
     int relisten = run(sh, "listen tcp 127.0.0.1:0");
@@ -402,6 +544,9 @@ int main(void)
         cmocka_unit_test(test_backpressure),
         cmocka_unit_test(test_echo_backlog_released),
         cmocka_unit_test(test_udp_drops),
+        cmocka_unit_test(test_udp_service_guard),
+        cmocka_unit_test(test_peer_closed_gives_fd_back),
+        cmocka_unit_test(test_budget_bounds_echo_backlogs),
         cmocka_unit_test(test_dial_close_cycles),
         cmocka_unit_test(test_emfile),
         cmocka_unit_test(test_send_on_closed),
