@@ -134,7 +134,7 @@ static void draw_live(struct ping_view *v, int64_t last)
         return;
     size_t from = v->n > (size_t)width ? v->n - (size_t)width : 0;
     struct nr_buf b = { 0 };
-    pic_spark(&b, v->rtt + from, v->n - from, v->st);
+    pic_spark(&b, v->rtt + from, v->n - from, false, v->st);
     printf("rtt %.*s %lld.%03lld ms", (int)b.len, b.p ? (char *)b.p : "",
            (long long)(last / 1000), (long long)(last % 1000));
     fflush(stdout);
@@ -255,7 +255,7 @@ static void print_plot(struct shell *sh, const struct ping_view *v, long transmi
     int width = cols - 24 > 40 ? 40 : cols - 24 < 8 ? 8 : cols - 24;
     size_t from = n > (size_t)(cols - 6) ? n - (size_t)(cols - 6) : 0;
     struct nr_buf b = { 0 };
-    pic_spark(&b, all + from, n - from, v->st);
+    pic_spark(&b, all + from, n - from, false, v->st);
     out_text(sh, "rtt  %s%.*s\n", from ? "..." : "", (int)b.len, b.p ? (char *)b.p : "");
     int lo = PIC_NBUCKETS, hi = -1;
     for (int i = 0; i < PIC_NBUCKETS; i++)

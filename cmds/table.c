@@ -1,6 +1,7 @@
 /* cmds/table — the session table: sessions (ls), use, close, shutdown, set,
  * info. */
 #include "cmds/sess.h"
+#include "cmds/watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -112,8 +113,37 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_end(sh);
 }
 
+struct sessions_opts {
+    bool watch;
+};
+
+/* --watch [S]: the live view (cmds/watch.c). */
+static int watch_run(struct shell *sh, const struct cmd_call *call)
+{
+    const struct sessions_opts *o = call->opts;
+    double secs = 1;
+    if (call->npos && !o->watch)
+        return cmd_usage(sh, "%s: a refresh interval goes with --watch", call->pos[0]);
+    if (call->npos) {
+        char *end;
+        secs = strtod(call->pos[0], &end);
+        if (end == call->pos[0] || *end || !(secs >= 0.1 && secs <= 3600))
+            return cmd_error(sh, "%s: not a number of seconds in 0.1..3600", call->pos[0]);
+    }
+    if (!sh->interactive || !isatty(0) || !isatty(1))
+        return cmd_error(sh, "--watch needs the interactive prompt on a terminal");
+    if (sh->json)
+        return cmd_error(sh, "--watch draws for a person: not with json output");
+    if (!sh_sessions(sh))
+        return CMD_FAIL;
+    return sessions_watch(sh, (int64_t)(secs * 1e6));
+}
+
 static int sessions_run(struct shell *sh, const struct cmd_call *call)
 {
+    const struct sessions_opts *o = call->opts;
+    if (o->watch || call->npos)
+        return watch_run(sh, call);
     struct nr_sessions *t = sh_sessions(sh);
     if (!t)
         return CMD_FAIL;
@@ -625,6 +655,14 @@ static void set_complete(struct shell *sh, int argi, const char *const *w, int n
             add(onoff[i]);
 }
 
+static const struct nr_opt sessions_options[] = {
+    { "--watch", NULL, OPT_FLAG, offsetof(struct sessions_opts, watch), 0, 0, NULL,
+      "redraw every S seconds (default 1) with rates, until a key or Ctrl-C", NULL, 0, 0 },
+    OPT_END,
+};
+
+static const struct nr_pos sessions_pos[] = { { "S", POS_WORD, NULL, POS_OPTIONAL }, POS_END };
+
 const struct nr_cmd cmd_sessions = {
     .name = "sessions",
     .alias = "ls",
@@ -638,7 +676,16 @@ const struct nr_cmd cmd_sessions = {
     "its --max-clients), bytes in and out, bytes received but not yet read (for\n"
     "datagrams with some queued: BYTES/DATAGRAMS), datagrams dropped (buffer\n"
     "full, budget, or a UDP service's loop guard and rate limit), age.\n"
-    "Example: ls\n",
+    "--watch [S] redraws the table in place every S seconds (default 1) with\n"
+    "each session's receive and send rate and a sparkline of its recent rate,\n"
+    "until a key is pressed or Ctrl-C; notices wait until it ends. Columns are\n"
+    "dropped on narrow terminals (age, role, local address first). At the\n"
+    "prompt only.\n"
+    "Example: ls\n"
+    "Example: sessions --watch 0.5\n",
+    .pos = sessions_pos,
+    .opts = sessions_options,
+    .opts_size = sizeof(struct sessions_opts),
     .run = sessions_run,
 };
 

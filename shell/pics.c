@@ -56,7 +56,18 @@ int pic_cols(int fd)
     return n >= 20 && n <= 1000 ? (int)n : 80;
 }
 
-void pic_spark(struct nr_buf *b, const int64_t *v, size_t n, struct pic_style st)
+int pic_rows(int fd)
+{
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+        return ws.ws_row;
+    const char *c = getenv("LINES");
+    long n = c ? strtol(c, NULL, 10) : 0;
+    return n >= 5 && n <= 1000 ? (int)n : 24;
+}
+
+void pic_spark(struct nr_buf *b, const int64_t *v, size_t n, bool from_zero,
+               struct pic_style st)
 {
     static const char *const blocks[8] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
     static const char ascii[8] = { '_', '.', ',', '-', '~', '=', '*', '#' };
@@ -68,6 +79,8 @@ void pic_spark(struct nr_buf *b, const int64_t *v, size_t n, struct pic_style st
             if (v[i] > hi)
                 hi = v[i];
         }
+    if (from_zero && lo > 0)
+        lo = 0;
     for (size_t i = 0; i < n; i++) {
         if (v[i] < 0) {
             add(b, st.color ? "\033[31m" : "");
@@ -75,7 +88,7 @@ void pic_spark(struct nr_buf *b, const int64_t *v, size_t n, struct pic_style st
             add(b, st.color ? "\033[0m" : "");
             continue;
         }
-        int k = hi > lo ? (int)((v[i] - lo) * 7 / (hi - lo)) : 3;
+        int k = hi > lo ? (int)((v[i] - lo) * 7 / (hi - lo)) : hi == 0 ? 0 : 3;
         if (st.utf8)
             add(b, blocks[k]);
         else

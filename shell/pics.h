@@ -29,11 +29,15 @@ struct pic_style pic_style_out(const struct shell *sh);
 bool pic_env_utf8(void);
 /* Columns of the terminal on fd: TIOCGWINSZ, then $COLUMNS, then 80. */
 int pic_cols(int fd);
+/* Rows of the terminal on fd: TIOCGWINSZ, then $LINES, then 24. */
+int pic_rows(int fd);
 
 /* Appends a sparkline of v[0..n): one cell per sample scaled between the
- * smallest and largest non-negative value (eight levels); a negative value
- * is a lost sample, drawn as a mark of its own. */
-void pic_spark(struct nr_buf *b, const int64_t *v, size_t n, struct pic_style st);
+ * smallest (or 0, from_zero) and largest non-negative value, eight levels;
+ * all zero is the lowest, all equal otherwise the middle. A negative value
+ * is a lost sample, drawn as a mark of its own (x, or × in UTF-8). */
+void pic_spark(struct nr_buf *b, const int64_t *v, size_t n, bool from_zero,
+               struct pic_style st);
 
 /* RTT buckets with fixed 1-2-5 edges in microseconds: bucket i holds
  * [pic_bucket_lo(i), pic_bucket_lo(i + 1)); the first starts at 0 and the

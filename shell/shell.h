@@ -56,6 +56,8 @@ struct shell {
         int n;
         uint64_t timer;
     } held;
+    struct nr_buf held_notices;  /* notices kept while a live view owns the screen */
+    bool hold_notices;           /* sessions --watch runs: keep them (sh_notices_hold) */
     struct {
         int id;           /* the session attach shows live, 0 none */
         void (*fn)(void *arg, struct nr_session *s, int ev);
@@ -203,6 +205,9 @@ int cmd_usage(struct shell *sh, const char *fmt, ...) __attribute__((format(prin
  * --json one object: {"type":"notice","event":EVENT,"id":ID,"message":TEXT}. */
 void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* While on, notices are kept (up to 64 KiB, then counted) instead of
+ * printed; turning it off prints what was kept, oldest first. */
+void sh_notices_hold(struct shell *sh, bool on);
 /* Flushes stdout (called before the loop blocks and before errors). */
 void out_flush(struct shell *sh);
 /* True once a write to stdout failed (the reader went away, disk full): the
