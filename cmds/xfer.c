@@ -2,6 +2,7 @@
  * is shown escaped (control bytes, terminal escapes) unless --raw. */
 #include "cmds/sess.h"
 #include "lib/escape.h"
+#include "shell/pics.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -89,6 +90,34 @@ static int send_to(struct shell *sh, struct nr_session *s, const struct send_opt
     return CMD_OK;
 }
 
+struct sent_so_far {
+    struct nr_session *s;
+    size_t total;
+};
+
+static uint64_t sent_done(void *arg)
+{
+    const struct sent_so_far *f = arg;
+    size_t q = nr_sess_queued_out(f->s);
+    return q < f->total ? f->total - q : 0;
+}
+
+/* Waits until every byte went to the socket; a long --file shows progress. */
+static enum nr_wait send_wait(struct shell *sh, struct nr_session *s, const struct send_opts *o,
+                              size_t total, int64_t t)
+{
+    if (nr_sess_flushed(s))
+        return NR_WAIT_DONE;
+    struct sent_so_far f = { s, total };
+    struct sh_progress p = { .sh = sh, .what = "sent", .bytes = true, .total = total,
+                             .done = sent_done, .arg = &f };
+    if (o->file)
+        sh_progress_start(&p);
+    enum nr_wait w = sh_wait(sh, flushed, s, nr_now_us() + t);
+    sh_progress_end(&p);
+    return w;
+}
+
 static int send_on(struct shell *sh, struct nr_session *s, const struct send_opts *o,
                    const struct nr_buf *b)
 {
@@ -97,8 +126,7 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     if (nr_sess_send(s, b->p, b->len, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", id, err);
     int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s);
-    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE
-                                        : sh_wait(sh, flushed, s, nr_now_us() + t);
+    enum nr_wait w = send_wait(sh, s, o, b->len, t);
     if (nr_sess_error(s) && nr_sess_is_stream(s))
         return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(nr_sess_error(s)));
     if (w == NR_WAIT_INTR)
@@ -244,12 +272,13 @@ static int recv_fail(struct shell *sh, struct nr_session *s, enum nr_wait w, int
                      (double)t / 1e6, n, nr_plural(n, "byte", "bytes"));
 }
 
-/* --all: everything until the peer closes; the timeout is an idle timeout. */
-static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+static int recv_all_wait(struct shell *sh, struct nr_session *s, struct recv_opts *o,
+                         struct sh_progress *p)
 {
     struct until_wait w = { s, o };
     for (;;) {
         enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
+        sh_progress_hide(p);
         if (nr_sess_buffered(s))
             show_chunk(sh, s, o, nr_sess_buffered(s));
         if (stream_ended(s) || r != NR_WAIT_DONE)
@@ -263,6 +292,35 @@ static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
         if (r != NR_WAIT_DONE)
             return recv_fail(sh, s, r, o->timeout);
     }
+}
+
+struct recv_so_far {
+    struct nr_session *s;
+    uint64_t start;
+};
+
+static uint64_t recv_done(void *arg)
+{
+    const struct recv_so_far *f = arg;
+    struct nr_sess_stats st;
+    nr_sess_stats(f->s, &st);
+    return st.bytes_in - f->start;
+}
+
+/* --all: everything until the peer closes; the timeout is an idle timeout.
+ * A long one shows a progress line (bytes, rate) at the prompt. */
+static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+{
+    struct sh_progress p = { .sh = sh, .what = "received", .bytes = true, .done = recv_done };
+    struct recv_so_far f = { s, 0 };
+    struct nr_sess_stats st;
+    nr_sess_stats(s, &st);
+    f.start = st.bytes_in - nr_sess_buffered(s);
+    p.arg = &f;
+    sh_progress_start(&p);
+    int rc = recv_all_wait(sh, s, o, &p);
+    sh_progress_end(&p);
+    return rc;
 }
 
 static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts *o)
