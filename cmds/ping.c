@@ -301,6 +301,9 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     v.p = p;
     sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
     nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
+    const char *term = getenv("TERM");
+    if (v.shown && sh->interrupted && term && *term && strcmp(term, "dumb"))
+        printf("\033[A");   /* back over the line ^C ended, to clear it too */
     clear_line(&v);
     const struct nr_ping_stats *st = nr_ping_stats(p);
     print_stats(sh, q->host, st);
