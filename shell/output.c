@@ -163,9 +163,11 @@ void out_str_fn(struct shell *sh, const char *key, const char *fmt, const char *
             json_string(v, strlen(v));
         else
             fputs("null", stdout);
+    } else if (fmt && (!v || nr_is_plain(v))) {
+        printf(fmt, v ? v : "");   /* nothing to escape: no copy */
     } else if (fmt) {
         struct nr_buf b = { 0 };
-        printf(fmt, v ? out_escaped(v, &b) : "");
+        printf(fmt, out_escaped(v, &b));
         nr_buf_free(&b);
     }
 }
