@@ -80,8 +80,13 @@ examples: $(BIN)
 cli: $(BIN)
 	@bash tests/cli/run.sh $(BIN)
 
+# `mask` and `subnet` against Python's ipaddress on generated cases.
+.PHONY: addr-check
+addr-check: $(BIN)
+	@python3 tests/addr/crosscheck.py $(BIN) 6000
+
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
-check-run: unit cli e2e examples tty docs
+check-run: unit cli e2e examples tty docs addr-check
 
 # ping's socket kinds and loss handling in network namespaces (skips unless root).
 .PHONY: ping-tests
