@@ -13,7 +13,7 @@ DESTDIR ?=
 SAN     ?=
 VERSION := 0.1.0
 
-PKGS    := readline libcares
+PKGS    := readline libcares ldns
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -85,8 +85,13 @@ cli: $(BIN)
 addr-check: $(BIN)
 	@python3 tests/addr/crosscheck.py $(BIN) 6000
 
+# `lookup --full` and any-type lookups against dig on the same nsd.
+.PHONY: dns-check
+dns-check: $(BIN)
+	@bash tests/dns/check_full.sh $(BIN)
+
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
-check-run: unit cli e2e examples tty docs addr-check
+check-run: unit cli e2e examples tty docs addr-check dns-check
 
 # ping's socket kinds and loss handling in network namespaces (skips unless root).
 .PHONY: ping-tests

@@ -31,6 +31,7 @@ void nr_records_free(struct nr_records *rs)
         free(rs->r[i].host2);
         free(rs->r[i].tag);
         free(rs->r[i].data);
+        free(rs->r[i].owner);
     }
     free(rs->r);
     free(rs);
@@ -207,6 +208,76 @@ static int from_walk(int type, const char *qname, const unsigned char *abuf, int
         free(w.to[i]);
     }
     return st;
+}
+
+/* The chain's steps from qname in order, into from/to (borrowed from w). */
+static int chain_steps(const struct names *w, const char *qname, int *step)
+{
+    const char *cur = qname;
+    int k = 0;
+    for (int hop = 0; hop < 32; hop++) {
+        int i = 0;
+        while (i < w->nlinks && !(w->from[i] && w->to[i] && same_name(w->from[i], cur)))
+            i++;
+        if (i == w->nlinks)
+            break;
+        step[k++] = i;
+        cur = w->to[i];
+    }
+    return k;
+}
+
+/* Makes room for k records at the front of rs; -1 when out of memory. */
+static int open_front(struct nr_records *rs, int k)
+{
+    size_t n = rs->n;
+    for (int i = 0; i < k; i++)
+        if (!nr_records_add(rs, T_CNAME)) {
+            rs->n = n;
+            return -1;
+        }
+    memmove(rs->r + k, rs->r, n * sizeof *rs->r);
+    memset(rs->r, 0, (size_t)k * sizeof *rs->r);
+    return 0;
+}
+
+int nr_records_add_chain(struct nr_records *rs, const char *qname, const unsigned char *abuf,
+                         int alen)
+{
+    struct names w;
+    int step[32], k, st;
+    memset(&w, 0, sizeof w);
+    w.type = T_CNAME;
+    st = walk_answers(abuf, alen, collect, &w);
+    k = st == ARES_SUCCESS ? chain_steps(&w, qname, step) : 0;
+    if (k > 0 && open_front(rs, k) < 0)
+        st = ARES_ENOMEM;
+    for (int i = 0; st == ARES_SUCCESS && i < k; i++) {
+        rs->r[i].rtype = T_CNAME;
+        rs->r[i].owner = strdup(w.from[step[i]]);
+        rs->r[i].host = absname(w.to[step[i]]);
+        if (!rs->r[i].owner || !rs->r[i].host)
+            st = ARES_ENOMEM;
+    }
+    for (int i = 0; i < w.nlinks; i++) {
+        free(w.from[i]);
+        free(w.to[i]);
+    }
+    return st;
+}
+
+void nr_records_drop_chain(struct nr_records *rs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].rtype == T_CNAME) {
+            free(rs->r[i].owner);
+            free(rs->r[i].host);
+        } else {
+            rs->r[k++] = rs->r[i];
+        }
+    }
+    rs->n = k;
 }
 
 /* ---- ares_parse_*_reply into records ---- */
