@@ -90,8 +90,14 @@ addr-check: $(BIN)
 dns-check: $(BIN)
 	@bash tests/dns/check_full.sh $(BIN)
 
+# `lookup trace` through a hierarchy of nsd instances in a network namespace,
+# against dig +trace (skips unless root).
+.PHONY: trace-check
+trace-check: $(BIN)
+	@bash tests/dns/trace/run.sh $(BIN)
+
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
-check-run: unit cli e2e examples tty docs addr-check dns-check
+check-run: unit cli e2e examples tty docs addr-check dns-check trace-check
 
 # ping's socket kinds and loss handling in network namespaces (skips unless root).
 .PHONY: ping-tests

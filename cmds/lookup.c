@@ -402,6 +402,10 @@ static int lookup_run(struct shell *sh, const struct cmd_call *c)
     struct req r = { .sh = sh, .t = NR_Q_HOST };
     int rc = CMD_FAIL;
     const struct lookup_opts *o = c->opts;
+    if (c->npos >= 1 && !strcmp(c->pos[0], "trace"))
+        return lookup_trace_run(sh, c);   /* cmds/lookup_trace.c */
+    if (o->roothints)
+        return cmd_usage(sh, "--roothints is for 'lookup trace'");
     if (o->full || o->dnssec || o->nsid || o->norecurse || o->bufsize ||
         (c->npos > 1 && lookup_is_any_type(c->pos[0])))
         return lookup_full_run(sh, c);   /* cmds/lookup_full.c */
@@ -432,6 +436,8 @@ static const struct nr_opt lookup_options[] = {
       "ask the server for its NSID (RFC 5001; shown with --full)", NULL, 0, 0 },
     { "+bufsize", NULL, OPT_INT, offsetof(struct lookup_opts, bufsize), 512, 65535, "N",
       "EDNS UDP buffer size (+bufsize=N)", NULL, 0, 0 },
+    { "--roothints", NULL, OPT_PATH, offsetof(struct lookup_opts, roothints), 0, 0, "FILE",
+      "trace: root hints in named.root format (default: the IANA root servers)", NULL, 0, 0 },
     { "+norecurse", NULL, OPT_FLAG, offsetof(struct lookup_opts, norecurse), 0, 0, NULL,
       "ask without recursion desired (RD off), as a resolver asks", NULL, 0, 0 },
     OPT_END,
@@ -481,11 +487,19 @@ const struct nr_cmd cmd_lookup = {
     "question, answer, authority and additional with TTLs; EDNS. +dnssec\n"
     "sets the DO bit, +nsid asks for the server's id, +bufsize=N sets the\n"
     "EDNS buffer, +norecurse clears RD.\n"
+    "'lookup trace NAME [TYPE]' resolves iteratively from the root with\n"
+    "recursion off, one block per step: the server asked, the zone it hands\n"
+    "over to with its NS names and glue (an NS without glue is looked up\n"
+    "from the root), the time; then the answer, a CNAME followed from the\n"
+    "root again. Lame servers, referral loops, unreachable servers and the\n"
+    "step limit (40 queries) each get one line. --roothints FILE takes the\n"
+    "root servers from a named.root file; else the IANA root servers.\n"
     "Example: lookup mx gmail.com\n"
     "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
     "Example: lookup port tcp telnet\n"
     "Example: lookup a www.example.org --full\n"
-    "Example: lookup https cloudflare.com +dnssec\n",
+    "Example: lookup https cloudflare.com +dnssec\n"
+    "Example: lookup trace www.example.org AAAA\n",
     .pos = lookup_pos,
     .opts = lookup_options,
     .opts_size = sizeof(struct lookup_opts),

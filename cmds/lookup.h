@@ -18,6 +18,7 @@ struct lookup_opts {
     bool nsid;             /* +nsid */
     bool norecurse;        /* +norecurse: RD off */
     long long bufsize;     /* +bufsize=N: EDNS UDP size, 0 none */
+    const char *roothints; /* --roothints FILE (trace), NULL: built in */
 };
 
 /* "@1.2.3.4[:PORT]" (without the @) as a c-ares server CSV into csv.
@@ -27,5 +28,7 @@ int lookup_server_csv(struct shell *sh, const char *s, char *csv, size_t n);
 bool lookup_is_any_type(const char *w);
 /* --full, +dnssec/+nsid/+bufsize/+norecurse, or any other type. */
 int lookup_full_run(struct shell *sh, const struct cmd_call *c);
+/* lookup trace NAME [TYPE]: iterative from the root (cmds/lookup_trace.c). */
+int lookup_trace_run(struct shell *sh, const struct cmd_call *c);
 
 #endif
