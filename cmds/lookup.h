@@ -28,6 +28,8 @@ int lookup_server_csv(struct shell *sh, const char *s, char *csv, size_t n);
 bool lookup_is_any_type(const char *w);
 /* --full, +dnssec/+nsid/+bufsize/+norecurse, or any other type. */
 int lookup_full_run(struct shell *sh, const struct cmd_call *c);
+/* True when path is a usable named.root file; else reports why. */
+bool lookup_roothints_ok(struct shell *sh, const char *path);
 /* lookup trace NAME [TYPE]: iterative from the root (cmds/lookup_trace.c). */
 int lookup_trace_run(struct shell *sh, const struct cmd_call *c);
 

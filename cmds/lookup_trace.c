@@ -130,7 +130,7 @@ static int load_hints(struct trace *t, const char *path)
     }
     FILE *f = fopen(path, "re");
     if (!f)
-        return cmd_error(t->sh, "--roothints %s: %s", path, strerror(errno)), -1;
+        return cmd_error(t->sh, "roothints %s: %s", path, strerror(errno)), -1;
     char *line = NULL;
     size_t cap = 0;
     while (getline(&line, &cap, f) >= 0)
@@ -141,8 +141,20 @@ static int load_hints(struct trace *t, const char *path)
     for (int i = 0; i < t->nhints; i++)
         usable += t->hints[i].has_ip;
     if (!usable)
-        return cmd_error(t->sh, "--roothints %s: no root server with an address (want '. NS NAME' and 'NAME A ADDR' lines)", path), -1;
+        return cmd_error(t->sh, "roothints %s: no root server with an address (want '. NS NAME' and 'NAME A ADDR' lines)", path), -1;
     return 0;
+}
+
+bool lookup_roothints_ok(struct shell *sh, const char *path)
+{
+    struct trace *t = calloc(1, sizeof *t);
+    bool ok = false;
+    if (!t)
+        return cmd_error(sh, "out of memory"), false;
+    t->sh = sh;
+    ok = load_hints(t, path) == 0;
+    free(t);
+    return ok;
 }
 
 /* ---- one query to one server ---- */
@@ -493,13 +505,14 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         rc = cmd_error(sh, "trace %s: %s: unknown record type", c->pos[1], c->pos[2]);
     else if (nr_dns_name_check(c->pos[1], c->poslen[1], err, sizeof err) < 0)
         rc = cmd_error(sh, "trace %s: %s", c->pos[1], err);
-    else if (load_hints(t, t->o->roothints) == 0) {
+    else if (load_hints(t, t->o->roothints ? t->o->roothints : sh->roothints) == 0) {
         int64_t t0 = nr_now_us();
         out_begin(sh, "trace");
         char tname[16];
         out_str(sh, "name", "trace %s", c->pos[1]);
         out_str(sh, "qtype", " %s", nr_rrtype_str(type, tname, sizeof tname));
-        out_str(sh, "hints", " from the root (hints: %s)\n", t->o->roothints ? t->o->roothints : "built-in");
+        const char *h = t->o->roothints ? t->o->roothints : sh->roothints;
+        out_str(sh, "hints", " from the root (hints: %s)\n", h ? h : "built-in");
         out_end(sh);
         rc = resolve(t, c->pos[1], type, 0, NULL) == 0 ? CMD_OK : CMD_FAIL;
         if (rc == CMD_OK || (t->fail && (!strcmp(t->fail, "NXDOMAIN") || !strcmp(t->fail, "NODATA")))) {

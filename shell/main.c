@@ -146,6 +146,7 @@ int main(int argc, char **argv)
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
+    free(sh.roothints);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         /* A reader that went away (| head) is not worth a message. */
         if (errno != EPIPE)
