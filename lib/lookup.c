@@ -155,6 +155,11 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
     status = tcp_status(j, part, status);
     if (status == ARES_SUCCESS)
         status = nr_records_from_reply(j->t, j->qname, abuf, alen, j->seed, &rs);
+    if (status == ARES_SUCCESS && (j->t == NR_Q_A || j->t == NR_Q_AAAA) &&
+        (status = nr_records_add_chain(rs, j->qname, abuf, alen)) != ARES_SUCCESS) {
+        nr_records_free(rs);
+        rs = NULL;
+    }
     else if (status == ARES_ENOTFOUND && j->t == NR_Q_CNAME && abuf &&
              nr_records_from_reply(j->t, j->qname, abuf, alen, 0, &rs) == ARES_SUCCESS)
         status = ARES_SUCCESS;   /* a CNAME to a name that does not exist */
@@ -186,6 +191,7 @@ static void host_done(struct job *j)
     }
     if (a && b) {
         size_t moved = 0;
+        nr_records_drop_chain(b);   /* the A reply showed the same chain */
         for (; moved < b->n; moved++) {
             struct nr_rec *r = nr_records_add(a, b->r[moved].rtype);
             if (!r)
@@ -211,6 +217,11 @@ static void on_host_part(struct job *j, int k, int status, unsigned char *abuf, 
     if (status == ARES_SUCCESS)
         status = nr_records_from_reply(k ? NR_Q_AAAA : NR_Q_A, j->qname, abuf, alen, 0,
                                        &j->recs[k]);
+    if (status == ARES_SUCCESS &&
+        (status = nr_records_add_chain(j->recs[k], j->qname, abuf, alen)) != ARES_SUCCESS) {
+        nr_records_free(j->recs[k]);
+        j->recs[k] = NULL;
+    }
     j->status[k] = status;
     if (--j->pending == 0)
         host_done(j);

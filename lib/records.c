@@ -31,6 +31,7 @@ void nr_records_free(struct nr_records *rs)
         free(rs->r[i].host2);
         free(rs->r[i].tag);
         free(rs->r[i].data);
+        free(rs->r[i].owner);
     }
     free(rs->r);
     free(rs->canon);
@@ -360,6 +361,72 @@ static int pre_walk(int type, const char *qname, const unsigned char *abuf, int 
         st = setname(&rs->canon, w.first_owner);
     names_free(&w);
     return st;
+}
+
+/* The chain's steps from qname in order: indexes into w->links. */
+static int chain_steps(const struct names *w, const char *qname, size_t *step)
+{
+    const char *cur = qname;
+    int k = 0;
+    for (int hop = 0; hop < NR_DNS_MAXCHAIN; hop++) {
+        size_t i = 0;
+        while (i < w->nlinks && !same_name(w->links[i].from, cur))
+            i++;
+        if (i == w->nlinks)
+            break;
+        step[k++] = i;
+        cur = w->links[i].to;
+    }
+    return k;
+}
+
+/* Makes room for k records at the front of rs; -1 when out of memory. */
+static int open_front(struct nr_records *rs, int k)
+{
+    size_t n = rs->n;
+    for (int i = 0; i < k; i++)
+        if (!nr_records_add(rs, T_CNAME)) {
+            rs->n = n;
+            return -1;
+        }
+    memmove(rs->r + k, rs->r, n * sizeof *rs->r);
+    memset(rs->r, 0, (size_t)k * sizeof *rs->r);
+    return 0;
+}
+
+int nr_records_add_chain(struct nr_records *rs, const char *qname, const unsigned char *abuf,
+                         int alen)
+{
+    struct names w;
+    size_t step[NR_DNS_MAXCHAIN];
+    int k, st;
+    memset(&w, 0, sizeof w);
+    w.type = T_CNAME;
+    st = walk_answers(abuf, alen, collect, &w);
+    k = st == ARES_SUCCESS ? chain_steps(&w, qname, step) : 0;
+    if (k > 0 && open_front(rs, k) < 0)
+        st = ARES_ENOMEM;
+    for (int i = 0; st == ARES_SUCCESS && i < k; i++) {
+        rs->r[i].rtype = T_CNAME;
+        rs->r[i].owner = strdup(w.links[step[i]].from);
+        st = rs->r[i].owner ? setname(&rs->r[i].host, w.links[step[i]].to) : ARES_ENOMEM;
+    }
+    names_free(&w);
+    return st;
+}
+
+void nr_records_drop_chain(struct nr_records *rs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].rtype == T_CNAME) {
+            free(rs->r[i].owner);
+            free(rs->r[i].host);
+        } else {
+            rs->r[k++] = rs->r[i];
+        }
+    }
+    rs->n = k;
 }
 
 /* ---- ares_parse_*_reply into records ---- */

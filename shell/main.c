@@ -172,6 +172,7 @@ int main(int argc, char **argv)
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
+    free(sh.roothints);
     if (fflush(stdout) != 0 || ferror(stdout) || sh.out_err) {
         /* A reader that went away (| head) is not worth a message. */
         int e = sh.out_err ? sh.out_err : errno;

@@ -23,6 +23,7 @@ struct shell {
     struct nr_loop *loop;
     struct nr_dns *dns;               /* created on first use (see sh_dns) */
     char *dns_servers;                /* --dns / NETREPL_DNS, or NULL */
+    char *roothints;                  /* `dns roothints FILE` for lookup trace, or NULL */
     struct nr_sessions *sessions;     /* live sockets (lib/session) */
 
     bool interactive;     /* readline on a terminal */

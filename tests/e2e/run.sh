@@ -6,6 +6,7 @@
 # A script may start with header lines:
 #   #args: -k --dns 127.0.0.1:$NR_DNS_PORT     extra netrepl arguments (expanded)
 #   #needs: root                                skipped unless root
+#   #needs: trace-hierarchy                     skipped (tests/dns/trace/run.sh runs it)
 #   #filter: s/:[0-9]+ /:PORT /g                sed -E applied to stdout+stderr
 # Every script runs a second time with --json, and each stdout line must then
 # be a JSON object with a "type" (NR_NO_JSON=1 skips that; so does a
@@ -63,6 +64,9 @@ for t in "${scripts[@]}"; do
     filter=$(sed -n 's/^#filter: *//p' "$t")
     if [ "$needs" = root ] && [ "$(id -u)" != 0 ]; then
         skip=$((skip + 1)); echo "skip $name (needs root)"; continue
+    fi
+    if [ "$needs" = trace-hierarchy ]; then   # run by tests/dns/trace/run.sh instead
+        skip=$((skip + 1)); echo "skip $name (needs the trace hierarchy: tests/dns/trace/run.sh)"; continue
     fi
     eval "set -- $args"
     (cd "$run_dir" && timeout 60 $NR_WRAP "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")

@@ -189,8 +189,25 @@ T -f /dev/null new-session -d -s nr -x 160 -y 30 "$bin; echo EXIT=\$?; sleep 30"
 check "second session starts" '^netrepl> ?$'
 T send-keys -t nr Up
 check "Up recalls history from the last session" '^netrepl> nosuchcmd$'
+T send-keys -t nr C-u 'mask 10.1.2.3/23' Enter
+check "NO_COLOR: mask marks the network/host boundary with |" '^binary +00001010\.00000001\.0000001\|0\.00000011 +address$'
 T send-keys -t nr C-u 'quit' Enter
 check "quit exits with status 0" '^EXIT=0$'
+
+# Colour on a terminal without NO_COLOR: network and host bits told apart
+# by colour instead of the marker.
+T kill-session -t nr
+T -f /dev/null new-session -d -s nr -x 160 -y 30 "env -u NO_COLOR TERM=xterm $bin; echo EXIT=\$?; sleep 30"
+check "colour session starts" '^netrepl> ?$'
+T send-keys -t nr 'mask 10.1.2.3/23' Enter
+check "mask in colour" '^binary +00001010\.00000001\.00000010\.00000011 +address$'
+if T capture-pane -p -e -t nr | grep -q $'0000001\e\[33m0'; then
+    pass=$((pass + 1)); echo "ok   host bits coloured from the boundary"
+else
+    fail=$((fail + 1)); echo "FAIL no colour change at the boundary:"; T capture-pane -p -e -t nr | cat -v | sed 's/^/     | /'
+fi
+T send-keys -t nr 'quit' Enter
+check "colour session quits" '^EXIT=0$'
 
 # Sanitizer reports cannot reach the pane reliably: they go to files.
 if ls "$work"/asan.* >/dev/null 2>&1; then
