@@ -340,11 +340,12 @@ static int recv_run(struct shell *sh, const struct cmd_call *c)
         return cmd_usage(sh, "--until needs a non-empty text");
     o.until_len = o.until ? strlen(o.until) : 0;
     /* Take in what has already arrived, so what recv shows does not depend
-     * on whether the loop ran since the last command. */
+     * on whether the loop ran since the last command; muted first, as what
+     * arrives now is shown by recv itself, not announced. */
+    sh_mute(sh, s->id);
     nr_loop_run_once(sh->loop, 0);
     if (o.timeout < 0)
         o.timeout = s->timeout_us;
-    sh_mute(sh, s->id);
     int r = s->net.type == SOCK_DGRAM ? recv_dgram(sh, s, &o) : recv_stream(sh, s, &o);
     sh_mute(sh, 0);
     return r;
