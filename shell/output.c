@@ -255,14 +255,20 @@ static int report(struct shell *sh, const char *usage, const char *fmt, va_list 
     nr_escape_text(msg, strlen(msg), 0, &b);
     const char *m = b.p ? (const char *)b.p : msg;
     const char *red = sh->color ? "\033[31m" : "", *off = sh->color ? "\033[0m" : "";
+    int w;
     if (sh->interactive && sh->depth == 0)
-        fprintf(stderr, "%s%s: %s%s", red, cmd, m, off);
+        w = fprintf(stderr, "%s%s: %s%s", red, cmd, m, off) - (int)(strlen(red) + strlen(off));
     else if (!sh->src || !strcmp(sh->src, "-") || !strcmp(sh->src, "-c"))
-        fprintf(stderr, "netrepl: %ld: %s: %s", sh->line, cmd, m);
+        w = fprintf(stderr, "netrepl: %ld: %s: %s", sh->line, cmd, m);
     else
-        fprintf(stderr, "netrepl: %s:%ld: %s: %s", sh->src, sh->line, cmd, m);
-    if (usage)
+        w = fprintf(stderr, "netrepl: %s:%ld: %s: %s", sh->src, sh->line, cmd, m);
+    /* An error is one line: on a terminal too narrow for the usage, point
+     * to help instead (or say no more). */
+    int cols = usage ? sh_columns(2) : 0;
+    if (usage && (cols <= 0 || w + (int)strlen(usage) + 10 <= cols))
         fprintf(stderr, " (usage: %s)", usage);
+    else if (usage && w + (int)strlen(cmd) + 14 <= cols)
+        fprintf(stderr, " (see 'help %s')", cmd);
     fputc('\n', stderr);
     nr_buf_free(&b);
     return CMD_FAIL;
