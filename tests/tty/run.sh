@@ -148,6 +148,9 @@ check "quit exits with status 0" '^EXIT=0$'
 # ---- one fresh shell per topic from here on ----
 # start [COLS] [COMMAND]: a new netrepl in the pane (old one killed).
 start() {
+    # A second session keeps the server up while nr is replaced (killing
+    # the last session makes tmux exit, and a new-session meanwhile fails).
+    T has-session -t keep 2>/dev/null || T new-session -d -s keep 'sleep 3600'
     T kill-session -t nr 2>/dev/null
     T -f /dev/null new-session -d -s nr -x "${1:-160}" -y 30 "${2:-$bin; echo EXIT=\$?; sleep 30}"
     wait_for '^netrepl> ?$' || { fail=$((fail + 1)); echo "FAIL shell did not start"; }
@@ -281,7 +284,7 @@ check "the line still runs" '^abcdefghij.*END$'
 # Ctrl-Z and fg (issue 9.11): terminal restored while stopped, prompt and
 # line redrawn after fg.
 T kill-session -t nr
-T -f /dev/null new-session -d -s nr -x 160 -y 30 "bash --norc --noprofile -i"
+T new-session -d -s nr -x 160 -y 30 "bash --norc --noprofile -i"
 sleep 0.3
 T send-keys -t nr "PS1='sh$ '; clear; $bin" Enter
 check "netrepl under a job-control shell" '^netrepl> ?$'
