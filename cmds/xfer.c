@@ -93,17 +93,19 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     char err[NR_ERRLEN];
     if (nr_sess_send(s, b->p, b->len, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", s->id, err);
-    int64_t t = o->timeout >= 0 ? o->timeout : s->timeout_us;
-    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE
-                                        : sh_wait(sh, flushed, s, nr_now_us() + t);
+    int64_t t = o->timeout >= 0 ? o->timeout : s->timeout_us, t0 = nr_now_us();
+    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE : sh_wait(sh, flushed, s, t0 + t);
     if (s->err && s->net.type == SOCK_STREAM)
         return cmd_error(sh, "[%d] %s", s->id, nr_sock_strerror(s->err));
-    if (w == NR_WAIT_INTR)
-        return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", s->id);
+    /* The bytes stay queued and go out as the peer reads: say so, so a
+     * failure is not mistaken for bytes lost. */
     if (w != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu %s still queued)",
-                         s->id, s->out.len - s->out_off,
-                         nr_plural(s->out.len - s->out_off, "byte", "bytes"));
+        return cmd_error(sh, "[%d] %s %g s with %zu of %zu %s still queued: they are still "
+                         "sent as the peer reads ('close %d' drops them)", s->id,
+                         w == NR_WAIT_INTR ? "interrupted after" : "timed out after",
+                         (double)(w == NR_WAIT_INTR ? nr_now_us() - t0 : t) / 1e6,
+                         s->out.len - s->out_off, b->len, nr_plural(b->len, "byte", "bytes"),
+                         s->id);
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", s->id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
