@@ -119,7 +119,7 @@ socat -u UNIX-LISTEN:"$work/slow.sock" SYSTEM:"sleep 2; wc -c >$work/count" &
 spid=$!
 for _ in $(seq 50); do [ -S "$work/slow.sock" ] && break; sleep 0.05; done
 expect "send --timeout to a slow reader" 1 '' \
-    "^netrepl: 1: send: \[1\] timed out after 0.5 s with [0-9]+ of 20971520 bytes still queued: they are still sent as the peer reads \('close 1' drops them\)$" -- \
+    "^netrepl: 2: send: \[1\] timed out after 0.5 s with [0-9]+ of 20971520 bytes still queued: they are still sent as the peer reads \('close 1' drops them\)$" -- \
     "$bin" -k -c "dial unix $work/slow.sock; send --file $work/20m --timeout 0.5; sleep 5"
 wait $spid
 if [ "$(cat "$work/count" 2>/dev/null)" = 20971520 ]; then pass=$((pass + 1)); echo "ok   the queued bytes all arrived"; else
