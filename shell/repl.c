@@ -349,7 +349,6 @@ int repl_script_fd(struct shell *sh, int fd, const char *name)
 
 static char *pending_line;
 static bool got_line, got_eof;
-static char *hist_path;   /* NULL: no history file */
 
 /* Removing the handler here (readline allows it) stops readline from
  * drawing a fresh prompt before the command has printed anything. */
@@ -410,75 +409,10 @@ void repl_print_above(struct shell *sh, const char *text, size_t n)
     repl_line_show(sh, NULL);
 }
 
-/* ---- history: one line appended to the file as each line runs, so a
- * closed terminal loses nothing and shells running side by side keep each
- * other's lines (the file is read back at start) ---- */
-
-enum { HIST_MAX = 1000 };
-
-static char *history_path(void)
-{
-    const char *st = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char dir[4096];
-    if (st && *st)
-        snprintf(dir, sizeof dir, "%s/netrepl", st);
-    else if (home && *home)
-        snprintf(dir, sizeof dir, "%s/.local/state/netrepl", home);
-    else
-        return NULL;
-    /* mkdir -p, quietly: no history is better than no shell. */
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = 0;
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir, 0700);
-    char *path = malloc(strlen(dir) + 9);
-    if (path)
-        sprintf(path, "%s/history", dir);
-    return path;
-}
-
-static void history_open(void)
-{
-    hist_path = history_path();
-    stifle_history(HIST_MAX);
-    if (!hist_path)
-        return;
-    /* append_history() needs the file to exist. */
-    int fd = open(hist_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        close(fd);
-    read_history(hist_path);
-}
-
-static void history_save(const char *line)
-{
-    add_history(line);
-    if (!hist_path)
-        return;
-    static int since_trim;
-    append_history(1, hist_path);
-    if (++since_trim >= 64) {   /* keep the file near HIST_MAX lines */
-        history_truncate_file(hist_path, HIST_MAX);
-        since_trim = 0;
-    }
-}
-
-static void history_close(void)
-{
-    if (hist_path)
-        history_truncate_file(hist_path, HIST_MAX);
-    free(hist_path);
-    hist_path = NULL;
-}
-
 static void run_typed_line(struct shell *sh, char *line)
 {
     if (*line) {
-        history_save(line);
+        sh_history_add(line);
         nr_loop_set_events(sh->loop, 0, 0);
         sh->line++;
         if (sh_run_line(sh, line, strlen(line)) == CMD_QUIT)
@@ -558,7 +492,10 @@ size_t repl_lines_return(struct shell *sh)
         rl_callback_handler_remove();
         rl_live = false;
     }
-    rl_bind_key(REPL_ESCAPE_KEY, lent.old_escape ? lent.old_escape : rl_insert);
+    if (lent.old_escape)
+        rl_bind_key(REPL_ESCAPE_KEY, lent.old_escape);
+    else
+        rl_unbind_key(REPL_ESCAPE_KEY);
     rl_bind_key('\t', lent.old_tab ? lent.old_tab : rl_complete);
     memset(&lent, 0, sizeof lent);
     fflush(stdout);
@@ -580,7 +517,7 @@ int repl_interactive(struct shell *sh)
     /* Enter undoes the edits made to recalled history lines: a history
      * entry changes only by adding the line that ran. */
     rl_variable_bind("revert-all-at-newline", "on");
-    history_open();
+    sh_history_open();
     if (!sh->quiet)
         printf("netrepl %s; 'help' lists commands, Ctrl-D leaves.\n", NETREPL_VERSION);
     show_prompt(sh);
@@ -595,7 +532,7 @@ int repl_interactive(struct shell *sh)
         fputc('\n', stdout);
     }
     nr_loop_unwatch(sh->loop, 0);
-    history_close();
+    sh_history_close();
     free(pending_line);
     pending_line = NULL;
     sh_close_all(sh);

@@ -37,6 +37,13 @@ void repl_lines_lend(struct shell *sh, const char *first_prompt, repl_line_fn li
                      repl_key_fn escape, void *arg);
 size_t repl_lines_return(struct shell *sh);
 
+/* The history file (shell/history.c): open loads it ($XDG_STATE_HOME/
+ * netrepl/history), add records a line that ran and appends it to the
+ * file at once, close trims the file and forgets it. */
+void sh_history_open(void);
+void sh_history_add(const char *line);
+void sh_history_close(void);
+
 /* The shell readline's callbacks act on (readline passes no argument). */
 struct shell *repl_shell(void);
 /* readline's attempted-completion function (shell/complete.c). */

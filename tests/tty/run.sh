@@ -200,14 +200,18 @@ T send-keys -t nr 'echo keep-me' Enter
 check "a line for the history" '^keep-me$'
 if grep -qx 'echo keep-me' "$work/state/netrepl/history" 2>/dev/null; then ok "history written as lines run"; else
     fail=$((fail + 1)); echo "FAIL history not written before exit"; fi
-T send-keys -t nr Up
-check "Up recalls it" '^netrepl> echo keep-me$'
+T send-keys -t nr 'echo second' Enter
+check "a second line" '^second$'
+T send-keys -t nr Up Up
+check "Up Up recalls the first" '^netrepl> echo keep-me$'
 T send-keys -t nr ' edited'
 wait_for 'keep-me edited$'
 T send-keys -t nr C-c
 check "Ctrl-C on the recalled line" '^netrepl> echo keep-me edited\^C$'
-T send-keys -t nr Up
-check "the history entry survives Ctrl-C" '^netrepl> echo keep-me$'
+T send-keys -t nr 'history' Enter
+check "the history entry survives Ctrl-C" '^ +[0-9]+  echo keep-me$'
+T send-keys -t nr Up Up Up
+check "and Up finds it again" '^netrepl> echo keep-me$'
 T send-keys -t nr C-u
 # A second shell at the same time: both shells' lines are kept.
 T -f /dev/null new-window -d -t nr -n two "$bin; sleep 30"
@@ -225,6 +229,15 @@ case "$h" in
 *"echo keep-me"*"echo from-"*"echo from-"*) ok "two shells' history merged" ;;
 *) fail=$((fail + 1)); echo "FAIL two shells' history: $h" ;;
 esac
+# Enter on an edited recalled line adds it and leaves the entry as it was.
+start
+T send-keys -t nr 'echo h1' Enter
+check "a line to edit" '^h1$'
+T send-keys -t nr Up '-x' Enter
+check "the edited line runs" '^h1-x$'
+T send-keys -t nr Up Up
+check "the recalled entry kept its text" '^netrepl> echo h1$'
+T send-keys -t nr C-u C-d
 if grep -qx '' "$work/state/netrepl/history"; then fail=$((fail + 1)); echo "FAIL empty line in history"; else ok "no empty history line"; fi
 
 # attach keeps the line being typed (issue 11.17).
@@ -242,6 +255,27 @@ check "peer close detaches" '^\[1\] detached: the peer closed the connection' 4
 check "typed text does not reach the prompt" '^netrepl\[1\]> ?$'
 T send-keys -t nr C-u 'close all' Enter
 wait "$speer" 2>/dev/null
+
+# attach: an unfinished peer line ("login: ") is the prompt of the line
+# being typed; Ctrl-] with text typed says it was not sent.
+printf '%s\n' 'printf "login: "; read n; echo "hello $n"; sleep 3' >"$work/login.sh"
+socat TCP-LISTEN:16095,reuseaddr,bind=127.0.0.1 EXEC:"sh $work/login.sh" &
+speer=$!
+start
+T send-keys -t nr 'dial tcp 127.0.0.1:16095' Enter
+check "dial the login peer" '^netrepl\[1\]> ?$'
+T send-keys -t nr 'attach' Enter
+check "the peer's unfinished line is the prompt" '^login: ?$'
+T send-keys -t nr 'bob' Enter
+check "typed after it" '^login: bob$'
+check "the answer" '^hello bob$'
+T send-keys -t nr 'not sent'
+wait_for 'not sent$'
+T send-keys -t nr C-]
+check "Ctrl-] says the typed line was not sent" '^\[1\] detached: back to the prompt \(session connected; the line being typed was not sent\)$'
+check "and the prompt is empty" '^netrepl\[1\]> ?$'
+T send-keys -t nr 'close all' Enter
+kill "$speer" 2>/dev/null; wait "$speer" 2>/dev/null
 
 # 80 columns (issue 11.19): the sessions table and usage errors fit.
 start 80
@@ -275,7 +309,8 @@ sleep 0.5
 # tmux reflows the pane and scrolls the banner into its history (look there
 # for it); the visible screen must hold the line once, whole.
 all=$(T capture-pane -p -J -S - -t nr)
-n=$(T capture-pane -p -J -t nr | grep -c "^netrepl> $long\$")
+n=$(T capture-pane -p -J -t nr | grep -c "^netrepl> echo abcdefghij")
+T capture-pane -p -J -t nr | grep -q "^netrepl> $long\$" || n="no whole"
 if [ "$n" = 1 ] && echo "$all" | grep -q "^netrepl [0-9.]*; 'help'"; then ok "resize: one copy of the line, banner kept"; else
     fail=$((fail + 1)); echo "FAIL resize: $n copies of the line:"; echo "$all" | grep -v '^$' | sed 's/^/     | /'; fi
 T send-keys -t nr Enter
