@@ -202,7 +202,8 @@ const struct nr_cmd cmd_attach = {
     .help =
     "Each line you type is sent to the session; what arrives is shown as it\n"
     "comes, escaped unless --raw, above the line being typed; an unfinished line\n"
-    "(\"login: \") is shown in front of it. Lines are edited as at the prompt.\n"
+    "(\"login: \") is shown in front of it (with --raw it is ended on screen).\n"
+    "Lines are edited as at the prompt.\n"
     "Ctrl-] (as telnet), Ctrl-D on an empty line or Ctrl-C returns to the\n"
     "prompt; the session stays open and a line not yet sent is dropped.\n"
     "Interactive only: scripts use send and recv.\n"
