@@ -96,17 +96,18 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     int id = nr_sess_id(s);
     if (nr_sess_send(s, b->p, b->len, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", id, err);
-    int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s);
-    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE
-                                        : sh_wait(sh, flushed, s, nr_now_us() + t);
+    int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s), t0 = nr_now_us();
+    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE : sh_wait(sh, flushed, s, t0 + t);
     if (nr_sess_error(s) && nr_sess_is_stream(s))
         return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(nr_sess_error(s)));
-    if (w == NR_WAIT_INTR)
-        return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", id);
+    /* The bytes stay queued and go out as the peer reads: say so, so a
+     * failure is not mistaken for bytes lost. */
     if (w != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] timed out: the peer is not reading (%zu %s still queued)",
-                         id, nr_sess_queued_out(s),
-                         nr_plural(nr_sess_queued_out(s), "byte", "bytes"));
+        return cmd_error(sh, "[%d] %s %g s with %zu of %zu %s still queued: they are still "
+                         "sent as the peer reads ('close %d' drops them)", id,
+                         w == NR_WAIT_INTR ? "interrupted after" : "timed out after",
+                         (double)(w == NR_WAIT_INTR ? nr_now_us() - t0 : t) / 1e6,
+                         nr_sess_queued_out(s), b->len, nr_plural(b->len, "byte", "bytes"), id);
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
@@ -345,11 +346,12 @@ static int recv_run(struct shell *sh, const struct cmd_call *c)
         return cmd_usage(sh, "--until needs a non-empty text");
     o.until_len = o.until ? strlen(o.until) : 0;
     /* Take in what has already arrived, so what recv shows does not depend
-     * on whether the loop ran since the last command. */
+     * on whether the loop ran since the last command; muted first, as what
+     * arrives now is shown by recv itself, not announced. */
+    sh_mute(sh, nr_sess_id(s));
     nr_loop_run_once(sh->loop, 0);
     if (o.timeout < 0)
         o.timeout = nr_sess_timeout(s);
-    sh_mute(sh, nr_sess_id(s));
     int r = nr_sess_is_stream(s) ? recv_stream(sh, s, &o) : recv_dgram(sh, s, &o);
     sh_mute(sh, 0);
     return r;
