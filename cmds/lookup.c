@@ -4,6 +4,7 @@
 #include "cmds/lookup.h"
 #include "shell/shell.h"
 #include "lib/escape.h"
+#include "lib/dnstype.h"
 #include "lib/lookup.h"
 #include "lib/service.h"
 
@@ -222,23 +223,6 @@ static void out_name(struct shell *sh, const char *key, const char *s)
     out_data(sh, key, s, strlen(s), 0, false);
 }
 
-static const char *rtype_name(int t)
-{
-    switch (t) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 257: return "CAA";
-    default: return "?";
-    }
-}
-
 static void out_quoted(struct shell *sh, const char *key, const unsigned char *p, size_t n)
 {
     out_text(sh, "\"");
@@ -250,24 +234,24 @@ static void print_data(struct shell *sh, const struct nr_rec *r)
 {
     char ip[NR_ADDRSTRLEN];
     switch (r->rtype) {
-    case 1: case 28:
+    case NR_T_A: case NR_T_AAAA:
         out_str(sh, "ip", "%s", nr_ip_str(&r->ip, ip, sizeof ip));
         break;
-    case 15:
+    case NR_T_MX:
         out_uint(sh, "pref", "%llu ", r->pref);
         out_name(sh, "host", r->host);
         break;
-    case 2: out_name(sh, "host", r->host); break;
-    case 5: out_name(sh, "cname", r->host); break;
-    case 12: out_name(sh, "ptr", r->host); break;
-    case 33:
+    case NR_T_NS: out_name(sh, "host", r->host); break;
+    case NR_T_CNAME: out_name(sh, "cname", r->host); break;
+    case NR_T_PTR: out_name(sh, "ptr", r->host); break;
+    case NR_T_SRV:
         out_uint(sh, "priority", "%llu ", r->pref);
         out_uint(sh, "weight", "%llu ", r->weight);
         out_uint(sh, "port", "%llu ", r->port);
         out_name(sh, "target", r->host);
         break;
-    case 16: out_quoted(sh, "text", r->data, r->len); break;
-    case 6:
+    case NR_T_TXT: out_quoted(sh, "text", r->data, r->len); break;
+    case NR_T_SOA:
         out_name(sh, "ns", r->host);
         out_text(sh, " ");
         out_name(sh, "mbox", r->host2);
@@ -277,7 +261,7 @@ static void print_data(struct shell *sh, const struct nr_rec *r)
         out_uint(sh, "expire", " %llu", r->expire);
         out_uint(sh, "minttl", " %llu", r->minttl);
         break;
-    case 257:
+    case NR_T_CAA:
         out_uint(sh, "flags", "%llu ", r->pref);
         out_name(sh, "tag", r->tag);
         out_text(sh, " ");
@@ -316,7 +300,7 @@ static void print_records(struct shell *sh, const struct req *r, const char *nam
             out_name(sh, "owner", rs->r[i].owner);
         else
             out_name(sh, NULL, name);
-        out_str(sh, "rtype", "  %s  ", rtype_name(rs->r[i].rtype));
+        out_str(sh, "rtype", "  %s  ", nr_rrtype_name(rs->r[i].rtype));
         print_data(sh, &rs->r[i]);
         out_text(sh, "%s\n", source_note(r, rs));
         out_obj_end(sh);

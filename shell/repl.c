@@ -209,17 +209,6 @@ int repl_signals(struct shell *sh)
     return nr_loop_watch(sh->loop, sig_pipe[0], NR_EV_READ, on_sigfd, sh);
 }
 
-struct nr_dns *sh_dns(struct shell *sh)
-{
-    if (!sh->dns) {
-        char err[NR_ERRLEN];
-        sh->dns = nr_dns_new(sh->loop, sh->dns_servers, err, sizeof err);
-        if (!sh->dns)
-            cmd_error(sh, "resolver: %s", err);
-    }
-    return sh->dns;
-}
-
 /* ---- waiting ---- */
 
 enum nr_wait sh_wait(struct shell *sh, nr_done_fn done, void *arg, int64_t deadline_us)

@@ -45,7 +45,7 @@ for o in "$@"; do
     */shell/*.o) nm -u "$o" 2>/dev/null | awk '{ print $NF }' ;;
     esac
 done | sort -u >"$shellundef"
-listed=$(sed -n 's/^NR_CMD(\(.*\))$/\1/p' "$here/cmds/list.h" | sort -u)
+listed=$(sed -n 's/^NR_CMD(\([a-z_]*\)).*/\1/p' "$here/cmds/list.h" | sort -u)
 circle=$(comm -12 "$cmdsyms" "$shellundef" | grep -vxF "$listed")
 if [ -n "$circle" ]; then
     echo "layers: shell/ calls into cmds/ (only the table's descriptors may be used):"

@@ -1,4 +1,4 @@
-/* cmds/table — the session table: sessions (ls), use, close, shutdown, set,
+/* cmds/sessions — the session table: sessions (ls), use, close, shutdown, set,
  * info. */
 #include "cmds/sess.h"
 
