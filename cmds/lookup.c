@@ -493,3 +493,20 @@ const struct nr_cmd cmd_lookup = {
     .run = lookup_run,
     .complete = lookup_complete,
 };
+
+void lookup_reply_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct lookup_reply *q = arg;
+    q->done = true;
+    q->status = status;
+    q->took_us = nr_now_us() - q->sent_us;
+    if (status == ARES_SUCCESS && abuf && alen > 0 && (q->reply = malloc((size_t)alen))) {
+        memcpy(q->reply, abuf, (size_t)alen);
+        q->reply_len = alen;
+    }
+}
+
+bool lookup_reply_done(void *arg)
+{
+    return ((struct lookup_reply *)arg)->done;
+}

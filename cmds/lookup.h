@@ -4,6 +4,8 @@
 #define NR_CMDS_LOOKUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct shell;
@@ -32,5 +34,17 @@ int lookup_full_run(struct shell *sh, const struct cmd_call *c);
 bool lookup_roothints_ok(struct shell *sh, const char *path);
 /* lookup trace NAME [TYPE]: iterative from the root (cmds/lookup_trace.c). */
 int lookup_trace_run(struct shell *sh, const struct cmd_call *c);
+
+/* One raw query on a channel of its own (lookup --full, lookup trace): the
+ * c-ares callback keeps a copy of the reply (caller frees reply). */
+struct lookup_reply {
+    bool done;
+    int status;
+    unsigned char *reply;
+    int reply_len;
+    int64_t sent_us, took_us;
+};
+void lookup_reply_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen);
+bool lookup_reply_done(void *arg);   /* an nr_done_fn over a struct lookup_reply */
 
 #endif

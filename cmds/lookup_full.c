@@ -26,12 +26,7 @@ struct full {
     uint16_t qtypes[2];
     int ntypes;
     bool reverse;               /* addr: PTR of the reverse name */
-    /* the query in flight */
-    bool done;
-    int status;
-    unsigned char *reply;
-    int reply_len;
-    int64_t sent_us, took_us;
+    struct lookup_reply q;      /* the query in flight */
 };
 
 /* DNS data in presentation form (ldns already writes odd bytes as \DDD and
@@ -49,23 +44,6 @@ static void put_pres(struct shell *sh, const char *key, const char *pre, const c
     nr_escape_text(s, n, NR_ESC_KEEP_BSLASH, &b);
     out_text(sh, "%s%.*s%s", pre, (int)b.len, b.p ? (const char *)b.p : "", post);
     nr_buf_free(&b);
-}
-
-static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
-{
-    struct full *f = arg;
-    f->done = true;
-    f->status = status;
-    f->took_us = nr_now_us() - f->sent_us;
-    if (status == ARES_SUCCESS && abuf && alen > 0 && (f->reply = malloc((size_t)alen))) {
-        memcpy(f->reply, abuf, (size_t)alen);
-        f->reply_len = alen;
-    }
-}
-
-static bool reply_done(void *arg)
-{
-    return ((struct full *)arg)->done;
 }
 
 /* ---- the type word ---- */
@@ -210,7 +188,7 @@ static const char *transport(const struct full *f, char *buf, size_t n)
               : (f->o->dnssec || f->o->nsid) ? 1232 : 512;
     if (f->o->tcp)
         return "TCP";
-    if (f->reply_len > limit) {
+    if (f->q.reply_len > limit) {
         snprintf(buf, n, "TCP (the UDP reply was truncated)");
         return buf;
     }
@@ -227,9 +205,9 @@ static void put_full(struct full *f, const char *name, const char *type,
     out_str(sh, "qtype", " %s", type);
     out_str(sh, "server", " via %s", f->servers);
     out_str(sh, "transport", " over %s", transport(f, buf, sizeof buf));
-    out_double(sh, "time_ms", ": %.1f ms", (double)f->took_us / 1000.0);
+    out_double(sh, "time_ms", ": %.1f ms", (double)f->q.took_us / 1000.0);
     out_uint(sh, "query_size", ", query %llu bytes", qlen);
-    out_uint(sh, "reply_size", ", reply %llu bytes\n", (unsigned long long)f->reply_len);
+    out_uint(sh, "reply_size", ", reply %llu bytes\n", (unsigned long long)f->q.reply_len);
     out_uint(sh, "id", "header     id %llu", m->id);
     out_str(sh, "opcode", ", opcode %s", m->opcode);
     out_str(sh, "rcode", ", status %s\n", m->rcode);
@@ -312,22 +290,22 @@ static int ask(struct full *f, const char *name, uint16_t qtype)
     nr_rrtype_str(qtype, type, sizeof type);
     if (nr_dnsq_build(&q, &wire, &wlen, err, sizeof err) < 0)
         return cmd_error(sh, "%s %s: %s", type, name, err);
-    f->done = false, f->reply = NULL, f->reply_len = 0, f->sent_us = nr_now_us();
-    ares_send(nr_dns_channel(f->dns), wire, (int)wlen, on_reply, f);
+    f->q.done = false, f->q.reply = NULL, f->q.reply_len = 0, f->q.sent_us = nr_now_us();
+    ares_send(nr_dns_channel(f->dns), wire, (int)wlen, lookup_reply_cb, &f->q);
     free(wire);
     nr_dns_kick(f->dns);
-    enum nr_wait w = sh_wait(sh, reply_done, f, nr_now_us() + f->timeout_us + 1000000);
-    if (!f->done) {
+    enum nr_wait w = sh_wait(sh, lookup_reply_done, &f->q, nr_now_us() + f->timeout_us + 1000000);
+    if (!f->q.done) {
         nr_dns_cancel_all(f->dns);
         return cmd_error(sh, "%s %s via %s: %s", type, name, f->servers,
                          w == NR_WAIT_INTR ? "interrupted" : "stalled");
     }
-    if (f->status != ARES_SUCCESS || !f->reply)
+    if (f->q.status != ARES_SUCCESS || !f->q.reply)
         return cmd_error(sh, "%s %s via %s: %s", type, name, f->servers,
-                         f->status == ARES_ETIMEOUT ? "timed out" : nr_dns_strerror(f->status));
+                         f->q.status == ARES_ETIMEOUT ? "timed out" : nr_dns_strerror(f->q.status));
     struct nr_dnsmsg *m;
     int rc = CMD_OK;
-    if (nr_dnsmsg_parse(f->reply, (size_t)f->reply_len, &m, err, sizeof err) < 0)
+    if (nr_dnsmsg_parse(f->q.reply, (size_t)f->q.reply_len, &m, err, sizeof err) < 0)
         rc = cmd_error(sh, "%s %s via %s: %s", type, name, f->servers, err);
     else if (f->o->full)
         put_full(f, name, type, m, wlen);
@@ -338,8 +316,8 @@ static int ask(struct full *f, const char *name, uint16_t qtype)
     else
         put_short(f, name, type, m, qtype);
     nr_dnsmsg_free(m);
-    free(f->reply);
-    f->reply = NULL;
+    free(f->q.reply);
+    f->q.reply = NULL;
     return rc;
 }
 

@@ -36,12 +36,7 @@ struct trace {
     int64_t timeout_us;
     struct nr_dns *dns;     /* the trace's channel (owned) */
     const char *fail;       /* set once the trace has failed (already reported) */
-    /* the query in flight */
-    bool done;
-    int status;
-    unsigned char *reply;
-    int reply_len;
-    int64_t sent_us, took_us;
+    struct lookup_reply q;      /* the query in flight */
 };
 
 /* One level of the walk: the zone reached and its servers. */
@@ -159,23 +154,6 @@ bool lookup_roothints_ok(struct shell *sh, const char *path)
 
 /* ---- one query to one server ---- */
 
-static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
-{
-    struct trace *t = arg;
-    t->done = true;
-    t->status = status;
-    t->took_us = nr_now_us() - t->sent_us;
-    if (status == ARES_SUCCESS && abuf && alen > 0 && (t->reply = malloc((size_t)alen))) {
-        memcpy(t->reply, abuf, (size_t)alen);
-        t->reply_len = alen;
-    }
-}
-
-static bool reply_done(void *arg)
-{
-    return ((struct trace *)arg)->done;
-}
-
 /* Asks srv without recursion. Returns the parsed reply, or NULL with
  * *why set (timed out, refused…); -1 in *why for an interrupt. */
 static struct nr_dnsmsg *ask(struct trace *t, const struct srv *s, const char *name,
@@ -195,24 +173,24 @@ static struct nr_dnsmsg *ask(struct trace *t, const struct srv *s, const char *n
     if (!t->dns || ares_set_servers_ports_csv(nr_dns_channel(t->dns), csv) != ARES_SUCCESS ||
         nr_dnsq_build(&q, &wire, &wlen, err, sizeof err) < 0)
         return NULL;
-    t->done = false, t->reply = NULL, t->reply_len = 0, t->sent_us = nr_now_us();
-    ares_send(nr_dns_channel(t->dns), wire, (int)wlen, on_reply, t);
+    t->q.done = false, t->q.reply = NULL, t->q.reply_len = 0, t->q.sent_us = nr_now_us();
+    ares_send(nr_dns_channel(t->dns), wire, (int)wlen, lookup_reply_cb, &t->q);
     free(wire);
     nr_dns_kick(t->dns);
-    enum nr_wait w = sh_wait(t->sh, reply_done, t, nr_now_us() + t->timeout_us + 1000000);
-    if (!t->done)
+    enum nr_wait w = sh_wait(t->sh, lookup_reply_done, &t->q, nr_now_us() + t->timeout_us + 1000000);
+    if (!t->q.done)
         nr_dns_cancel_all(t->dns);   /* on_reply runs with ARES_ECANCELLED */
     t->steps++;
     if (w == NR_WAIT_INTR)
         *why = "interrupted";
-    else if (t->status == ARES_ETIMEOUT || !t->done)
+    else if (t->q.status == ARES_ETIMEOUT || !t->q.done)
         *why = "timed out";
-    else if (t->status != ARES_SUCCESS)
-        *why = nr_dns_strerror(t->status);
-    else if (nr_dnsmsg_parse(t->reply, (size_t)t->reply_len, &m, err, sizeof err) < 0)
+    else if (t->q.status != ARES_SUCCESS)
+        *why = nr_dns_strerror(t->q.status);
+    else if (nr_dnsmsg_parse(t->q.reply, (size_t)t->q.reply_len, &m, err, sizeof err) < 0)
         *why = "malformed reply";
-    free(t->reply);
-    t->reply = NULL;
+    free(t->q.reply);
+    t->q.reply = NULL;
     return m;
 }
 
@@ -229,7 +207,7 @@ static void put_step(struct trace *t, const struct srv *s, const char *zone, con
     out_str(t->sh, "address", " (%s)", nr_ip_str(&s->ip, a, sizeof a));
     out_str(t->sh, "qname", " asked for %s", name);
     out_str(t->sh, "qtype", " %s", type);
-    out_double(t->sh, "time_ms", ": %.1f ms\n", (double)t->took_us / 1000.0);
+    out_double(t->sh, "time_ms", ": %.1f ms\n", (double)t->q.took_us / 1000.0);
 }
 
 static void put_rr_line(struct trace *t, const char *key, const struct nr_dnsrr *r)
