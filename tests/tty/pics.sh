@@ -6,62 +6,23 @@
 # forms: TERM=dumb (ASCII, no redrawing in place) and NO_COLOR.
 # Usage: pics.sh NETREPL
 set -u
-exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
-flock 9
-bin=$(realpath "$1")
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-T() { tmux -S "$sock" "$@"; }
+. "$(dirname "$0")/lib.sh" "$1"
 pids=()
-cleanup() { T kill-server 2>/dev/null; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$work"; }
-trap cleanup EXIT
-pass=0 fail=0
-
-screen() { T capture-pane -p -t nr; }
-wait_for() {
-    local i
-    for ((i = 0; i < ${2:-5} * 20; i++)); do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-check() {   # check NAME REGEX [SECONDS]
-    if wait_for "$2" "${3:-5}"; then
-        pass=$((pass + 1)); echo "ok   $1"
-    else
-        fail=$((fail + 1)); echo "FAIL $1: no line matching /$2/ on screen:"; screen | sed 's/^/     | /'
-    fi
-}
-check_not() {   # check_not NAME REGEX
-    if screen | grep -Eq -- "$2"; then
-        fail=$((fail + 1)); echo "FAIL $1: unexpected /$2/:"; screen | sed 's/^/     | /'
-    else
-        pass=$((pass + 1)); echo "ok   $1"
-    fi
-}
+stop_helpers() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; cleanup; }
+trap stop_helpers EXIT
 check_count() {   # check_count NAME REGEX N: exactly N such lines on screen
     local n
     n=$(screen | grep -Ec -- "$2")
-    if [ "$n" = "$3" ]; then
-        pass=$((pass + 1)); echo "ok   $1"
-    else
-        fail=$((fail + 1)); echo "FAIL $1: $n lines match /$2/, want $3:"; screen | sed 's/^/     | /'
-    fi
+    if [ "$n" = "$3" ]; then ok "$1"; else
+        bad "$1: $n lines match /$2/, want $3:"; show_screen; fi
 }
 start() {   # start COLUMNS ENV...: a fresh netrepl in a COLUMNSx24 pane
     local cols=$1
     shift
-    T kill-session -t nr 2>/dev/null
-    T -f /dev/null new-session -d -s nr -x "$cols" -y 24 "env $* $bin; echo EXIT=\$?; sleep 30"
+    start_pane "$cols" 24 "env $* $bin; echo EXIT=\$?; sleep 30"
     check "prompt ($cols columns, $*)" '^netrepl> ?$'
 }
 
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$work/asan"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$work/asan"
-export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9
-# A session that outlives the others keeps the server up between them.
-T -f /dev/null new-session -d -s keep "sleep 600"
 utf=(LANG=C.UTF-8 LC_ALL= LC_CTYPE= TERM=xterm-256color)
 spark='[▁▂▃▄▅▆▇█]'
 
@@ -134,18 +95,18 @@ start 80 "${utf[@]}"
 T send-keys -t nr 'listen tcp 127.0.0.1:0' Enter 'sessions --watch 0.2' Enter
 check "watch, colour: title" '^every 0\.2s'
 if T capture-pane -e -p -t nr | grep -q $'\033\\[7mID'; then
-    pass=$((pass + 1)); echo "ok   watch, colour: heads in reverse video"
+    ok "watch, colour: heads in reverse video"
 else
-    fail=$((fail + 1)); echo "FAIL watch, colour: no reverse video"; T capture-pane -e -p -t nr | cat -v | sed 's/^/     | /'
+    bad "watch, colour: no reverse video"; T capture-pane -e -p -t nr | cat -v | sed 's/^/     | /'
 fi
 T send-keys -t nr q
 start 80 "${utf[@]}" NO_COLOR=1
 T send-keys -t nr 'listen tcp 127.0.0.1:0' Enter 'sessions --watch 0.2' Enter
 check "watch, NO_COLOR: title" '^every 0\.2s'
 if T capture-pane -e -p -t nr | grep -q $'\033\\[7m'; then
-    fail=$((fail + 1)); echo "FAIL watch, NO_COLOR: reverse video"
+    bad "watch, NO_COLOR: reverse video"
 else
-    pass=$((pass + 1)); echo "ok   watch, NO_COLOR: no colour"
+    ok "watch, NO_COLOR: no colour"
 fi
 T send-keys -t nr q
 
@@ -155,9 +116,9 @@ T send-keys -t nr 'listen tcp 127.0.0.1:0' Enter 'sessions --watch 0.2' Enter
 sleep 0.7
 check "watch, dumb terminal: frames follow each other" '^every 0\.2s'
 if [ "$(screen | grep -c '^every 0\.2s')" -ge 2 ] && ! T capture-pane -e -p -t nr | grep -q '▁'; then
-    pass=$((pass + 1)); echo "ok   watch, dumb terminal: plain frames, ASCII"
+    ok "watch, dumb terminal: plain frames, ASCII"
 else
-    fail=$((fail + 1)); echo "FAIL watch, dumb terminal:"; screen | sed 's/^/     | /'
+    ko "watch, dumb terminal:"
 fi
 T send-keys -t nr q
 check "watch, dumb terminal: a key stops it" '^netrepl\[1\]> ?$'
@@ -188,8 +149,4 @@ check_not "progress: the bar is cleared" 'MiB sent'
 T send-keys -t nr 'recv --timeout 0.1' Enter
 check "prompt after progress" '^netrepl\[1\]> ?$'
 
-if ls "$work"/asan.* >/dev/null 2>&1; then
-    fail=$((fail + 1)); echo "FAIL sanitizer reports:"; cat "$work"/asan.*
-fi
-echo "tty pictures: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish "tty pictures"
