@@ -69,7 +69,7 @@ static size_t conversation(struct nr_pkt *p)
 static char *draw(const struct nr_pkt *p, size_t n, int width, bool utf8)
 {
     struct nr_buf b = { 0 };
-    struct ladder_style st = { width, utf8, false };
+    struct ladder_style st = { width, utf8, false, true };
     assert_int_equal(ladder_draw(&b, p, n, &st), 0);
     nr_buf_add(&b, "", 1);
     if (getenv("LADDER_SHOW"))   /* to look at the pictures */
@@ -158,9 +158,17 @@ static void test_widths(void **state)
     assert_non_null(strstr(line(t, 5, b, sizeof b), "PSH+ACK"));
     assert_null(strstr(b, "ack=1"));   /* shortened */
     free(t);
-    t = draw(p, n, 30, false);   /* no room for arrows: a line each */
+    t = draw(p, n, 30, false);   /* addresses shortened, arrows kept */
+    assert_non_null(strstr(line(t, 0, b, sizeof b), "..1:50312"));
+    assert_non_null(strstr(line(t, 3, b, sizeof b), "|<-"));
+    assert_true(strlen(b) <= 30);
+    free(t);
+    t = draw(p, n, 22, false);   /* no room for arrows: a line each */
+    assert_non_null(strstr(line(t, 0, b, sizeof b), "left: "));
     assert_non_null(strstr(line(t, 2, b, sizeof b), "-> S"));
     assert_non_null(strstr(line(t, 3, b, sizeof b), "<- S"));
+    for (int k = 0; k < 2 + (int)n; k++)
+        assert_true((int)strlen(line(t, k, b, sizeof b)) <= 22);
     free(t);
 }
 
@@ -180,6 +188,148 @@ static void test_close_and_reset_utf8(void **state)
     t = draw(r, 2, 80, true);
     assert_non_null(strstr(line(t, 3, b, sizeof b), "│◄─"));
     assert_non_null(strstr(b, " RST+ACK ack=1 ") ? b : NULL);
+    free(t);
+}
+
+/* Terminal cells of a line (UTF-8: one a code point). */
+static int cells(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* Without times (scripts): the rails still line up, nothing but arrows. */
+static void test_no_time(void **state)
+{
+    (void)state;
+    struct nr_pkt p[16];
+    size_t n = conversation(p);
+    struct nr_buf b = { 0 };
+    struct ladder_style st = { 60, false, false, false };
+    assert_int_equal(ladder_draw(&b, p, n, &st), 0);
+    nr_buf_add(&b, "", 1);
+    char *t = (char *)b.p, l[256];
+    if (getenv("LADDER_SHOW"))
+        printf("no time:\n%s\n", t);
+    assert_null(strchr(t, '.') && strstr(t, "0.0000") ? t : NULL);
+    size_t rail = strchr(line(t, 1, l, sizeof l), '|') - l;
+    for (int k = 1; k < 2 + (int)n; k++) {
+        line(t, k, l, sizeof l);
+        assert_int_equal(strchr(l, '|') - l, (long)rail);   /* the left rail */
+        assert_true(strlen(l) <= 60);
+    }
+    assert_non_null(strstr(line(t, 2, l, sizeof l), "- SYN -"));
+    free(t);
+}
+
+/* Packet by packet: a head first, the same rows as drawn at once, a new
+ * head for another connection and when the time outgrows its column. */
+static void test_streaming(void **state)
+{
+    (void)state;
+    struct nr_pkt p[16];
+    size_t n = conversation(p);
+    struct ladder_style st = { 80, true, false, true };
+    struct ladder l;
+    ladder_init(&l, &st);
+    struct nr_buf one = { 0 }, all = { 0 };
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ladder_add(&l, &one, &p[i]), 0);
+    assert_int_equal(ladder_draw(&all, p, n, &st), 0);
+    assert_int_equal(one.len, all.len);
+    assert_memory_equal(one.p, all.p, one.len);
+    /* Another client of the same server: a head naming it. */
+    struct nr_pkt o = p[0];
+    ((struct sockaddr_in *)&o.src)->sin_port = htons(50999);
+    o.t_us = p[n - 1].t_us + 10;
+    one.len = 0;
+    assert_int_equal(ladder_add(&l, &one, &o), 0);
+    nr_buf_add(&one, "", 1);
+    char b[512];
+    assert_non_null(strstr(line((char *)one.p, 0, b, sizeof b), "127.0.0.1:50999"));
+    assert_non_null(strstr(line((char *)one.p, 2, b, sizeof b), "1.000050 "));
+    assert_non_null(strstr(b, "─►│"));
+    /* 12 s in: the time column grows, under a fresh head. */
+    o.t_us = p[0].t_us + 12000000;
+    one.len = 0;
+    assert_int_equal(ladder_add(&l, &one, &o), 0);
+    nr_buf_add(&one, "", 1);
+    assert_non_null(strstr(line((char *)one.p, 0, b, sizeof b), "127.0.0.1:50999"));
+    assert_true(!strncmp(line((char *)one.p, 2, b, sizeof b), "12.000000 ", 10));
+    assert_non_null(strstr(b, "        │───"));
+    for (int k = 0; k < 3; k++)
+        assert_true(cells(line((char *)one.p, k, b, sizeof b)) <= 80);
+    nr_buf_free(&one);
+    nr_buf_free(&all);
+}
+
+/* Two connections given mixed: a ladder each, in the order they began. */
+static void test_two_connections(void **state)
+{
+    (void)state;
+    struct nr_pkt p[4];
+    p[0] = tcp(0, true, S, 0, 0, 0);
+    p[1] = tcp(10, true, S, 0, 0, 0);
+    ((struct sockaddr_in *)&p[1].src)->sin_port = htons(50400);
+    p[2] = tcp(20, false, S | A, 0, 1, 0);
+    p[3] = tcp(30, false, S | A, 0, 1, 0);
+    ((struct sockaddr_in *)&p[3].dst)->sin_port = htons(50400);
+    assert_true(ladder_same_conn(&p[0], &p[2]));
+    assert_false(ladder_same_conn(&p[0], &p[1]));
+    char *t = draw(p, 4, 80, false), b[256];
+    assert_non_null(strstr(line(t, 0, b, sizeof b), "127.0.0.1:50312"));
+    assert_non_null(strstr(line(t, 2, b, sizeof b), "0.000000 "));
+    assert_non_null(strstr(line(t, 3, b, sizeof b), "0.000020 "));
+    assert_non_null(strstr(line(t, 4, b, sizeof b), "127.0.0.1:50400"));
+    assert_non_null(strstr(line(t, 6, b, sizeof b), "0.000010 "));
+    assert_non_null(strstr(line(t, 7, b, sizeof b), "0.000030 "));
+    free(t);
+    /* An ICMP error about a UDP datagram belongs to it (the two hosts). */
+    struct nr_pkt u = tcp(0, true, 0, 0, 0, 5), icmp = tcp(5, false, 0, 0, 0, 0);
+    u.proto = IPPROTO_UDP;
+    icmp.proto = IPPROTO_ICMP;
+    icmp.icmp_type = 3;
+    icmp.icmp_code = 3;
+    ((struct sockaddr_in *)&icmp.src)->sin_port = 0;
+    ((struct sockaddr_in *)&icmp.dst)->sin_port = 0;
+    assert_true(ladder_same_conn(&u, &icmp));
+    struct nr_pkt pair[2] = { u, icmp };
+    t = draw(pair, 2, 80, false);
+    assert_non_null(strstr(line(t, 2, b, sizeof b), " UDP len=5 "));
+    assert_non_null(strstr(line(t, 3, b, sizeof b), "|<-"));
+    assert_non_null(strstr(b, " ICMP type=3 code=3 "));
+    free(t);
+}
+
+/* Long IPv6 addresses are shortened from the left (the port kept) before
+ * the arrows give way. */
+static void test_long_addresses(void **state)
+{
+    (void)state;
+    struct nr_pkt p[2] = { tcp(0, true, S, 0, 0, 0), tcp(40, false, S | A, 0, 1, 0) };
+    for (int i = 0; i < 2; i++) {
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)&p[i].src, *d = (struct sockaddr_in6 *)&p[i].dst;
+        memset(a, 0, sizeof *a);
+        memset(d, 0, sizeof *d);
+        a->sin6_family = d->sin6_family = AF_INET6;
+        inet_pton(AF_INET6, i ? "fd00:1234:5678:9abc:def0:1234:5678:9abd"
+                              : "fd00:1234:5678:9abc:def0:1234:5678:9abc", &a->sin6_addr);
+        inet_pton(AF_INET6, i ? "fd00:1234:5678:9abc:def0:1234:5678:9abc"
+                              : "fd00:1234:5678:9abc:def0:1234:5678:9abd", &d->sin6_addr);
+        a->sin6_port = htons(i ? 443 : 50312);
+        d->sin6_port = htons(i ? 50312 : 443);
+        p[i].src_len = p[i].dst_len = sizeof *a;
+    }
+    char *t = draw(p, 2, 60, true), b[512];
+    assert_non_null(strstr(line(t, 0, b, sizeof b), "..") );
+    assert_non_null(strstr(b, "]:50312"));
+    assert_non_null(strstr(b, "]:443"));
+    for (int k = 0; k < 4; k++)
+        assert_true(cells(line(t, k, b, sizeof b)) <= 60);
+    assert_non_null(strstr(line(t, 2, b, sizeof b), "─►│"));
+    assert_non_null(strstr(line(t, 3, b, sizeof b), "│◄─"));
     free(t);
 }
 
@@ -253,6 +403,10 @@ int main(void)
         cmocka_unit_test(test_handshake_ascii),
         cmocka_unit_test(test_widths),
         cmocka_unit_test(test_close_and_reset_utf8),
+        cmocka_unit_test(test_no_time),
+        cmocka_unit_test(test_streaming),
+        cmocka_unit_test(test_two_connections),
+        cmocka_unit_test(test_long_addresses),
         cmocka_unit_test(test_spark_and_buckets),
         cmocka_unit_test(test_progress_line),
     };
