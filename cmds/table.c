@@ -23,7 +23,7 @@ static void role_text(const struct nr_session *s, char *buf, size_t n)
 
 /* Column widths sized to the content, so the table fits a terminal. */
 struct cols {
-    int local, remote, in, out, buf;
+    int local, remote, in, out, buf, proto;
 };
 
 static int digits(unsigned long long v)
@@ -43,10 +43,11 @@ static void widen(int *w, int n)
 }
 
 /* An address as the table shows it: escaped (a Unix peer names itself). */
-static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, struct nr_buf *b)
+static const char *addr_text(const struct nr_session *s, const struct sockaddr_storage *ss,
+                             socklen_t len, struct nr_buf *b)
 {
     char a[NR_ADDRSTRLEN];
-    return out_escaped(sess_addr(ss, len, a, sizeof a), b);
+    return out_escaped(sess_addr_of(s, ss, len, a, sizeof a), b);
 }
 
 /* BUF: unread bytes; for datagrams with some queued, BYTES/DATAGRAMS (so
@@ -62,21 +63,36 @@ static const char *buf_text(const struct nr_sess_stats *st, char *buf, size_t n)
 
 static struct cols measure(const struct nr_sessions *t)
 {
-    struct cols c = { 5, 6, 2, 3, 3 };   /* the headers' own widths */
+    struct cols c = { 5, 6, 2, 3, 3, 5 };   /* the headers' own widths */
     struct nr_buf b = { 0 };
     for (size_t i = 0; i < nr_sess_count(t); i++) {
         const struct nr_session *s = nr_sess_at(t, i);
         char a[48];
         struct nr_sess_stats st;
         nr_sess_stats(s, &st);
-        widen(&c.local, (int)strlen(addr_text(nr_sess_local(s), nr_sess_local_len(s), &b)));
-        widen(&c.remote, (int)strlen(addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &b)));
+        widen(&c.local, (int)strlen(addr_text(s, nr_sess_local(s), nr_sess_local_len(s), &b)));
+        widen(&c.remote, (int)strlen(addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s),
+                                               &b)));
+        widen(&c.proto, (int)strlen(nr_sess_proto(s)));
         widen(&c.in, digits(st.bytes_in));
         widen(&c.out, digits(st.bytes_out));
         widen(&c.buf, (int)strlen(buf_text(&st, a, sizeof a)));
     }
     nr_buf_free(&b);
     return c;
+}
+
+/* The remote address field: "-" as text and null in JSON when none. */
+static void remote_field(struct shell *sh, const struct nr_session *s, bool info)
+{
+    char r[NR_ADDRSTRLEN];
+    socklen_t len = nr_sess_remote_len(s);
+    const char *a = len || !sh->json ? sess_addr_of(s, nr_sess_remote(s), len, r, sizeof r)
+                                     : NULL;
+    if (info)
+        out_str(sh, "remote", "  remote      %s\n", a);
+    else
+        out_str(sh, "remote", NULL, a);
 }
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
@@ -92,13 +108,16 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_str(sh, NULL, "%s", id == sh->current ? "*" : " ");
     out_int(sh, "id", "%3lld ", id);
     out_bool(sh, "current", NULL, id == sh->current);
-    out_str(sh, "proto", "%-5s ", nr_sess_proto(s));
+    out_text(sh, "%-*s ", c->proto, nr_sess_proto(s));
+    out_str(sh, "proto", NULL, nr_sess_proto(s));
     out_str(sh, "role", "%-8s ", role);
-    out_text(sh, "%-*s ", c->local, addr_text(nr_sess_local(s), nr_sess_local_len(s), &eb));
-    out_str(sh, "local", NULL, sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
-    out_text(sh, "%-*s ", c->remote, addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &eb));
+    out_text(sh, "%-*s ", c->local, addr_text(s, nr_sess_local(s), nr_sess_local_len(s), &eb));
+    out_str(sh, "local", NULL, sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l,
+                                            sizeof l));
+    out_text(sh, "%-*s ", c->remote, addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s),
+                                               &eb));
     nr_buf_free(&eb);
-    sess_out_addr(sh, "remote", NULL, nr_sess_remote(s), nr_sess_remote_len(s));
+    remote_field(sh, s, false);
     out_str(sh, "state", "%-14s ", nr_sess_state(s));
     out_text(sh, "%*llu %*llu %*s ", c->in, (unsigned long long)st.bytes_in,
              c->out, (unsigned long long)st.bytes_out, c->buf, buf_text(&st, b, sizeof b));
@@ -123,7 +142,8 @@ static int sessions_run(struct shell *sh, const struct cmd_call *call)
         return CMD_OK;
     }
     struct cols c = measure(t);
-    out_text(sh, " %3s %-5s %-8s %-*s %-*s %-14s %*s %*s %*s %5s %7s\n", "ID", "PROTO", "ROLE",
+    out_text(sh, " %3s %-*s %-8s %-*s %-*s %-14s %*s %*s %*s %5s %7s\n", "ID", c.proto,
+             "PROTO", "ROLE",
              c.local, "LOCAL", c.remote, "REMOTE", "STATE", c.in, "IN", c.out, "OUT",
              c.buf, "BUF", "DROPS", "AGE");
     int64_t now = nr_now_us();
@@ -459,8 +479,8 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     out_str(sh, "role", "  role        %s\n", role);
     out_str(sh, "state", "  state       %s\n", nr_sess_state(s));
     out_str(sh, "local", "  local       %s\n",
-            sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
-    sess_out_addr(sh, "remote", "  remote      %s\n", nr_sess_remote(s), nr_sess_remote_len(s));
+            sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    remote_field(sh, s, true);
     if (nr_sess_role_of(s) == NR_ROLE_ACCEPTED)
         out_int(sh, "listener", "  listener    [%lld]\n", nr_sess_listener(s));
     out_double(sh, "age_s", "  age         %.1f s\n",
