@@ -60,6 +60,11 @@ bool sess_not_socket(const struct sockaddr_storage *ss);
  * the privilege, the one-line reason and fix; else NULL. */
 const char *sess_raw_refusal(const struct nr_net *net, int e);
 
+/* recv on a raw IP session: one datagram (cmds/rawip.c). ip: decode the
+ * IPv4 and ICMP headers in text too, and show the bytes after the IP header. */
+void raw_show_dgram(struct shell *sh, const struct nr_session *s, const struct nr_dgram *d,
+                    bool hex, bool ip, bool raw);
+
 /* Parses on/off, yes/no, true/false, 1/0. Returns 0 or -1. */
 int sess_parse_bool(const char *w, bool *v);
 
