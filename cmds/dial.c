@@ -32,6 +32,7 @@ struct attempt {
     int first_err;            /* errno of the first failure (Go reports it) */
     char first_addr[NR_ADDRSTRLEN];
     bool interrupted;
+    bool raw;                 /* raw IP: addresses have no port */
 };
 
 static void note_failure(struct attempt *at, int e, const struct sockaddr_storage *ss,
@@ -41,7 +42,10 @@ static void note_failure(struct attempt *at, int e, const struct sockaddr_storag
     if (at->first_err)
         return;
     at->first_err = e ? e : EIO;
-    sess_addr(ss, len, at->first_addr, sizeof at->first_addr);
+    if (at->raw)
+        sess_host(ss, len, at->first_addr, sizeof at->first_addr);
+    else
+        sess_addr(ss, len, at->first_addr, sizeof at->first_addr);
 }
 
 /* One address: connect, wait; returns the connected session or NULL. */
@@ -107,9 +111,8 @@ static void dial_raw_aside(struct shell *sh, const struct nr_net *net)
 {
     const char *pn = nr_ip_proto_name(net->proto);
     out_int(sh, "ip_proto", NULL, net->proto);
-    out_text(sh, " (raw IP, protocol %d%s%s%s: no handshake; send writes the %s "
-             "payload%s)", net->proto, pn ? " = " : "", pn ? pn : "", "",
-             pn ? pn : "protocol's",
+    out_text(sh, " (raw IP, protocol %d%s%s: no handshake; send writes the %s "
+             "payload%s)", net->proto, pn ? " = " : "", pn ? pn : "", pn ? pn : "protocol's",
              net->family == AF_INET ? ", the kernel adds the IPv4 header; recv shows "
              "the IPv4 header too" : ", the kernel adds the IPv6 header");
 }
@@ -150,7 +153,7 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (o->from && sess_resolve(sh, &net, o->from, true, deadline, &from) < 0)
         return CMD_FAIL;
     int id = nr_sess_reserve_id(sh->sessions);
-    struct attempt at = { 0 };
+    struct attempt at = { .raw = nr_net_is_raw(&net) };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
         s = try_one(sh, id, &net, &to, i, o->from ? &from : NULL, deadline, &at);
