@@ -10,6 +10,8 @@
 #   udp-over-ip    UDP datagrams written on ip4:udp (and with --hdrincl)
 #                  reach a `listen udp` only when their header is right
 #   refused        as nobody: one line naming CAP_NET_RAW and the fix
+#   ping-seed      ping --id 13 --seq 37 --payload '' sends the seed's bytes
+#   ping-id-dgram  as nobody on a datagram socket: --id cannot be kept, said
 #   hostile        terminal escapes in a raw payload stay escaped (and in
 #                  JSON come exactly in data_base64)
 # netrepl reads each case's commands on stdin; its stdout+stderr, with the
@@ -122,6 +124,15 @@ recv 2 --ip --timeout 0.3'
 check refused 1 true nobody <<<'dial ip4:icmp 127.0.0.1
 listen ip6:ipv6-icmp
 dial ip4:nosuchproto 127.0.0.1'
+
+# ping --id 13 --seq 37 --payload '': the seed's packet from ping itself, seen
+# byte for byte by a listener in the same shell; as nobody (a datagram
+# socket) ping says the kernel picks the identifier.
+check ping-seed 0 true root '' '/^  IPv4 header/d; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'listen ip4:icmp 127.0.0.1
+ping -c 1 --id 13 --seq 37 --payload "" 127.0.0.1
+recv 1 --ip --hex'
+check ping-id-dgram 0 'echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range' nobody '' \
+    's/identifier [0-9]+ \(not/identifier N (not/; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'ping -c 1 --id 13 --payload "hi" 127.0.0.1'
 
 HOSTILE='dial ip4:icmp 127.0.0.1
 send "\x08\0\0\0\0\x01\0\x02\x1b[2J\x1b]0;pwned\x07\xe2\x80\xae" --icmp-checksum
