@@ -293,11 +293,11 @@ const struct nr_cmd cmd_ping = {
     "Uses an unprivileged ICMP datagram socket when net.ipv4.ping_group_range\n"
     "includes your group, else a raw socket (root or CAP_NET_RAW). Fails when\n"
     "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
-    "Example: ping -c 3 127.0.0.1\n"
     "The echo the user chooses: --id N (on a raw socket; a datagram socket's\n"
     "identifier is picked by the kernel, and ping says so), --seq N (the first\n"
     "sequence number), --payload HEX|TEXT (the payload as given; the round trip\n"
     "is then timed from the send).\n"
+    "Example: ping -c 3 127.0.0.1\n"
     "Example: ping -6 -c 2 -i 0.2 localhost\n"
     "Example: ping -c 1 --id 13 --seq 37 --payload '' 127.0.0.1\n",
     .pos = ping_pos,
