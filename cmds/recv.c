@@ -2,7 +2,6 @@
  * peer sent is shown escaped (control bytes, terminal escapes) unless --raw. */
 #include "cmds/sess.h"
 #include "lib/escape.h"
-#include "lib/iphdr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,6 +213,9 @@ static int recv_run(struct shell *sh, const struct cmd_call *c)
     if (nr_sess_role_of(s) == NR_ROLE_LISTEN && nr_sess_is_stream(s))
         return cmd_error(sh, "[%d] is a listener: 'accept' its connections, recv on those",
                          nr_sess_id(s));
+    if (o.ip && !nr_sess_is_raw(s))
+        return cmd_error(sh, "--ip is for raw IP sessions (ip4:PROTO, ip6:PROTO); [%d] is %s",
+                         nr_sess_id(s), nr_sess_proto(s));
     if (o.until && !*o.until)
         return cmd_usage(sh, "--until needs a non-empty text");
     o.until_len = o.until ? strlen(o.until) : 0;

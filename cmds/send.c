@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,16 +44,23 @@ struct send_opts {
 };
 
 /* --icmp-checksum: fills the RFC 1071 checksum into the ICMP message (after
- * the IPv4 header with --hdrincl). ICMPv6 is left alone: its checksum
- * covers the IPv6 pseudo-header, which the kernel fills in. *sum gets the
- * checksum, -1 for ICMPv6. Returns 0 or -1 after the error. */
+ * the IPv4 header with --hdrincl, whose protocol must then be ICMP). Only on
+ * ICMP sessions: elsewhere bytes 2-3 are something else (a UDP port). On
+ * ip6:ipv6-icmp it is left alone: the checksum covers the IPv6 pseudo-header,
+ * which the kernel fills in. *sum gets the checksum, -1 for ICMPv6.
+ * Returns 0 or -1 after the error. */
 static int icmp_sum(struct shell *sh, const struct nr_session *s, const struct send_opts *o,
                     struct nr_buf *b, int *sum)
 {
+    const struct nr_net *net = nr_sess_net(s);
     size_t off = 0;
     *sum = -1;
-    if (nr_sess_net(s)->family == AF_INET6 ||
-        (nr_sess_net(s)->family == AF_UNSPEC && nr_sess_local(s)->ss_family == AF_INET6))
+    bool v6 = net->family == AF_INET6;
+    if (!nr_net_is_raw(net) || (v6 && net->proto != IPPROTO_ICMPV6) ||
+        (!v6 && !o->hdrincl && net->proto != IPPROTO_ICMP))
+        return cmd_error(sh, "--icmp-checksum is for ICMP sessions (ip4:icmp, ip6:ipv6-icmp); "
+                         "[%d] is %s", nr_sess_id(s), nr_sess_proto(s)), -1;
+    if (v6)
         return 0;
     if (o->hdrincl) {
         struct nr_ip4hdr h;
@@ -60,6 +68,9 @@ static int icmp_sum(struct shell *sh, const struct nr_session *s, const struct s
         if (n < 0)
             return cmd_error(sh, "--icmp-checksum: the data does not start with an IPv4 "
                              "header (--hdrincl)"), -1;
+        if (h.proto != IPPROTO_ICMP)
+            return cmd_error(sh, "--icmp-checksum: the IPv4 header you wrote says protocol "
+                             "%u, not 1 (icmp)", h.proto), -1;
         off = (size_t)n;
     }
     if ((*sum = nr_icmp_fill_checksum(b->p + off, b->len - off)) < 0)
@@ -209,7 +220,7 @@ static const struct nr_opt send_options[] = {
     { "--timeout", NULL, OPT_SECONDS, offsetof(struct send_opts, timeout), 0, 86400, "S",
       "wait at most S for a slow peer to take the bytes", NULL, 0, 0 },
     { "--icmp-checksum", NULL, OPT_FLAG, offsetof(struct send_opts, icmp_sum), 0, 0, NULL,
-      "fill in the ICMP checksum (RFC 1071) at bytes 2-3 (ICMPv6: the kernel does)",
+      "ICMP sessions: fill in the checksum at bytes 2-3 (RFC 1071; ICMPv6: the kernel)",
       NULL, 0, 0 },
     { "--hdrincl", NULL, OPT_FLAG, offsetof(struct send_opts, hdrincl), 0, 0, NULL,
       "ip4:PROTO: the data starts with the whole IPv4 header (IP_HDRINCL)", NULL, 0,
@@ -232,8 +243,9 @@ const struct nr_cmd cmd_send = {
     "A leading number is the session id when more follows: send 2 hello.\n"
     "Prints the byte count.\n"
     "Raw IP sessions (dial ip4:icmp HOST): the data is the payload, e.g. an ICMP\n"
-    "message you built; --icmp-checksum fills its checksum in (ICMPv6: the\n"
-    "kernel computes it); --hdrincl (ip4) sends a whole IPv4 header you wrote.\n"
+    "message you built; --icmp-checksum fills its checksum in (ip4:icmp, or\n"
+    "after a --hdrincl header of protocol 1; on ip6:ipv6-icmp the kernel\n"
+    "computes it); --hdrincl (ip4) sends a whole IPv4 header you wrote.\n"
     "Example: send \"GET / HTTP/1.0\\r\\n\\r\\n\"\n"
     "Example: send 3 --hex 'de ad be ef'\n"
     "Example: send --hex '0800 0000 000d 0025' --icmp-checksum\n",

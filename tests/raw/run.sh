@@ -12,6 +12,7 @@
 #   refused        as nobody: one line naming CAP_NET_RAW and the fix
 #   ping-seed      ping --id 13 --seq 37 --payload '' sends the seed's bytes
 #   ping-id-dgram  as nobody on a datagram socket: --id cannot be kept, said
+#   wrong-session  --icmp-checksum, --ip, --hdrincl where they do not apply
 #   hostile        terminal escapes in a raw payload stay escaped (and in
 #                  JSON come exactly in data_base64)
 # netrepl reads each case's commands on stdin; its stdout+stderr, with the
@@ -133,6 +134,28 @@ ping -c 1 --id 13 --seq 37 --payload "" 127.0.0.1
 recv 1 --ip --hex'
 check ping-id-dgram 0 'echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range' nobody '' \
     's/identifier [0-9]+ \(not/identifier N (not/; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'ping -c 1 --id 13 --payload "hi" 127.0.0.1'
+
+# --icmp-checksum only where bytes 2-3 are an ICMP checksum; --ip and
+# --hdrincl only on raw IP sessions: one line each, nothing sent. Protocol
+# 253 (for experiments) by number: its own datagram comes back to it.
+check wrong-session 1 true root <<<'dial ip4:253 127.0.0.1
+listen udp 127.0.0.1:16401
+dial udp 127.0.0.1:16401 --from 127.0.0.1:16402
+dial ip6:udp ::1
+dial ip4:icmp 127.0.0.1
+send 1 --hex "0800 0000 000d 0025" --icmp-checksum
+send 3 --hex "0800 0000 000d 0025" --icmp-checksum
+send 4 --hex "0800 0000 000d 0025" --icmp-checksum
+send 3 hi --hdrincl
+send 4 --hdrincl --hex "4500"
+recv 3 --ip --timeout 0.1
+send 5 --hdrincl --hex "4500 001c 0000 4000 4011 0000 7f00 0001 7f00 0001 0800 0000 000d 0025" --icmp-checksum
+send 5 --hdrincl --hex "4500 00" --icmp-checksum
+send 5 --hex "0800 00" --icmp-checksum
+send 1 --hex "0102 0304 4142"
+sleep 0.1
+recv 1 --ip
+sessions'
 
 HOSTILE='dial ip4:icmp 127.0.0.1
 send "\x08\0\0\0\0\x01\0\x02\x1b[2J\x1b]0;pwned\x07\xe2\x80\xae" --icmp-checksum
