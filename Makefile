@@ -135,6 +135,13 @@ ping-tests: $(BIN)
 	@bash tests/ping/run.sh $(BIN)
 check-run: ping-tests
 
+# Raw IP sessions (dial/listen ip4:PROTO, ip6:PROTO) in network namespaces
+# (skips unless root).
+.PHONY: raw-tests
+raw-tests: $(BIN)
+	@bash tests/raw/run.sh $(BIN)
+check-run: raw-tests
+
 # The event loop's poll(2) fallback (lib/loop.c without epoll): the unit
 # tests and the transcripts again on a build that forces it.
 check-poll:

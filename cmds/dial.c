@@ -32,6 +32,7 @@ struct attempt {
     int first_err;            /* errno of the first failure (Go reports it) */
     char first_addr[NR_ADDRSTRLEN];
     bool interrupted;
+    bool raw;                 /* raw IP: addresses have no port */
 };
 
 static void note_failure(struct attempt *at, int e, const struct sockaddr_storage *ss,
@@ -41,7 +42,10 @@ static void note_failure(struct attempt *at, int e, const struct sockaddr_storag
     if (at->first_err)
         return;
     at->first_err = e ? e : EIO;
-    sess_addr(ss, len, at->first_addr, sizeof at->first_addr);
+    if (at->raw)
+        sess_host(ss, len, at->first_addr, sizeof at->first_addr);
+    else
+        sess_addr(ss, len, at->first_addr, sizeof at->first_addr);
 }
 
 /* One address: connect, wait; returns the connected session or NULL. */
@@ -82,6 +86,9 @@ static int dial_fail(struct shell *sh, const struct nr_net *net, const struct at
 {
     if (at->interrupted)
         return cmd_error(sh, "%s %s: interrupted", net->name, at->first_addr);
+    const char *raw = sess_raw_refusal(net, at->first_err);
+    if (raw)
+        return cmd_error(sh, "%s %s: %s", net->name, at->first_addr, raw);
     if (at->first_err == ETIMEDOUT)
         return cmd_error(sh, "%s %s: timed out after %g s", net->name, at->first_addr,
                          (double)o->timeout_us / 1e6);
@@ -99,12 +106,25 @@ static int apply_opts(struct shell *sh, struct nr_session *s, const struct dial_
     return CMD_OK;
 }
 
+/* What a raw IP session is, once, as the chapter explains it. */
+static void dial_raw_aside(struct shell *sh, const struct nr_net *net)
+{
+    const char *pn = nr_ip_proto_name(net->proto);
+    out_int(sh, "ip_proto", NULL, net->proto);
+    out_text(sh, " (raw IP, protocol %d%s%s: no handshake; send writes the %s "
+             "payload%s)", net->proto, pn ? " = " : "", pn ? pn : "", pn ? pn : "protocol's",
+             net->family == AF_INET ? ", the kernel adds the IPv4 header; recv shows "
+             "the IPv4 header too" : ", the kernel adds the IPv6 header");
+}
+
 static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
                        const struct attempt *at)
 {
     out_begin(sh, "dial");
     sess_out_ends(sh, s);
-    if (!nr_sess_is_stream(s) && nr_sess_net(s)->family != AF_UNIX)
+    if (nr_sess_is_raw(s))
+        dial_raw_aside(sh, nr_sess_net(s));
+    else if (!nr_sess_is_stream(s) && nr_sess_net(s)->family != AF_UNIX)
         out_text(sh, " (UDP: no handshake, the peer is not contacted)");
     else
         out_double(sh, "connect_ms", " (connected in %.3f ms)", (double)us / 1000.0);
@@ -133,7 +153,7 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (o->from && sess_resolve(sh, &net, o->from, true, deadline, &from) < 0)
         return CMD_FAIL;
     int id = nr_sess_reserve_id(sh->sessions);
-    struct attempt at = { 0 };
+    struct attempt at = { .raw = nr_net_is_raw(&net) };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
         s = try_one(sh, id, &net, &to, i, o->from ? &from : NULL, deadline, &at);
@@ -185,11 +205,18 @@ const struct nr_cmd cmd_dial = {
     "NET is tcp, tcp4, tcp6, udp, udp4, udp6, unix or unixgram. ADDR is host:port,\n"
     "[v6%zone]:port, :port (this machine), [ID] (the address of listener ID, so\n"
     "scripts need no fixed ports) or, for unix, a path (@name: abstract).\n"
+    "Raw IP, as Go's DialIP: NET ip4:PROTO or ip6:PROTO, PROTO a number or a\n"
+    "name from /etc/protocols (icmp, ipv6-icmp, udp, 253), ADDR a host without\n"
+    "a port. send writes the payload (ip4: the kernel adds the IP header,\n"
+    "--hdrincl to give it yourself); recv shows each datagram with its source,\n"
+    "for ip4 with its IP header (recv --ip decodes it). Needs root or\n"
+    "CAP_NET_RAW.\n"
     "Names are resolved through the resolver (hosts file first) and each address\n"
     "is tried in turn. Prints [ID] proto local -> remote and the connect time.\n"
     "Example: dial tcp 127.0.0.1:8080\n"
     "Example: dial udp localhost:13 --timeout 2\n"
-    "Example: dial tcp [1]\n",
+    "Example: dial tcp [1]\n"
+    "Example: dial ip4:icmp 127.0.0.1\n",
     .pos = dial_pos,
     .opts = dial_options,
     .opts_size = sizeof(struct dial_opts),

@@ -240,7 +240,8 @@ int nr_sess_send(struct nr_session *s, const void *p, size_t n, char *err, size_
 {
     if (s->role == NR_ROLE_LISTEN)
         return nr_err(err, errlen, is_stream(s) ? "is a listener: send on an accepted "
-                      "session instead" : "is an unconnected UDP socket: use --to ADDR");
+                      "session instead" : s->net.type == SOCK_RAW ? "is an unconnected raw "
+                      "IP socket: use --to ADDR" : "is an unconnected UDP socket: use --to ADDR");
     if (s->connecting)
         return nr_err(err, errlen, "still connecting");
     if (s->wr_shut)
@@ -265,7 +266,7 @@ int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen)
 {
     if (is_stream(s))
-        return nr_err(err, errlen, "--to is for UDP sockets (this one is %s)", s->net.name);
+        return nr_err(err, errlen, "--to is for datagram sockets (this one is %s)", s->net.name);
     ssize_t r = sendto(s->fd, p, n, MSG_NOSIGNAL, sa, len);
     if (r < 0)
         return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
