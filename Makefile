@@ -13,7 +13,7 @@ DESTDIR ?=
 SAN     ?=
 VERSION := 0.1.0
 
-PKGS    := readline libcares libpcre2-8
+PKGS    := readline libcares libpcre2-8 openssl
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter

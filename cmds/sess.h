@@ -41,7 +41,7 @@ const char *sess_addr(const struct sockaddr_storage *ss, socklen_t len, char *bu
 void sess_out_ends(struct shell *sh, const struct nr_session *s);
 
 /* The networks dial and listen take, for Tab completion word lists. */
-#define SESS_NET_WORDS "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram"
+#define SESS_NET_WORDS "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", "tls", "tls4", "tls6"
 
 /* After a bind failed with errno e on ss: a hint for a port below the
  * unprivileged limit ("(ports below 1024 need ...)"), or "". */

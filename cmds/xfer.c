@@ -100,7 +100,7 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE
                                         : sh_wait(sh, flushed, s, nr_now_us() + t);
     if (nr_sess_error(s) && nr_sess_is_stream(s))
-        return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(nr_sess_error(s)));
+        return cmd_error(sh, "[%d] %s", id, nr_sess_strerror(s));
     if (w == NR_WAIT_INTR)
         return cmd_error(sh, "[%d] interrupted (the rest is still being sent)", id);
     if (w != NR_WAIT_DONE)
@@ -198,6 +198,10 @@ static void show_eof(struct shell *sh, const struct nr_session *s)
     out_begin(sh, "eof");
     out_int(sh, "id", NULL, nr_sess_id(s));
     out_uint(sh, "buffered", NULL, left);
+    /* TLS: a clean close_notify, or a close without one (truncation?). */
+    const char *tls_end = nr_sess_tls_end(s);
+    if (tls_end)
+        out_str(sh, "tls_end", "(TLS: %s) ", tls_end);
     if (nr_sess_rd_shut(s) && !nr_sess_peer_eof(s))
         out_text(sh, "(closed for reading)\n");
     else if (left)
@@ -255,7 +259,7 @@ static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
         if (stream_ended(s) || r != NR_WAIT_DONE)
             end_line(sh, o);
         if (nr_sess_error(s))
-            return cmd_error(sh, "[%d] %s", nr_sess_id(s), nr_sock_strerror(nr_sess_error(s)));
+            return cmd_error(sh, "[%d] %s", nr_sess_id(s), nr_sess_strerror(s));
         if (stream_ended(s)) {
             show_eof(sh, s);
             return CMD_OK;

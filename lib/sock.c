@@ -15,10 +15,12 @@ static const struct nr_net nets[] = {
     { "tcp6", AF_INET6, SOCK_STREAM }, { "udp", AF_UNSPEC, SOCK_DGRAM },
     { "udp4", AF_INET, SOCK_DGRAM },   { "udp6", AF_INET6, SOCK_DGRAM },
     { "unix", AF_UNIX, SOCK_STREAM },  { "unixgram", AF_UNIX, SOCK_DGRAM },
+    { "tls", AF_UNSPEC, SOCK_STREAM }, { "tls4", AF_INET, SOCK_STREAM },
+    { "tls6", AF_INET6, SOCK_STREAM },
 };
 
 const char *const nr_net_names[] = {
-    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", NULL,
+    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", "tls", "tls4", "tls6", NULL,
 };
 
 int nr_net_parse(const char *s, struct nr_net *net)
@@ -30,6 +32,11 @@ int nr_net_parse(const char *s, struct nr_net *net)
         }
     }
     return -1;
+}
+
+bool nr_net_is_tls(const struct nr_net *net)
+{
+    return !strncmp(net->name, "tls", 3);
 }
 
 int nr_sock_open(int family, int type)

@@ -20,7 +20,9 @@ struct nr_net {
  * udp4 udp6 unix unixgram. */
 extern const char *const nr_net_names[];
 /* "tcp, tcp4, …, unixgram" for messages. */
-#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram"
+#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram, tls, tls4, tls6"
+/* tls, tls4, tls6: TCP with TLS on top. */
+bool nr_net_is_tls(const struct nr_net *net);
 /* Parses one of nr_net_names. Returns 0 or -1. */
 int nr_net_parse(const char *s, struct nr_net *net);
 
