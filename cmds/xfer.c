@@ -293,7 +293,7 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
     if (n)
         show_chunk(sh, s, o, n);
     if (e && !nr_sess_buffered(s))
-        return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(e));
+        return cmd_error(sh, "[%d] %s", id, nr_sess_tls(s) ? nr_sess_strerror(s) : nr_sock_strerror(e));
     if (stream_ended(s) && !e && (!n || !nr_sess_buffered(s)))
         show_eof(sh, s);
     if (!n && !stream_ended(s))

@@ -134,16 +134,16 @@ static void common_name(const X509_NAME *nm, char *buf, size_t n)
 static void verify_words(struct nr_tls *t, int e, X509 *x)
 {
     char a[64], b[1024];
-    const char *fwd = t->server ? "the client certificate is not trusted (--client-ca FILE)"
-                                : FORWARD;
+    const char *fwd = t->server ? "not under --client-ca" : FORWARD;
     switch (e) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
         asn1_time(X509_get0_notAfter(x), a, sizeof a);
-        snprintf(t->vmsg, sizeof t->vmsg, "certificate expired on %s", a);
+        snprintf(t->vmsg, sizeof t->vmsg, "certificate expired on %s (--insecure to go on anyway)", a);
         return;
     case X509_V_ERR_CERT_NOT_YET_VALID:
         asn1_time(X509_get0_notBefore(x), a, sizeof a);
-        snprintf(t->vmsg, sizeof t->vmsg, "certificate is not valid before %s", a);
+        snprintf(t->vmsg, sizeof t->vmsg, "certificate is not valid before %s (check this machine's "
+                 "clock; --insecure to go on anyway)", a);
         return;
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
@@ -301,6 +301,13 @@ static int ctx_certs(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
     if (!cfg->cert != !cfg->key)
         return nr_err(err, errlen, "--cert and --key go together");
     if (cfg->cert) {
+        FILE *f;
+        if (!(f = fopen(cfg->cert, "r")))
+            return nr_err(err, errlen, "--cert %s: %s", cfg->cert, strerror(errno));
+        fclose(f);
+        if (!(f = fopen(cfg->key, "r")))
+            return nr_err(err, errlen, "--key %s: %s", cfg->key, strerror(errno));
+        fclose(f);
         if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert) != 1)
             return fail(err, errlen, "--cert", cfg->cert);
         if (SSL_CTX_use_PrivateKey_file(c->ctx, cfg->key, SSL_FILETYPE_PEM) != 1)
@@ -477,8 +484,11 @@ static void handshake_words(struct nr_tls *t)
     if (r == SSL_R_WRONG_VERSION_NUMBER || r == SSL_R_PACKET_LENGTH_TOO_LONG ||
         r == SSL_R_HTTP_REQUEST || r == SSL_R_HTTPS_PROXY_REQUEST)
         snprintf(t->err, sizeof t->err, "the peer does not speak TLS (%s)", rs ? rs : "?");
-    else if (rs && (strstr(rs, "alert") || strstr(rs, "ALERT")))
-        snprintf(t->err, sizeof t->err, "the peer refused the handshake: %s", rs);
+    else if (rs && strstr(rs, "alert"))
+        snprintf(t->err, sizeof t->err, "the peer refused the handshake: %s%s", rs,
+                 !t->server && !SSL_get_certificate(t->ssl) && (strstr(rs, "handshake failure") ||
+                 strstr(rs, "certificate required")) ? " (does it want a client certificate? "
+                 "--cert FILE --key FILE)" : "");
     else if (t->verr && t->server)
         snprintf(t->err, sizeof t->err, "client certificate: %s", t->vmsg);
     else if (r == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
