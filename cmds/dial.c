@@ -184,10 +184,11 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         return CMD_FAIL;
     }
     sh->current = sh->last_id = id;
-    /* Let a listener of ours accept this connection now, so ids follow the
-     * order of the commands. */
-    nr_loop_run_once(sh->loop, 0);
     dial_print(sh, s, took, &at);
+    /* Let a listener of ours accept this connection now, so ids follow the
+     * order of the commands; its notices come after dial's own line. */
+    fflush(stdout);
+    nr_loop_run_once(sh->loop, 0);
     return CMD_OK;
 }
 

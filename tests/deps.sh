@@ -12,6 +12,7 @@ cmd pkg-config pkg-config
 pc readline libreadline-dev
 pc libcares libc-ares-dev
 pc libpcre2-8 libpcre2-dev
+pc ldns libldns-dev
 pc openssl libssl-dev
 file /etc/ssl/certs/ca-certificates.crt ca-certificates'
 
@@ -22,6 +23,7 @@ cmd socat socat
 cmd openssl openssl
 cmd nsd nsd
 cmd dig bind9-dnsutils
+cmd ldns-signzone ldnsutils
 cmd dnsperf dnsperf
 cmd ping iputils-ping
 cmd ip iproute2
