@@ -150,7 +150,7 @@ static void verify_words(struct nr_tls *t, int e, X509 *x)
         sans(x, b, sizeof b);
         if (!b[0])
             common_name(X509_get_subject_name(x), b, sizeof b);
-        snprintf(t->vmsg, sizeof t->vmsg, "certificate is for %s, not %s (--sni NAME checks "
+        snprintf(t->vmsg, sizeof t->vmsg, "certificate is for %.300s, not %.100s (--sni NAME checks "
                  "another name, or --insecure)", b[0] ? b : "no name", t->sni[0] ? t->sni : t->host);
         return;
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
@@ -163,7 +163,7 @@ static void verify_words(struct nr_tls *t, int e, X509 *x)
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
         common_name(e == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ? X509_get_subject_name(x)
                     : X509_get_issuer_name(x), b, 256);
-        snprintf(t->vmsg, sizeof t->vmsg, "issuer not trusted: %s (%s)", b, fwd);
+        snprintf(t->vmsg, sizeof t->vmsg, "issuer not trusted: %.255s (%s)", b, fwd);
         return;
     default:
         snprintf(t->vmsg, sizeof t->vmsg, "certificate not trusted: %s (%s)",
@@ -699,7 +699,7 @@ static void key_text(X509 *x, char *buf, size_t n)
     if (EVP_PKEY_get_group_name(k, grp, sizeof grp, &gl) == 1 && grp[0]) {
         const char *nist = !strcmp(grp, "prime256v1") ? "P-256" : !strcmp(grp, "secp384r1") ? "P-384"
                          : !strcmp(grp, "secp521r1") ? "P-521" : grp;
-        snprintf(buf, n, "%s %s", EVP_PKEY_get0_type_name(k), nist);
+        snprintf(buf, n, "%.16s %.24s", EVP_PKEY_get0_type_name(k), nist);
     } else {
         snprintf(buf, n, "%s %d", EVP_PKEY_get0_type_name(k), EVP_PKEY_get_bits(k));
     }
