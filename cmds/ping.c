@@ -3,10 +3,12 @@
  * loop, print a line per reply and the statistics. All formatting is here. */
 #include "shell/shell.h"
 #include "lib/dns.h"
+#include "lib/escape.h"
 #include "lib/ping.h"
 #include "shell/pics.h"
 #include "shell/resolve.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,30 @@ struct ping_req {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
     bool plot;
+    long long id, seq;      /* -1: not given */
+    struct nr_buf payload;  /* --payload (len 0 and payload_set false: none) */
+    bool payload_set;
 };
+
+/* --payload: hex digits (blanks and colons allowed) are bytes in hex,
+ * anything else the text as given (escapes already decoded). */
+static int parse_payload(struct shell *sh, const char *w, struct ping_req *q)
+{
+    char err[NR_ERRLEN];
+    bool hex = *w != 0;
+    for (const char *c = w; *c && hex; c++)
+        hex = isxdigit((unsigned char)*c) || *c == ' ' || *c == ':';
+    q->payload_set = true;
+    if (hex && nr_hex_decode(w, &q->payload, err, sizeof err) == 0)
+        return CMD_OK;
+    q->payload.len = 0;
+    if (nr_buf_add(&q->payload, w, strlen(w)) < 0)
+        return cmd_error(sh, "--payload: out of memory");
+    if (q->payload.len > NR_ICMP_MAXDATA)
+        return cmd_error(sh, "--payload: %zu bytes, at most %d", q->payload.len,
+                         NR_ICMP_MAXDATA);
+    return CMD_OK;
+}
 
 /* HOST to one address: literals directly, names through the resolver (its
  * first choice, as iputils). */
@@ -52,6 +77,8 @@ struct ping_opts {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
     bool v4, v6, plot;
+    long long id, seq;
+    const char *payload;
 };
 
 static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req *q)
@@ -65,6 +92,12 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     q->interval_us = o->interval_us;
     q->wait_us = o->wait_us;
     q->plot = o->plot;
+    q->id = cmd_given(c, "--id") ? o->id : -1;
+    q->seq = cmd_given(c, "--seq") ? o->seq : -1;
+    if (o->payload && parse_payload(sh, o->payload, q) != CMD_OK)
+        return CMD_FAIL;
+    if (o->payload)
+        q->size = (long long)q->payload.len;
     q->host = c->pos[0];
     if (c->poslen[0] == 0)
         return cmd_error(sh, "empty host name");
@@ -280,6 +313,21 @@ static void print_plot(struct shell *sh, const struct ping_view *v, long transmi
     free(all);
 }
 
+/* --id on a datagram ICMP socket: the kernel picks the identifier. */
+static void print_id_note(struct shell *sh, const struct ping_req *q,
+                          const struct nr_icmp_sock *so, bool kept)
+{
+    out_begin(sh, "ping_id");
+    out_int(sh, "id", "identifier %lld", so->id);
+    out_bool(sh, "id_as_given", NULL, kept);
+    if (kept)
+        out_text(sh, " (as given; raw socket)\n");
+    else
+        out_text(sh, " (not %lld: on a datagram ICMP socket the kernel picks the identifier; "
+                 "--id needs a raw socket: root or CAP_NET_RAW)\n", q->id);
+    out_end(sh);
+}
+
 static int run_echoes(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip)
 {
     char err[NR_ERRLEN];
@@ -288,10 +336,17 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     struct nr_icmp_sock s;
     if (nr_ip_sockaddr(ip, 0, &to, &tolen, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", q->host, err);
-    if (nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err) < 0)
+    bool id_kept = false;
+    if ((q->id >= 0 ? nr_icmp_open_id(&s, to.ss_family, (int)q->ttl, (uint16_t)q->id, &id_kept,
+                                      err, sizeof err)
+                    : nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err)) < 0)
         return cmd_error(sh, "%s", err);
     print_start(sh, q, ip, &s);
-    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size };
+    if (q->id >= 0)
+        print_id_note(sh, q, &s, id_kept);
+    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size,
+                              q->seq >= 0, (uint16_t)(q->seq >= 0 ? q->seq : 0),
+                              q->payload_set ? q->payload.p : NULL };
     struct ping_view v = { .sh = sh, .st = pic_style_out(sh) };
     v.live = sh->interactive && !sh->json && isatty(1);
     struct nr_ping *p = nr_ping_start(sh->loop, &s, (struct sockaddr *)&to, tolen, &o,
@@ -321,10 +376,14 @@ static int ping_run(struct shell *sh, const struct cmd_call *c)
 {
     struct ping_req q;
     struct nr_ip ip;
-    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
+    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK) {
+        nr_buf_free(&q.payload);
         return CMD_FAIL;
+    }
     nr_ip_unmap(&ip);   /* ::ffff:a.b.c.d is an IPv4 host */
-    return run_echoes(sh, &q, &ip);
+    int r = run_echoes(sh, &q, &ip);
+    nr_buf_free(&q.payload);
+    return r;
 }
 
 static const struct ping_opts ping_defaults = {
@@ -348,6 +407,13 @@ static const struct nr_opt ping_options[] = {
       "resolve HOST to IPv4 only", NULL, 1, 0 },
     { "-6", NULL, OPT_FLAG, offsetof(struct ping_opts, v6), 0, 0, NULL,
       "resolve HOST to IPv6 only", NULL, 1, 0 },
+    { "--id", NULL, OPT_INT, offsetof(struct ping_opts, id), 0, 65535, "N",
+      "the identifier (needs a raw socket; a datagram socket's is the kernel's)", NULL, 0, 0 },
+    { "--seq", NULL, OPT_INT, offsetof(struct ping_opts, seq), 0, 65535, "N",
+      "the first sequence number (default 1; then N+1, ...)", NULL, 0, 0 },
+    { "--payload", NULL, OPT_STR, offsetof(struct ping_opts, payload), 0, 0, "HEX|TEXT",
+      "these payload bytes (hex digits: hex; else the text) instead of time and pattern",
+      NULL, 0, 0 },
     OPT_END,
 };
 
@@ -368,9 +434,14 @@ const struct nr_cmd cmd_ping = {
     "in, and the statistics end with the whole sparkline (lost echoes marked x)\n"
     "and a histogram of rtts in fixed log-scaled buckets (0.01, 0.02, 0.05,\n"
     "0.1 ms ... 2000 ms). --plot draws these in scripts too; --json never does.\n"
+    "The echo the user chooses: --id N (on a raw socket; a datagram socket's\n"
+    "identifier is picked by the kernel, and ping says so), --seq N (the first\n"
+    "sequence number), --payload HEX|TEXT (the payload as given; the round trip\n"
+    "is then timed from the send).\n"
     "Example: ping -c 3 127.0.0.1\n"
     "Example: ping -6 -c 2 -i 0.2 localhost\n"
-    "Example: ping -c 20 -i 0.05 --plot 127.0.0.1\n",
+    "Example: ping -c 20 -i 0.05 --plot 127.0.0.1\n"
+    "Example: ping -c 1 --id 13 --seq 37 --payload '' 127.0.0.1\n",
     .pos = ping_pos,
     .opts = ping_options,
     .opts_size = sizeof(struct ping_opts),
