@@ -77,6 +77,8 @@ struct nr_session {
     struct nr_session *snext, *sprev;   /* served: siblings */
     struct nr_session *served;          /* service listener: its clients */
     struct nr_session *bnext, *bprev;   /* paused for the budget: the others */
+    nr_sess_tap_fn tap;      /* trace: sees the bytes (session_tap.c) */
+    void *tap_arg;
     struct nr_sessions *tab;
 };
 
@@ -130,6 +132,9 @@ void serve_data(struct nr_session *s, const unsigned char *p, size_t n);
 void serve_dgram(struct nr_session *s, const unsigned char *p, size_t n,
                  const struct sockaddr *from, socklen_t fromlen);
 void rate_free(struct nr_session *s);
+
+/* session_tap.c: calls the trace tap, if any (cheap when there is none). */
+void sess_tap(struct nr_session *s, enum nr_tap_dir dir, const void *p, size_t n);
 
 /* session_open.c */
 void accept_ready(struct nr_session *l);

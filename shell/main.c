@@ -167,7 +167,9 @@ int main(int argc, char **argv)
     }
     nr_loop_on_idle(sh.loop, on_idle, &sh);
     int status = run(&sh, &cl);
+    sh_trace_flush(&sh);
     nr_sessions_free(sh.sessions);   /* closes every session */
+    sh_trace_free(&sh);
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);

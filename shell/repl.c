@@ -249,6 +249,21 @@ static const char *prompt(struct shell *sh)
     return p;
 }
 
+void repl_above_begin(struct shell *sh)
+{
+    if (sh->interactive && !sh->waiting && rl_line_buffer)
+        rl_clear_visible_line();
+}
+
+void repl_above_end(struct shell *sh)
+{
+    fflush(stdout);
+    if (sh->interactive && !sh->waiting && rl_line_buffer) {
+        rl_on_new_line();
+        rl_forced_update_display();
+    }
+}
+
 void repl_print_above(struct shell *sh, const char *text, size_t n)
 {
     bool at_prompt = sh->interactive && !sh->waiting && rl_line_buffer;

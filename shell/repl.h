@@ -11,6 +11,10 @@ int repl_script_fd(struct shell *sh, int fd, const char *name);
 /* Prints a finished line of text above the prompt without disturbing what
  * the user is typing (interactive, prompt shown); else writes it to stdout. */
 void repl_print_above(struct shell *sh, const char *text, size_t n);
+/* The same for output printed through the printer in between: hides the
+ * prompt line (when at it), then shows it again with what was typed. */
+void repl_above_begin(struct shell *sh);
+void repl_above_end(struct shell *sh);
 /* Installs SIGINT/SIGWINCH/SIGPIPE handling on the loop (self-pipe). */
 int repl_signals(struct shell *sh);
 

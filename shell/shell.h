@@ -47,6 +47,7 @@ struct shell {
     struct nr_buf log;    /* the top-level commands that succeeded, one a line (save) */
 
     int muted_id;         /* the session a command is reading: no data notices */
+    struct sh_trace *trace;   /* trace settings and held records (shell/trace.c) */
     struct {              /* data notices merged per session (shell/sessions.c) */
         struct sh_held {
             int id;
@@ -240,5 +241,16 @@ void sh_mute(struct shell *sh, int id);
  * id 0 removes the tap. ev is an enum nr_sess_event. */
 typedef void (*sh_tap_fn)(void *arg, struct nr_session *s, int ev);
 void sh_tap(struct shell *sh, int id, sh_tap_fn fn, void *arg);
+
+/* ---- trace (shell/trace.c) ---- */
+/* Turns the trace of s on (replacing its settings) or off. path: the
+ * records also go to that file (appended). Returns 0 or -1 with err. */
+int sh_trace_set(struct shell *sh, struct nr_session *s, bool on, bool hex, bool time,
+                 const char *path, char *err, size_t errlen);
+bool sh_traced(const struct shell *sh, int id);
+/* Prints the held trace records (a command boundary; above the prompt when
+ * idle at a terminal). */
+void sh_trace_flush(struct shell *sh);
+void sh_trace_free(struct shell *sh);
 
 #endif
