@@ -2,6 +2,9 @@
  * resolved address in turn as Go's Dial, with a deadline and Ctrl-C. */
 #include "cmds/sess.h"
 #include "lib/addr.h"
+#include "lib/capture.h"
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -10,7 +13,7 @@
 struct dial_opts {
     int64_t timeout_us;
     const char *from;
-    bool keepalive, nodelay;
+    bool keepalive, nodelay, capture;
 };
 
 static bool connect_done(void *arg)
@@ -118,6 +121,21 @@ static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
     out_end(sh);
 }
 
+/* dial --capture: the capture starts before the first SYN, on the remote
+ * end alone (the local port is not known yet); refined once connected. */
+static int dial_capture(struct shell *sh, int id, const struct nr_net *net,
+                        const struct sess_addrs *to)
+{
+    struct nr_cap_spec spec = { 0 };
+    if (to->ss[0].ss_family != AF_INET && to->ss[0].ss_family != AF_INET6)
+        return cmd_error(sh, "--capture: %s sessions have no packets (trace shows their "
+                         "bytes)", net->name);
+    spec.proto = net->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    spec.remote = to->ss[0];
+    spec.remote_len = to->len[0];
+    return sh_capture_start(sh, id, &spec, NULL, 0, false);
+}
+
 static int dial_run(struct shell *sh, const struct cmd_call *c)
 {
     const struct dial_opts *o = c->opts;
@@ -133,6 +151,11 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (o->from && sess_resolve(sh, &net, o->from, true, deadline, &from) < 0)
         return CMD_FAIL;
     int id = nr_sess_reserve_id(sh->sessions);
+    if (o->capture && dial_capture(sh, id, &net, &to) != CMD_OK) {
+        nr_sess_release_id(sh->sessions, id);
+        return CMD_FAIL;
+    }
+    int64_t setup = o->capture ? nr_now_us() - t0 : 0;   /* not part of the connect */
     struct attempt at = { 0 };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
@@ -141,9 +164,12 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         nr_sess_release_id(sh->sessions, id);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
-        return dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+        int r = dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+        if (o->capture)
+            sh_capture_stop(sh, id);   /* shows the SYN and what answered it */
+        return r;
     }
-    int64_t took = nr_now_us() - t0;
+    int64_t took = nr_now_us() - t0 - setup;
     if (apply_opts(sh, s, o) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
@@ -154,6 +180,11 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
      * order of the commands. */
     nr_loop_run_once(sh->loop, 0);
     dial_print(sh, s, took, &at);
+    if (o->capture) {
+        int r = sh_capture_refine(sh, s);
+        sh_capture_describe(sh, id);
+        return r;
+    }
     return CMD_OK;
 }
 
@@ -168,6 +199,8 @@ static const struct nr_opt dial_options[] = {
       "enable TCP keepalive", NULL, 0, 0 },
     { "--nodelay", NULL, OPT_FLAG, offsetof(struct dial_opts, nodelay), 0, 0, NULL,
       "disable Nagle's algorithm (TCP_NODELAY)", NULL, 0, 0 },
+    { "--capture", NULL, OPT_FLAG, offsetof(struct dial_opts, capture), 0, 0, NULL,
+      "capture its packets from the first SYN (see help capture)", NULL, 0, 0 },
     OPT_END,
 };
 

@@ -46,7 +46,7 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 }
 
 struct listen_opts {
-    bool echo, daytime, discard;
+    bool echo, daytime, discard, capture;
     long long backlog, max_clients;
 };
 
@@ -85,7 +85,7 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
-    return CMD_OK;
+    return o->capture ? sess_capture_new(sh, s) : CMD_OK;
 }
 
 /* ---- accept ---- */
@@ -182,6 +182,8 @@ static const struct nr_opt listen_options[] = {
     { "--max-clients", NULL, OPT_INT, offsetof(struct listen_opts, max_clients), 1, 1000000,
       "N", "keep at most N connections at once, then pause accepting (default 1024)",
       NULL, 0, 0 },
+    { "--capture", NULL, OPT_FLAG, offsetof(struct listen_opts, capture), 0, 0, NULL,
+      "capture its packets from the start (every client's; see help capture)", NULL, 0, 0 },
     OPT_END,
 };
 

@@ -52,4 +52,7 @@ bool sess_not_socket(const struct sockaddr_storage *ss);
 /* Parses on/off, yes/no, true/false, 1/0. Returns 0 or -1. */
 int sess_parse_bool(const char *w, bool *v);
 
+/* listen --capture: captures s from now on (cmds/capture.c). Returns CMD_*. */
+int sess_capture_new(struct shell *sh, struct nr_session *s);
+
 #endif

@@ -108,7 +108,17 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     if (!nr_sess_is_stream(s))
         out_uint(sh, "datagrams", NULL, st.datagrams);
     out_uint(sh, "drops", "%5llu ", st.drops);
-    out_double(sh, "age_s", "%6.1fs\n", (double)(now - nr_sess_created_us(s)) / 1e6);
+    out_double(sh, "age_s", "%6.1fs", (double)(now - nr_sess_created_us(s)) / 1e6);
+    /* Marks past the last column, only when set (issue 13: captured, traced). */
+    if (sh_captured(sh, id)) {
+        out_bool(sh, "captured", NULL, true);
+        out_text(sh, " captured");
+    }
+    if (sh_traced(sh, id)) {
+        out_bool(sh, "traced", NULL, true);
+        out_text(sh, " traced");
+    }
+    out_text(sh, "\n");
     out_end(sh);
 }
 

@@ -169,6 +169,8 @@ int main(int argc, char **argv)
     int status = run(&sh, &cl);
     sh_trace_flush(&sh);
     nr_sessions_free(sh.sessions);   /* closes every session */
+    sh_trace_flush(&sh);   /* the close's last packets */
+    sh_capture_free(&sh);
     sh_trace_free(&sh);
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);

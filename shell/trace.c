@@ -40,7 +40,6 @@ struct sh_trace {
     struct trace_rec *head, *tail;
     size_t held;
     uint64_t lost, lost_recs;
-    uint64_t timer;
 };
 
 static struct trace_on *find(struct sh_trace *t, int id)
@@ -97,12 +96,15 @@ static void print_held(struct shell *sh, struct sh_trace *t)
 void sh_trace_flush(struct shell *sh)
 {
     struct sh_trace *t = sh->trace;
-    if (!t || !t->head)
+    if (!sh->capture && (!t || !t->head))
         return;
+    sh_capture_drain(sh);
     bool above = sh->interactive && !sh->waiting;
     if (above)
         repl_above_begin(sh);
-    print_held(sh, t);
+    if (t)
+        print_held(sh, t);
+    sh_capture_print(sh);
     if (above)
         repl_above_end(sh);
     else
@@ -112,9 +114,15 @@ void sh_trace_flush(struct shell *sh)
 static void on_timer(struct nr_loop *loop, void *arg)
 {
     struct shell *sh = arg;
-    sh->trace->timer = 0;
+    sh->wire_timer = 0;
     if (!sh->waiting)
         sh_trace_flush(sh);
+}
+
+void sh_wire_kick(struct shell *sh)
+{
+    if (sh->interactive && !sh->waiting && !sh->wire_timer)
+        sh->wire_timer = nr_loop_timer(sh->loop, nr_now_us(), on_timer, sh);
 }
 
 /* The file gets each record as it happens, with its time, escaped. */
@@ -159,8 +167,7 @@ static void on_tap(void *arg, struct nr_session *s, enum nr_tap_dir dir, const v
         t->head = r;
     t->tail = r;
     t->held += n;
-    if (sh->interactive && !sh->waiting && !t->timer)
-        t->timer = nr_loop_timer(sh->loop, nr_now_us(), on_timer, sh);
+    sh_wire_kick(sh);
 }
 
 static void trace_drop(struct sh_trace *t, struct trace_on *o)
@@ -211,6 +218,9 @@ bool sh_traced(const struct shell *sh, int id)
 void sh_trace_free(struct shell *sh)
 {
     struct sh_trace *t = sh->trace;
+    if (sh->wire_timer)
+        nr_loop_cancel(sh->loop, sh->wire_timer);
+    sh->wire_timer = 0;
     if (!t)
         return;
     while (t->n)
@@ -220,8 +230,6 @@ void sh_trace_free(struct shell *sh)
         t->head = r->next;
         free(r);
     }
-    if (t->timer)
-        nr_loop_cancel(sh->loop, t->timer);
     free(t->v);
     free(t);
     sh->trace = NULL;

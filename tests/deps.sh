@@ -10,7 +10,8 @@ cmd make make
 cmd pkg-config pkg-config
 pc readline libreadline-dev
 pc libcares libc-ares-dev
-pc libpcre2-8 libpcre2-dev'
+pc libpcre2-8 libpcre2-dev
+pc libpcap libpcap-dev'
 
 test_list='pc cmocka libcmocka-dev
 cmd tmux tmux
@@ -24,7 +25,8 @@ cmd ip iproute2
 cmd setpriv util-linux
 cmd unshare util-linux
 cmd flock util-linux
-cmd go golang-go'
+cmd go golang-go
+cmd tcpdump tcpdump'
 
 list=$build_list
 [ "$mode" = test ] && list="$build_list
