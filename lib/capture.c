@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_FLOWS = 256, SNAPLEN = 262144, BUF_BYTES = 32 << 20 };
+/* Without a pcap file only the headers are needed: 256 bytes hold link, IP
+ * and TCP headers with options, and spare the kernel copying each payload
+ * into the ring (the capture's main cost on a bulk transfer). */
+enum { MAX_FLOWS = 256, SNAPLEN = 262144, SNAPLEN_HEADERS = 256, BUF_BYTES = 32 << 20 };
 
 struct flow {
     unsigned char a[18], b[18];   /* address (16) + port (2) of each end */
@@ -438,12 +441,13 @@ static int set_filter(struct nr_capture *c, char *err, size_t errlen)
 
 /* ---- opening and closing ---- */
 
-static int activate(struct nr_capture *c, enum nr_cap_status *st, char *err, size_t errlen)
+static int activate(struct nr_capture *c, bool file, enum nr_cap_status *st, char *err,
+                    size_t errlen)
 {
     char eb[PCAP_ERRBUF_SIZE] = "";
     if (!(c->p = pcap_create(c->ifname, eb)))
         return nr_err(err, errlen, "%s", eb);
-    pcap_set_snaplen(c->p, SNAPLEN);
+    pcap_set_snaplen(c->p, file ? SNAPLEN : SNAPLEN_HEADERS);
     pcap_set_immediate_mode(c->p, 1);
     pcap_set_buffer_size(c->p, BUF_BYTES);
     int r = pcap_activate(c->p);
@@ -475,7 +479,7 @@ struct nr_capture *nr_capture_open(struct nr_loop *loop, const struct nr_cap_spe
     bool lo = is_loopback(&spec->local, spec->local_len) ||
               is_loopback(&spec->remote, spec->remote_len);
     snprintf(c->ifname, sizeof c->ifname, "%s", lo ? "lo" : "any");
-    if (activate(c, st, err, errlen) < 0 || set_filter(c, err, errlen) < 0)
+    if (activate(c, pcap_path != NULL, st, err, errlen) < 0 || set_filter(c, err, errlen) < 0)
         goto fail;
     if (pcap_path && !(c->dump = pcap_dump_open(c->p, pcap_path))) {
         nr_err(err, errlen, "%s", pcap_geterr(c->p));
