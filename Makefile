@@ -13,7 +13,7 @@ DESTDIR ?=
 SAN     ?=
 VERSION := 0.1.0
 
-PKGS    := readline libcares libpcre2-8 libpcap
+PKGS    := readline libcares libpcre2-8 ldns libpcap
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -103,8 +103,24 @@ examples: $(BIN)
 cli: $(BIN)
 	@bash tests/cli/run.sh $(BIN)
 
+# `mask` and `subnet` against Python's ipaddress on generated cases.
+.PHONY: addr-check
+addr-check: $(BIN)
+	@python3 tests/addr/crosscheck.py $(BIN) 6000
+
+# `lookup --full` and any-type lookups against dig on the same nsd.
+.PHONY: dns-check
+dns-check: $(BIN)
+	@bash tests/dns/check_full.sh $(BIN)
+
+# `lookup trace` through a hierarchy of nsd instances in a network namespace,
+# against dig +trace (skips unless root).
+.PHONY: trace-check
+trace-check: $(BIN)
+	@bash tests/dns/trace/run.sh $(BIN)
+
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
-check-run: unit cli e2e examples tty docs
+check-run: unit cli e2e examples tty docs addr-check dns-check trace-check
 
 # The differential test against Go's net package (tests/go/; skips, saying
 # so, when go is missing).

@@ -1,9 +1,10 @@
 /* cmds/attach — joins the terminal to a session, as telnet or nc would:
  * each line typed is sent, what arrives is shown (escaped unless --raw),
  * until Ctrl-] (telnet's escape), Ctrl-D on an empty line or Ctrl-C returns
- * to the prompt with the session still open. The terminal stays in
- * canonical mode, so the line can be edited before it is sent; Ctrl-] is
- * made an extra end-of-line character (VEOL) so it is seen at once. */
+ * to the prompt with the session still open. Lines are typed in the same
+ * line editor as the prompt, so what arrives is printed above the line
+ * being typed, never into it; an unfinished line from the peer ("login: ")
+ * is shown as the editor's prompt, as rlwrap does. */
 #include "cmds/sess.h"
 #include "shell/repl.h"
 #include "lib/escape.h"
@@ -12,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
-#include <termios.h>
-#include <unistd.h>
 
-#define ESCAPE_KEY 0x1d   /* Ctrl-] */
+enum { TAIL_MAX = 200 };   /* the longest unfinished peer line held as the prompt */
 
 struct attach {
     struct shell *sh;
@@ -23,11 +22,11 @@ struct attach {
     int id;
     bool raw, crlf;
     bool done;
-    bool by_key;       /* Ctrl-]: the terminal echoed ^] on the input line */
-    const char *why;   /* how it ended, for the closing line */
+    const char *why;      /* how it ended, for the closing line */
+    struct nr_buf tail;   /* received bytes after the last newline shown */
 };
 
-static void show(struct attach *at, const void *p, size_t n)
+static void print_data(struct attach *at, const void *p, size_t n)
 {
     struct shell *sh = at->sh;
     out_begin(sh, "recv");
@@ -35,7 +34,46 @@ static void show(struct attach *at, const void *p, size_t n)
     out_uint(sh, "bytes", NULL, n);
     out_data(sh, "data", p, n, NR_ESC_KEEP_NL, at->raw);
     out_end(sh);
-    fflush(stdout);
+}
+
+/* The held unfinished line, escaped, as the editor's prompt. */
+static char *tail_prompt(const struct attach *at)
+{
+    struct nr_buf b = { 0 };
+    if (nr_escape_text(at->tail.p, at->tail.len, 0, &b) < 0 || nr_buf_add(&b, "", 1) < 0) {
+        nr_buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.p;
+}
+
+/* Prints the complete lines of what arrived above the line being typed;
+ * text mode keeps an unfinished last line as the prompt. */
+static void show(struct attach *at, const void *p, size_t n)
+{
+    struct shell *sh = at->sh;
+    repl_line_hide(sh);
+    if (sh->json || at->raw) {
+        print_data(at, p, n);
+        if (!sh->json && n && ((const char *)p)[n - 1] != '\n')
+            out_text(sh, "\n");   /* the editor starts on a line of its own */
+        repl_line_show(sh, NULL);
+        return;
+    }
+    nr_buf_add(&at->tail, p, n);
+    const unsigned char *b = at->tail.p, *nl = memrchr(b, '\n', at->tail.len);
+    size_t head = nl ? (size_t)(nl - b) + 1 : 0;
+    if (at->tail.len - head > TAIL_MAX)
+        head = at->tail.len;   /* too long to hold: show it all, end the line */
+    if (head) {
+        print_data(at, b, head);
+        if (b[head - 1] != '\n')
+            out_text(sh, "\n");
+        nr_buf_consume(&at->tail, head);
+    }
+    char *prompt = tail_prompt(at);
+    repl_line_show(sh, prompt ? prompt : "");
+    free(prompt);
 }
 
 /* Shows and consumes whatever the session holds now. */
@@ -54,6 +92,7 @@ static void drain(struct attach *at)
         show(at, p, n);
         nr_sess_consume(s, n);
     }
+    fflush(stdout);
 }
 
 static void on_event(void *arg, struct nr_session *s, int ev)
@@ -69,39 +108,31 @@ static void on_event(void *arg, struct nr_session *s, int ev)
     }
 }
 
-/* Sends p[0..n), turning a final "\n" into "\r\n" with --crlf. */
-static void send_line(struct attach *at, const char *p, size_t n)
+/* A line typed: sent with its line end ("\r\n" with --crlf). The held peer
+ * line was on screen as its prompt: it has been shown now. */
+static void on_line(void *arg, const char *line)
 {
+    struct attach *at = arg;
     char err[NR_ERRLEN];
-    struct nr_buf b = { 0 };
-    nr_buf_add(&b, p, n);
-    if (at->crlf && n && p[n - 1] == '\n' && (n < 2 || p[n - 2] != '\r')) {
-        b.len--;
-        nr_buf_add(&b, "\r\n", 2);
+    if (!line) {   /* Ctrl-D on an empty line */
+        at->done = true;
+        return;
     }
-    if (b.len && nr_sess_send(at->s, b.p, b.len, err, sizeof err) < 0) {
+    at->tail.len = 0;
+    struct nr_buf b = { 0 };
+    if (nr_buf_add(&b, line, strlen(line)) < 0 ||
+        nr_buf_add(&b, at->crlf ? "\r\n" : "\n", at->crlf ? 2 : 1) < 0 ||
+        nr_sess_send(at->s, b.p, b.len, err, sizeof err) < 0) {
         at->why = NULL;
-        cmd_error(at->sh, "[%d] %s", at->id, err);
+        cmd_error(at->sh, "[%d] %s", at->id, b.p ? err : "out of memory");
         at->done = true;
     }
     nr_buf_free(&b);
 }
 
-static void on_input(struct nr_loop *loop, int fd, unsigned rev, void *arg)
+static void on_escape(void *arg)
 {
-    struct attach *at = arg;
-    char buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
-        return;
-    if (n <= 0) {   /* Ctrl-D on an empty line */
-        at->done = true;
-        return;
-    }
-    char *esc = memchr(buf, ESCAPE_KEY, (size_t)n);
-    send_line(at, buf, esc ? (size_t)(esc - buf) : (size_t)n);
-    if (esc)
-        at->done = at->by_key = true;
+    ((struct attach *)arg)->done = true;
 }
 
 static bool attach_done(void *arg)
@@ -112,30 +143,27 @@ static bool attach_done(void *arg)
 
 static int attach_wait(struct shell *sh, struct attach *at)
 {
-    struct termios saved, t;
-    bool tty = tcgetattr(0, &saved) == 0;
-    if (tty) {
-        t = saved;
-        t.c_cc[VEOL] = ESCAPE_KEY;
-        t.c_lflag |= ICANON | ECHO | ISIG;
-        tcsetattr(0, TCSANOW, &t);
-    }
     sh_tap(sh, at->id, on_event, at);
-    repl_input_lend(sh, on_input, at);
+    repl_lines_lend(sh, "", on_line, on_escape, at);
     drain(at);
     enum nr_wait w = sh_wait(sh, attach_done, at, -1);
-    repl_input_return(sh);
+    size_t unsent = repl_lines_return(sh);
     sh_tap(sh, 0, NULL, NULL);
-    if (tty)
-        tcsetattr(0, TCSANOW, &saved);
-    if (at->by_key)
+    if (at->tail.len) {   /* the unfinished line that was the prompt */
+        print_data(at, at->tail.p, at->tail.len);
         out_text(sh, "\n");
+    }
+    nr_buf_free(&at->tail);
     out_begin(sh, "detach");
     out_int(sh, "id", "[%lld] ", at->id);
     out_str(sh, "reason", "detached: %s", w == NR_WAIT_INTR ? "interrupted" :
                                           at->why ? at->why : "back to the prompt");
-    out_text(sh, " (session %s)\n", nr_sess_state(at->s));
+    out_text(sh, " (session %s", nr_sess_state(at->s));
     out_str(sh, "state", NULL, nr_sess_state(at->s));
+    out_uint(sh, "unsent_chars", NULL, unsent);
+    if (unsent)
+        out_text(sh, "; the line being typed was not sent");
+    out_text(sh, ")\n");
     out_end(sh);
     return CMD_OK;
 }
@@ -175,9 +203,12 @@ const struct nr_cmd cmd_attach = {
     .summary = "join the terminal to a session, like telnet or nc",
     .help =
     "Each line you type is sent to the session; what arrives is shown as it\n"
-    "comes, escaped unless --raw. Ctrl-] (as telnet), Ctrl-D on an empty line or\n"
-    "Ctrl-C returns to the prompt; the session stays open. Interactive only:\n"
-    "scripts use send and recv.\n"
+    "comes, escaped unless --raw, above the line being typed; an unfinished line\n"
+    "(\"login: \") is shown in front of it (with --raw it is ended on screen).\n"
+    "Lines are edited as at the prompt.\n"
+    "Ctrl-] (as telnet), Ctrl-D on an empty line or Ctrl-C returns to the\n"
+    "prompt; the session stays open and a line not yet sent is dropped.\n"
+    "Interactive only: scripts use send and recv.\n"
     "Example: attach 2\n"
     "Example: attach --crlf\n",
     .opts = attach_options,

@@ -176,16 +176,17 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         return CMD_FAIL;
     }
     sh->current = sh->last_id = id;
-    /* Let a listener of ours accept this connection now, so ids follow the
-     * order of the commands. */
-    nr_loop_run_once(sh->loop, 0);
     dial_print(sh, s, took, &at);
+    int r = CMD_OK;
     if (o->capture) {
-        int r = sh_capture_refine(sh, s);
+        r = sh_capture_refine(sh, s);
         sh_capture_describe(sh, id);
-        return r;
     }
-    return CMD_OK;
+    /* Let a listener of ours accept this connection now, so ids follow the
+     * order of the commands; its notices come after dial's own line. */
+    fflush(stdout);
+    nr_loop_run_once(sh->loop, 0);
+    return r;
 }
 
 static const struct dial_opts dial_defaults = { .timeout_us = NR_SESS_TIMEOUT_US };

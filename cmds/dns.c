@@ -1,8 +1,10 @@
 /* cmds/dns — `dns`: show or change the resolver the shell uses (servers,
  * the time one lookup may take, and how many tries per server). */
+#include "cmds/lookup.h"
 #include "shell/shell.h"
 #include "lib/dns.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void show(struct shell *sh, struct nr_dns *d)
@@ -20,6 +22,8 @@ static void show(struct shell *sh, struct nr_dns *d)
         out_text(sh, "(none)");
     out_double(sh, "timeout", "\ntimeout  %g s\n", (double)nr_dns_timeout(d) / 1e6);
     out_int(sh, "tries", "tries    %lld\n", nr_dns_tries(d));
+    out_str(sh, "roothints", NULL, sh->roothints);
+    out_text(sh, "roothints %s\n", sh->roothints ? sh->roothints : "built-in (the IANA root servers)");
     out_end(sh);
 }
 
@@ -73,17 +77,27 @@ static int dns_run(struct shell *sh, const struct cmd_call *c)
             return cmd_error(sh, "%s %s: %s", what, a->argv[2], err);
         if (nr_dns_configure(d, us, (int)tries, err, sizeof err) < 0)
             return cmd_error(sh, "%s", err);
+    } else if (!strcmp(what, "roothints")) {
+        if (a->argc != 3)
+            return cmd_usage(sh, "roothints needs FILE or 'builtin'");
+        char *p = strcmp(a->argv[2], "builtin") ? strdup(a->argv[2]) : NULL;
+        if (strcmp(a->argv[2], "builtin") && (!p || !lookup_roothints_ok(sh, p))) {
+            free(p);
+            return CMD_FAIL;
+        }
+        free(sh->roothints);
+        sh->roothints = p;
     } else {
-        return cmd_usage(sh, "%s: expected servers, timeout or tries", what);
+        return cmd_usage(sh, "%s: expected servers, timeout, tries or roothints", what);
     }
     show(sh, d);
     return CMD_OK;
 }
 
-static const char *const dns_subs[] = { "servers", "timeout", "tries", NULL };
+static const char *const dns_subs[] = { "servers", "timeout", "tries", "roothints", NULL };
 
 static const struct nr_pos dns_pos[] = {
-    { "servers LIST|timeout S|tries N", POS_ENUM, dns_subs, POS_OPTIONAL },
+    { "servers LIST|timeout S|tries N|roothints FILE", POS_ENUM, dns_subs, POS_OPTIONAL },
     { "VALUE", POS_WORD, NULL, POS_OPTIONAL | POS_REPEAT | POS_HIDDEN },
     POS_END,
 };
@@ -94,6 +108,8 @@ static void dns_complete(struct shell *sh, int argi, const char *const *w, int n
 {
     if (argi == 1 && !strcmp(w[0], "servers"))
         add("system");
+    if (argi == 1 && !strcmp(w[0], "roothints"))
+        add("builtin");
 }
 
 const struct nr_cmd cmd_dns = {
@@ -106,6 +122,8 @@ const struct nr_cmd cmd_dns = {
     "'dns servers LIST' takes SERVER[:PORT] words or a comma list ('[::1]:53'\n"
     "for IPv6 with a port): IP addresses, ports 1 to 65535, checked as for\n"
     "--dns and 'lookup @SERVER'; 'dns servers system' goes back to resolv.conf.\n"
+    "'dns roothints FILE' gives 'lookup trace' its root servers from a file in\n"
+    "named.root format ('dns roothints builtin': the IANA root servers).\n"
     "Example: dns servers 127.0.0.1:5353\n"
     "Example: dns timeout 0.5\n",
     .pos = dns_pos,

@@ -354,9 +354,10 @@ static int expect_run(struct shell *sh, const struct cmd_call *c)
     if (r == CMD_OK) {
         int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s);
         int64_t deadline = nr_now_us() + t;   /* one deadline for the whole wait */
-        /* Take in what has already arrived, as recv does. */
-        nr_loop_run_once(sh->loop, 0);
+        /* Take in what has already arrived, as recv does (muted first: what
+         * arrives now is expect's to show, not a notice's). */
         sh_mute(sh, id);
+        nr_loop_run_once(sh->loop, 0);
         enum nr_wait w = ready(&ex) ? NR_WAIT_DONE : sh_wait(sh, ready, &ex, deadline);
         sh_mute(sh, 0);
         r = finish(sh, &ex, w, t);

@@ -1,8 +1,10 @@
 /* cmds/lookup — `lookup [TYPE] NAME...`: DNS records with Go's Lookup*
  * semantics (lib/lookup), many names at once through one c-ares channel,
  * printed in the order given; plus `lookup port` (lib/service). */
+#include "cmds/lookup.h"
 #include "shell/shell.h"
 #include "lib/escape.h"
+#include "lib/dnstype.h"
 #include "lib/lookup.h"
 #include "lib/service.h"
 
@@ -111,11 +113,6 @@ static bool is_net(const char *w)
     return false;
 }
 
-/* "lookup [TYPE] NAME... [@SERVER] [+tcp] [-f FILE]" */
-struct lookup_opts {
-    const char *file;   /* -f FILE */
-    bool tcp;           /* +tcp */
-};
 
 static int parse_args(struct shell *sh, const struct cmd_call *c, struct req *r)
 {
@@ -182,7 +179,7 @@ static int check_names(struct shell *sh, struct req *r)
 
 /* "@1.2.3.4", "@1.2.3.4:5353", "@[::1]:5353", "@::1" → c-ares CSV, checked
  * as --dns and `dns servers` are (lib/dns). */
-static int server_csv(struct shell *sh, const char *s, char *csv, size_t n)
+int lookup_server_csv(struct shell *sh, const char *s, char *csv, size_t n)
 {
     char err[NR_ERRLEN];
     if (strchr(s, ','))
@@ -203,7 +200,7 @@ static int open_channel(struct shell *sh, struct req *r)
     /* A channel of the command's own: truncated UDP replies come back to
      * lib/lookup (IGNTC), which asks that one name again over TCP. */
     char csv[sizeof r->servers], err[NR_ERRLEN];
-    if (r->server && server_csv(sh, r->server, csv, sizeof csv) < 0)
+    if (r->server && lookup_server_csv(sh, r->server, csv, sizeof csv) < 0)
         return -1;
     struct nr_dns_conf c = {
         .servers = r->server ? csv : *r->servers ? r->servers : NULL,
@@ -226,23 +223,6 @@ static void out_name(struct shell *sh, const char *key, const char *s)
     out_data(sh, key, s, strlen(s), 0, false);
 }
 
-static const char *rtype_name(int t)
-{
-    switch (t) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 257: return "CAA";
-    default: return "?";
-    }
-}
-
 static void out_quoted(struct shell *sh, const char *key, const unsigned char *p, size_t n)
 {
     out_text(sh, "\"");
@@ -254,24 +234,24 @@ static void print_data(struct shell *sh, const struct nr_rec *r)
 {
     char ip[NR_ADDRSTRLEN];
     switch (r->rtype) {
-    case 1: case 28:
+    case NR_T_A: case NR_T_AAAA:
         out_str(sh, "ip", "%s", nr_ip_str(&r->ip, ip, sizeof ip));
         break;
-    case 15:
+    case NR_T_MX:
         out_uint(sh, "pref", "%llu ", r->pref);
         out_name(sh, "host", r->host);
         break;
-    case 2: out_name(sh, "host", r->host); break;
-    case 5: out_name(sh, "cname", r->host); break;
-    case 12: out_name(sh, "ptr", r->host); break;
-    case 33:
+    case NR_T_NS: out_name(sh, "host", r->host); break;
+    case NR_T_CNAME: out_name(sh, "cname", r->host); break;
+    case NR_T_PTR: out_name(sh, "ptr", r->host); break;
+    case NR_T_SRV:
         out_uint(sh, "priority", "%llu ", r->pref);
         out_uint(sh, "weight", "%llu ", r->weight);
         out_uint(sh, "port", "%llu ", r->port);
         out_name(sh, "target", r->host);
         break;
-    case 16: out_quoted(sh, "text", r->data, r->len); break;
-    case 6:
+    case NR_T_TXT: out_quoted(sh, "text", r->data, r->len); break;
+    case NR_T_SOA:
         out_name(sh, "ns", r->host);
         out_text(sh, " ");
         out_name(sh, "mbox", r->host2);
@@ -281,7 +261,7 @@ static void print_data(struct shell *sh, const struct nr_rec *r)
         out_uint(sh, "expire", " %llu", r->expire);
         out_uint(sh, "minttl", " %llu", r->minttl);
         break;
-    case 257:
+    case NR_T_CAA:
         out_uint(sh, "flags", "%llu ", r->pref);
         out_name(sh, "tag", r->tag);
         out_text(sh, " ");
@@ -316,8 +296,11 @@ static void print_records(struct shell *sh, const struct req *r, const char *nam
     out_list_begin(sh, "records");
     for (size_t i = 0; i < rs->n; i++) {
         out_obj_begin(sh, NULL);
-        out_name(sh, NULL, name);
-        out_str(sh, "rtype", "  %s  ", rtype_name(rs->r[i].rtype));
+        if (rs->r[i].owner)   /* a step of the CNAME chain */
+            out_name(sh, "owner", rs->r[i].owner);
+        else
+            out_name(sh, NULL, name);
+        out_str(sh, "rtype", "  %s  ", nr_rrtype_name(rs->r[i].rtype));
         print_data(sh, &rs->r[i]);
         out_text(sh, "%s\n", source_note(r, rs));
         out_obj_end(sh);
@@ -400,6 +383,14 @@ static int lookup_run(struct shell *sh, const struct cmd_call *c)
 {
     struct req r = { .sh = sh, .t = NR_Q_HOST };
     int rc = CMD_FAIL;
+    const struct lookup_opts *o = c->opts;
+    if (c->npos >= 1 && !strcmp(c->pos[0], "trace"))
+        return lookup_trace_run(sh, c);   /* cmds/lookup_trace.c */
+    if (o->roothints)
+        return cmd_usage(sh, "--roothints is for 'lookup trace'");
+    if (o->full || o->dnssec || o->nsid || o->norecurse || o->bufsize ||
+        (c->npos > 1 && lookup_is_any_type(c->pos[0])))
+        return lookup_full_run(sh, c);   /* cmds/lookup_full.c */
     if (parse_args(sh, c, &r) < 0)
         goto done;
     if (r.port) {
@@ -419,6 +410,18 @@ static const struct nr_opt lookup_options[] = {
       "ask over TCP instead of UDP", NULL, 0, 0 },
     { "-f", NULL, OPT_PATH, offsetof(struct lookup_opts, file), 0, 0, "FILE",
       "read names from FILE, one a line ('#' comments)", NULL, 0, 0 },
+    { "--full", NULL, OPT_FLAG, offsetof(struct lookup_opts, full), 0, 0, NULL,
+      "the whole reply as dig shows it: header, flags, sections, TTLs, EDNS", NULL, 0, 0 },
+    { "+dnssec", NULL, OPT_FLAG, offsetof(struct lookup_opts, dnssec), 0, 0, NULL,
+      "set the DO bit: RRSIGs come along, the AD flag is named", NULL, 0, 0 },
+    { "+nsid", NULL, OPT_FLAG, offsetof(struct lookup_opts, nsid), 0, 0, NULL,
+      "ask the server for its NSID (RFC 5001; shown with --full)", NULL, 0, 0 },
+    { "+bufsize", NULL, OPT_INT, offsetof(struct lookup_opts, bufsize), 512, 65535, "N",
+      "EDNS UDP buffer size (+bufsize=N)", NULL, 0, 0 },
+    { "--roothints", NULL, OPT_PATH, offsetof(struct lookup_opts, roothints), 0, 0, "FILE",
+      "trace: root hints in named.root format (default: the IANA root servers)", NULL, 0, 0 },
+    { "+norecurse", NULL, OPT_FLAG, offsetof(struct lookup_opts, norecurse), 0, 0, NULL,
+      "ask without recursion desired (RD off), as a resolver asks", NULL, 0, 0 },
     OPT_END,
 };
 
@@ -443,7 +446,7 @@ static void lookup_complete(struct shell *sh, int argi, const char *const *w, in
 
 const struct nr_cmd cmd_lookup = {
     .name = "lookup",
-    .summary = "query DNS: host ip a aaaa addr cname mx ns srv txt soa caa, or a port",
+    .summary = "query DNS: host ip a aaaa addr cname mx ns srv txt soa caa, any type, or a port",
     .help =
     "TYPE: host (default: A and AAAA, hosts file first), ip (the same), a or\n"
     "aaaa (one family, DNS only), addr (names of an IP: the hosts file first,\n"
@@ -462,9 +465,27 @@ const struct nr_cmd cmd_lookup = {
     "no such domain, no records of that type, server failure, refused, timed\n"
     "out, malformed reply, a CNAME loop or a chain over 32 links, connection\n"
     "refused, too many open files. Ctrl-C cancels.\n"
+    "a, aaaa and host show the CNAME chain step by step before the addresses.\n"
+    "Any other record type works by name or number (https, dnskey, tlsa,\n"
+    "type65534), printed in its presentation format (RFC 3597's \\# LEN HEX\n"
+    "when unknown). --full shows the whole reply as dig does: server,\n"
+    "transport, time and sizes; id, opcode, status and every flag named;\n"
+    "question, answer, authority and additional with TTLs; EDNS. +dnssec\n"
+    "sets the DO bit, +nsid asks for the server's id, +bufsize=N sets the\n"
+    "EDNS buffer, +norecurse clears RD.\n"
+    "'lookup trace NAME [TYPE]' resolves iteratively from the root with\n"
+    "recursion off, one block per step: the server asked, the zone it hands\n"
+    "over to with its NS names and glue (an NS without glue is looked up\n"
+    "from the root), the time; then the answer, a CNAME followed from the\n"
+    "root again. Lame servers, referral loops, unreachable servers and the\n"
+    "step limit (40 queries) each get one line. --roothints FILE takes the\n"
+    "root servers from a named.root file; else the IANA root servers.\n"
     "Example: lookup mx gmail.com\n"
     "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
-    "Example: lookup port tcp telnet\n",
+    "Example: lookup port tcp telnet\n"
+    "Example: lookup a www.example.org --full\n"
+    "Example: lookup https cloudflare.com +dnssec\n"
+    "Example: lookup trace www.example.org AAAA\n",
     .pos = lookup_pos,
     .opts = lookup_options,
     .opts_size = sizeof(struct lookup_opts),
@@ -472,3 +493,20 @@ const struct nr_cmd cmd_lookup = {
     .run = lookup_run,
     .complete = lookup_complete,
 };
+
+void lookup_reply_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct lookup_reply *q = arg;
+    q->done = true;
+    q->status = status;
+    q->took_us = nr_now_us() - q->sent_us;
+    if (status == ARES_SUCCESS && abuf && alen > 0 && (q->reply = malloc((size_t)alen))) {
+        memcpy(q->reply, abuf, (size_t)alen);
+        q->reply_len = alen;
+    }
+}
+
+bool lookup_reply_done(void *arg)
+{
+    return ((struct lookup_reply *)arg)->done;
+}

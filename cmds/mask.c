@@ -4,6 +4,7 @@
 #include "lib/addr.h"
 #include "lib/escape.h"
 #include "lib/mask.h"
+#include "lib/subnet.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -113,6 +114,101 @@ static void put_subnet(struct shell *sh, const struct nr_subnet *sn)
     out_num(sh, "hosts", "hosts     %s\n", sn->hosts);
 }
 
+/* The inverse mask (ACL wildcard) and, for IPv4, the historical class. */
+static void put_wildcard(struct shell *sh, const struct nr_subnet *sn)
+{
+    static const char *const cls[] = {
+        "A (leading bit 0: 0.0.0.0 - 127.255.255.255, classful mask /8)",
+        "B (leading bits 10: 128.0.0.0 - 191.255.255.255, classful mask /16)",
+        "C (leading bits 110: 192.0.0.0 - 223.255.255.255, classful mask /24)",
+        "D (leading bits 1110: 224.0.0.0 - 239.255.255.255, multicast)",
+        "E (leading bits 1111: 240.0.0.0 - 255.255.255.255, reserved)",
+    };
+    struct nr_mask w = sn->mask;
+    char buf[NR_ADDRSTRLEN], c[2] = { 0, 0 };
+    for (int i = 0; i < w.len; i++)
+        w.b[i] = (uint8_t)~w.b[i];
+    out_str(sh, "wildcard", "wildcard  %s\n", nr_mask_str(&w, buf, sizeof buf));
+    if (sn->mask.len != 4) {
+        out_null(sh, "ip_class");
+        return;
+    }
+    uint8_t a = sn->network.b[0] | sn->host.b[0];   /* the address's first octet */
+    int k = a < 0x80 ? 0 : a < 0xc0 ? 1 : a < 0xe0 ? 2 : a < 0xf0 ? 3 : 4;
+    c[0] = (char)('A' + k);
+    out_str(sh, "ip_class", NULL, c);
+    out_text(sh, "class     %s\n", cls[k]);
+}
+
+/* One row of the bit view: groups of 8 (IPv4) or 16 (IPv6) bits from bit
+ * `from` to `to`, network bits (mask bit 1) and host bits told apart by
+ * colour on a terminal, else by a '|' at a contiguous boundary. Built in
+ * one buffer and printed once: `mask` runs by the hundred thousand. */
+static void put_bitrow(struct shell *sh, const char *label, const char *bits,
+                       const char *mbits, int from, int to, int boundary, const char *name)
+{
+    static const char on[] = "\033[1;36m", host[] = "\033[33m", off[] = "\033[0m";
+    char row[1024];
+    size_t k = 0;
+    int group = to - from + 1 == 32 ? 8 : 16, in = -1;
+    bool marked = sh->color;   /* a marker (or colour) was written: no pad */
+#define PUT(s) (memcpy(row + k, s, sizeof s - 1), k += sizeof s - 1)
+    for (int i = from; i <= to; i++) {
+        if (i > from && i % group == 0) {
+            if (sh->color && in >= 0)
+                PUT(off), in = -1;
+            row[k++] = group == 8 ? '.' : ':';
+        }
+        if (!sh->color && i == boundary && (i > from || i == 0))
+            row[k++] = '|', marked = true;
+        if (sh->color && in != (mbits[i] == '1')) {
+            if (mbits[i] == '1')
+                PUT(on);
+            else
+                PUT(host);
+            in = mbits[i] == '1';
+        }
+        row[k++] = bits[i];
+    }
+    if (!sh->color && to + 1 == boundary)
+        row[k++] = '|', marked = true;
+    if (sh->color)
+        PUT(off);
+#undef PUT
+    row[k] = 0;
+    out_text(sh, "%-10s%s %s %s\n", label, row, marked ? "" : " ", name);
+}
+
+/* The address, mask and network in binary, grouped by octet (IPv4) or
+ * 16-bit group (IPv6, in two rows of 64 bits). */
+static void put_bits(struct shell *sh, const struct nr_subnet *sn)
+{
+    char ab[129], mb[129], nb[129];
+    struct nr_ip a = sn->network;
+    int n = sn->mask.len, boundary = sn->contiguous ? n * 8 - sn->hostbits : -1;
+    for (int i = 0; i < n; i++)
+        a.b[i] |= sn->host.b[i];
+    nr_bits_str(a.b, n, ab);
+    nr_bits_str(sn->mask.b, n, mb);
+    nr_bits_str(sn->network.b, n, nb);
+    out_str(sh, "address_bits", NULL, ab);
+    out_str(sh, "mask_bits", NULL, mb);
+    out_str(sh, "network_bits", NULL, nb);
+    for (int half = 0; half < (n == 4 ? 1 : 2); half++) {
+        int from = half * 64, to = n == 4 ? 31 : from + 63;
+        const char *suffix = n == 4 ? "" : half ? " (bits 65-128)" : " (bits 1-64)";
+        char l1[32], l2[32], l3[32];
+        snprintf(l1, sizeof l1, "address%s", suffix);
+        snprintf(l2, sizeof l2, "mask%s", suffix);
+        snprintf(l3, sizeof l3, "network%s", suffix);
+        put_bitrow(sh, half ? "" : "binary", ab, mb, from, to, boundary, l1);
+        put_bitrow(sh, "", mb, mb, from, to, boundary, l2);
+        put_bitrow(sh, "", nb, mb, from, to, boundary, l3);
+    }
+    if (!sn->contiguous)
+        out_text(sh, "          (non-contiguous: the network bits are the mask's 1 bits)\n");
+}
+
 static int mask_run(struct shell *sh, const struct cmd_call *c)
 {
     const struct nr_args *a = c->args;
@@ -136,7 +232,9 @@ static int mask_run(struct shell *sh, const struct cmd_call *c)
     out_str(sh, "mask_input", NULL, a->argc == 3 ? a->argv[2] : NULL);
     out_str(sh, "address", "address   %s\n", nr_ip_str(&in.ip, buf, sizeof buf));
     put_mask(sh, &in, &sn);
+    put_wildcard(sh, &sn);
     put_subnet(sh, &sn);
+    put_bits(sh, &sn);
     out_end(sh);
     return CMD_OK;
 }

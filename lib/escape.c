@@ -80,7 +80,9 @@ static int plain_run(const unsigned char *p, size_t *i, size_t n, const char *st
                      struct nr_buf *out)
 {
     size_t run = *i;
-    while (run < n && p[run] >= 0x20 && p[run] < 0x7f && !strchr(stop, p[run]))
+    /* stop holds at most the backslash and the double quote. */
+    unsigned char s0 = (unsigned char)stop[0], s1 = s0 ? (unsigned char)stop[1] : 0;
+    while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != s0 && p[run] != s1)
         run++;
     if (run > *i && nr_buf_add(out, p + *i, run - *i) < 0)
         return -1;
@@ -279,4 +281,12 @@ int nr_hexdump(const void *vp, size_t n, size_t base, struct nr_buf *out)
             return -1;
     }
     return 0;
+}
+
+bool nr_is_plain(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+            return false;
+    return true;
 }

@@ -47,4 +47,8 @@ int nr_hexdump(const void *p, size_t n, size_t base, struct nr_buf *out);
 /* Appends base64 (RFC 4648, padded). */
 int nr_base64_encode(const void *p, size_t n, struct nr_buf *out);
 
+/* True when s is printable ASCII without a backslash: text escaping would
+ * leave it as it is (the printer's fast path). */
+bool nr_is_plain(const char *s);
+
 #endif

@@ -3,6 +3,7 @@
  * reverse name for addr) and batches of names with a bounded window. */
 #include "lib/lookup.h"
 #include "lib/util.h"
+#include "lib/dnstype.h"
 
 #include <netdb.h>
 #include <stdio.h>
@@ -53,8 +54,6 @@ const char *nr_qtype_upper(enum nr_qtype t)
 
 /* ---- one lookup ---- */
 
-enum { DNS_A = 1, DNS_PTR = 12, DNS_MX = 15, DNS_NS = 2, DNS_TXT = 16, DNS_SOA = 6,
-       DNS_AAAA = 28, DNS_SRV = 33, DNS_CAA = 257, C_IN = 1 };
 
 struct job {
     struct nr_dns *dns;
@@ -73,15 +72,15 @@ struct job {
 static int qtype_dns(enum nr_qtype t)
 {
     switch (t) {
-    case NR_Q_AAAA: return DNS_AAAA;
-    case NR_Q_ADDR: return DNS_PTR;
-    case NR_Q_MX: return DNS_MX;
-    case NR_Q_NS: return DNS_NS;
-    case NR_Q_SRV: return DNS_SRV;
-    case NR_Q_TXT: return DNS_TXT;
-    case NR_Q_SOA: return DNS_SOA;
-    case NR_Q_CAA: return DNS_CAA;
-    default: return DNS_A;
+    case NR_Q_AAAA: return NR_T_AAAA;
+    case NR_Q_ADDR: return NR_T_PTR;
+    case NR_Q_MX: return NR_T_MX;
+    case NR_Q_NS: return NR_T_NS;
+    case NR_Q_SRV: return NR_T_SRV;
+    case NR_Q_TXT: return NR_T_TXT;
+    case NR_Q_SOA: return NR_T_SOA;
+    case NR_Q_CAA: return NR_T_CAA;
+    default: return NR_T_A;
     }
 }
 
@@ -99,7 +98,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 
 static void query(struct job *j, int dnstype, ares_callback cb)
 {
-    ares_query(nr_dns_channel(j->dns), j->qname, C_IN, dnstype, cb, j);
+    ares_query(nr_dns_channel(j->dns), j->qname, NR_C_IN, dnstype, cb, j);
 }
 
 /* Asks part again on a TCP channel of this job's own. */
@@ -108,7 +107,7 @@ static bool ask_own_tcp(struct job *j, int part, int dnstype, ares_callback cb)
     if (!j->tcp && !(j->tcp = nr_dns_clone(j->dns, ARES_FLAG_USEVC, NULL, 0)))
         return false;
     j->tcp_parts |= 1u << part;
-    ares_query(nr_dns_channel(j->tcp), j->qname, C_IN, dnstype, cb, j);
+    ares_query(nr_dns_channel(j->tcp), j->qname, NR_C_IN, dnstype, cb, j);
     nr_dns_kick(j->tcp);
     return true;
 }
@@ -150,18 +149,23 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
     struct nr_records *rs = NULL;
     status = nr_dns_status(j->dns, status);
     int part = j->pending < 0;   /* 1: the AAAA fallback of cname */
-    if (retry_tcp(j, part, part ? DNS_AAAA : qtype_dns(j->t), status, abuf, alen, on_reply))
+    if (retry_tcp(j, part, part ? NR_T_AAAA : qtype_dns(j->t), status, abuf, alen, on_reply))
         return;
     status = tcp_status(j, part, status);
     if (status == ARES_SUCCESS)
         status = nr_records_from_reply(j->t, j->qname, abuf, alen, j->seed, &rs);
+    if (status == ARES_SUCCESS && (j->t == NR_Q_A || j->t == NR_Q_AAAA) &&
+        (status = nr_records_add_chain(rs, j->qname, abuf, alen)) != ARES_SUCCESS) {
+        nr_records_free(rs);
+        rs = NULL;
+    }
     else if (status == ARES_ENOTFOUND && j->t == NR_Q_CNAME && abuf &&
              nr_records_from_reply(j->t, j->qname, abuf, alen, 0, &rs) == ARES_SUCCESS)
         status = ARES_SUCCESS;   /* a CNAME to a name that does not exist */
     if (status == ARES_ENODATA && j->t == NR_Q_CNAME && j->pending == 0) {
         /* Go: a name with only AAAA records is its own canonical name too. */
         j->pending = -1;
-        query(j, DNS_AAAA, on_reply);
+        query(j, NR_T_AAAA, on_reply);
         return;
     }
     job_end(j, status, rs);
@@ -186,6 +190,7 @@ static void host_done(struct job *j)
     }
     if (a && b) {
         size_t moved = 0;
+        nr_records_drop_chain(b);   /* the A reply showed the same chain */
         for (; moved < b->n; moved++) {
             struct nr_rec *r = nr_records_add(a, b->r[moved].rtype);
             if (!r)
@@ -205,12 +210,17 @@ static void on_host_aaaa(void *arg, int status, int timeouts, unsigned char *abu
 static void on_host_part(struct job *j, int k, int status, unsigned char *abuf, int alen)
 {
     status = nr_dns_status(j->dns, status);
-    if (retry_tcp(j, k, k ? DNS_AAAA : DNS_A, status, abuf, alen, k ? on_host_aaaa : on_host_a))
+    if (retry_tcp(j, k, k ? NR_T_AAAA : NR_T_A, status, abuf, alen, k ? on_host_aaaa : on_host_a))
         return;
     status = tcp_status(j, k, status);
     if (status == ARES_SUCCESS)
         status = nr_records_from_reply(k ? NR_Q_AAAA : NR_Q_A, j->qname, abuf, alen, 0,
                                        &j->recs[k]);
+    if (status == ARES_SUCCESS &&
+        (status = nr_records_add_chain(j->recs[k], j->qname, abuf, alen)) != ARES_SUCCESS) {
+        nr_records_free(j->recs[k]);
+        j->recs[k] = NULL;
+    }
     j->status[k] = status;
     if (--j->pending == 0)
         host_done(j);
@@ -238,7 +248,7 @@ static struct nr_records *from_hosts_file(struct job *j)
         if (ares_gethostbyname_file(nr_dns_channel(j->dns), j->qname, fam[k], &he) != ARES_SUCCESS)
             continue;
         for (char **a = he->h_addr_list; a && *a; a++) {
-            struct nr_rec *r = nr_records_add(rs, k ? DNS_AAAA : DNS_A);
+            struct nr_rec *r = nr_records_add(rs, k ? NR_T_AAAA : NR_T_A);
             if (!r)
                 break;
             r->ip.len = k ? 16 : 4;
@@ -273,7 +283,7 @@ static int hosts_line(char *line, const struct nr_ip *ip, struct nr_records *rs)
     if (!f || nr_ip_parse(f, &a, true) < 0 || !same_ip(&a, ip))
         return 0;
     while ((f = strtok_r(NULL, sep, &save))) {
-        struct nr_rec *r = nr_records_add(rs, DNS_PTR);
+        struct nr_rec *r = nr_records_add(rs, NR_T_PTR);
         if (!r || !(r->host = strdup(f)))
             return -1;
     }
@@ -314,7 +324,7 @@ static struct nr_records *from_literal(const char *name)
     }
     rs->n = rs->cap = 1;
     rs->source = NR_SRC_LITERAL;
-    rs->r[0].rtype = ip.len == 4 ? DNS_A : DNS_AAAA;
+    rs->r[0].rtype = ip.len == 4 ? NR_T_A : NR_T_AAAA;
     rs->r[0].ip = ip;
     return rs;
 }
@@ -329,9 +339,9 @@ static void start_host(struct job *j)
         return;
     }
     j->pending = 2;
-    query(j, DNS_A, on_host_a);
+    query(j, NR_T_A, on_host_a);
     if (j->pending > 0)   /* A may have failed at once; the job lives on */
-        query(j, DNS_AAAA, on_host_aaaa);
+        query(j, NR_T_AAAA, on_host_aaaa);
 }
 
 static int lookup_start(struct nr_dns *dns, enum nr_qtype t, const char *name, uint64_t seed,

@@ -41,6 +41,7 @@ struct nr_rec {
     unsigned pref;          /* MX preference, SRV priority, CAA flags */
     unsigned weight, port;  /* SRV */
     uint32_t serial, refresh, retry, expire, minttl;   /* SOA */
+    char *owner;            /* a CNAME step of a/aaaa/host: the alias (host: its target) */
 };
 /* Caller frees with nr_records_free() (the struct too). */
 struct nr_records {
@@ -71,6 +72,14 @@ int nr_records_from_reply(enum nr_qtype t, const char *qname, const unsigned cha
  * records with source NR_SRC_HOSTS. Caller frees with nr_records_free(). */
 struct nr_records *nr_hosts_addr(const char *path, const struct nr_ip *ip);
 #define NR_HOSTS_PATH "/etc/hosts"
+/* Puts the CNAME chain that leads from qname to the answer in front of rs,
+ * one CNAME record a step in order (owner the alias, host its target).
+ * Returns ARES_SUCCESS (also when there is no chain), ARES_EBADRESP or
+ * ARES_ENOMEM. */
+int nr_records_add_chain(struct nr_records *rs, const char *qname, const unsigned char *abuf,
+                         int alen);
+/* Drops rs's CNAME records (the second of two replies carries the same chain). */
+void nr_records_drop_chain(struct nr_records *rs);
 
 /* Stable sort by preference (RFC 5321 order). */
 void nr_mx_sort(struct nr_records *rs);

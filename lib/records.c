@@ -11,11 +11,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/dnstype.h"
+
 /* Wire constants (RFC 1035, 8659), kept here rather than relying on the
  * libc's optional nameser compatibility names. */
-enum { HFIXEDSZ = 12, QFIXEDSZ = 4, RRFIXEDSZ = 10, C_IN = 1 };
-enum { T_A = 1, T_NS = 2, T_CNAME = 5, T_SOA = 6, T_PTR = 12, T_MX = 15, T_TXT = 16,
-       T_AAAA = 28, T_SRV = 33, T_CAA = 257 };
+enum { HFIXEDSZ = 12, QFIXEDSZ = 4, RRFIXEDSZ = 10 };
 
 static unsigned get16(const unsigned char *p)
 {
@@ -31,6 +31,7 @@ void nr_records_free(struct nr_records *rs)
         free(rs->r[i].host2);
         free(rs->r[i].tag);
         free(rs->r[i].data);
+        free(rs->r[i].owner);
     }
     free(rs->r);
     free(rs->canon);
@@ -170,7 +171,7 @@ static int walk_answers(const unsigned char *abuf, int alen, rr_fn fn, void *arg
             int rdlen = (int)get16(p + 8);
             if (end - p - RRFIXEDSZ < rdlen)
                 st = ARES_EBADRESP;
-            else if (get16(p + 2) == C_IN)
+            else if (get16(p + 2) == NR_C_IN)
                 st = fn(arg, abuf, alen, owner, (int)get16(p), p + RRFIXEDSZ, rdlen);
             p += rdlen;
         }
@@ -252,9 +253,9 @@ static int collect(void *arg, const unsigned char *abuf, int alen, const char *o
         if (!w->first_owner && !(w->first_owner = strdup(owner)))
             return ARES_ENOMEM;
     }
-    if (type == T_A || type == T_AAAA)
+    if (type == NR_T_A || type == NR_T_AAAA)
         return add_owner(w, owner);
-    if (type != T_CNAME && !(type == T_PTR && w->type == T_PTR))
+    if (type != NR_T_CNAME && !(type == NR_T_PTR && w->type == NR_T_PTR))
         return ARES_SUCCESS;
     char *target;
     long len;
@@ -265,8 +266,8 @@ static int collect(void *arg, const unsigned char *abuf, int alen, const char *o
         st = ARES_EBADRESP;
     else if (wire_len(target) > 255)
         st = NR_DNS_ELONGNAME;
-    else if (type == T_PTR) {
-        struct nr_rec *r = nr_records_add(w->rs, T_PTR);
+    else if (type == NR_T_PTR) {
+        struct nr_rec *r = nr_records_add(w->rs, NR_T_PTR);
         st = r ? setname(&r->host, target) : ARES_ENOMEM;
     } else {
         st = add_link(w, owner, target);
@@ -319,7 +320,7 @@ static int cname_result(struct names *w, const char *end, size_t hops)
         has_addr |= same_name(w->addr_owner[i], end);
     if (hops == 0 && !has_addr)
         return ARES_ENODATA;
-    struct nr_rec *r = nr_records_add(w->rs, T_CNAME);
+    struct nr_rec *r = nr_records_add(w->rs, NR_T_CNAME);
     return r ? setname(&r->host, end) : ARES_ENOMEM;
 }
 
@@ -352,14 +353,80 @@ static int pre_walk(int type, const char *qname, const unsigned char *abuf, int 
     int st = walk_answers(abuf, alen, collect, &w);
     if (st == ARES_SUCCESS)
         st = follow_chain(&w, qname, &end, &hops);
-    if (st == ARES_SUCCESS && type == T_CNAME)
+    if (st == ARES_SUCCESS && type == NR_T_CNAME)
         st = cname_result(&w, end, hops);
     else if (st == ARES_SUCCESS && w.count == 0)
         st = ARES_ENODATA;
-    if (st == ARES_SUCCESS && type == T_SRV && w.first_owner)
+    if (st == ARES_SUCCESS && type == NR_T_SRV && w.first_owner)
         st = setname(&rs->canon, w.first_owner);
     names_free(&w);
     return st;
+}
+
+/* The chain's steps from qname in order: indexes into w->links. */
+static int chain_steps(const struct names *w, const char *qname, size_t *step)
+{
+    const char *cur = qname;
+    int k = 0;
+    for (int hop = 0; hop < NR_DNS_MAXCHAIN; hop++) {
+        size_t i = 0;
+        while (i < w->nlinks && !same_name(w->links[i].from, cur))
+            i++;
+        if (i == w->nlinks)
+            break;
+        step[k++] = i;
+        cur = w->links[i].to;
+    }
+    return k;
+}
+
+/* Makes room for k records at the front of rs; -1 when out of memory. */
+static int open_front(struct nr_records *rs, int k)
+{
+    size_t n = rs->n;
+    for (int i = 0; i < k; i++)
+        if (!nr_records_add(rs, NR_T_CNAME)) {
+            rs->n = n;
+            return -1;
+        }
+    memmove(rs->r + k, rs->r, n * sizeof *rs->r);
+    memset(rs->r, 0, (size_t)k * sizeof *rs->r);
+    return 0;
+}
+
+int nr_records_add_chain(struct nr_records *rs, const char *qname, const unsigned char *abuf,
+                         int alen)
+{
+    struct names w;
+    size_t step[NR_DNS_MAXCHAIN];
+    int k, st;
+    memset(&w, 0, sizeof w);
+    w.type = NR_T_CNAME;
+    st = walk_answers(abuf, alen, collect, &w);
+    k = st == ARES_SUCCESS ? chain_steps(&w, qname, step) : 0;
+    if (k > 0 && open_front(rs, k) < 0)
+        st = ARES_ENOMEM;
+    for (int i = 0; st == ARES_SUCCESS && i < k; i++) {
+        rs->r[i].rtype = NR_T_CNAME;
+        rs->r[i].owner = strdup(w.links[step[i]].from);
+        st = rs->r[i].owner ? setname(&rs->r[i].host, w.links[step[i]].to) : ARES_ENOMEM;
+    }
+    names_free(&w);
+    return st;
+}
+
+void nr_records_drop_chain(struct nr_records *rs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].rtype == NR_T_CNAME) {
+            free(rs->r[i].owner);
+            free(rs->r[i].host);
+        } else {
+            rs->r[k++] = rs->r[i];
+        }
+    }
+    rs->n = k;
 }
 
 /* ---- ares_parse_*_reply into records ---- */
@@ -367,14 +434,14 @@ static int pre_walk(int type, const char *qname, const unsigned char *abuf, int 
 static int from_hostent(int type, const unsigned char *abuf, int alen, struct nr_records *rs)
 {
     struct hostent *he = NULL;
-    int st = type == T_A ? ares_parse_a_reply(abuf, alen, &he, NULL, NULL)
-           : type == T_AAAA ? ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL)
+    int st = type == NR_T_A ? ares_parse_a_reply(abuf, alen, &he, NULL, NULL)
+           : type == NR_T_AAAA ? ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL)
            : ares_parse_ns_reply(abuf, alen, &he);
     if (st != ARES_SUCCESS)
         return st;
-    if (type == T_NS) {
+    if (type == NR_T_NS) {
         for (char **a = he->h_aliases; a && *a && st == ARES_SUCCESS; a++) {
-            struct nr_rec *r = nr_records_add(rs, T_NS);
+            struct nr_rec *r = nr_records_add(rs, NR_T_NS);
             st = r ? setname(&r->host, *a) : ARES_ENOMEM;
         }
     } else {
@@ -384,7 +451,7 @@ static int from_hostent(int type, const unsigned char *abuf, int alen, struct nr
                 st = ARES_ENOMEM;
                 break;
             }
-            r->ip.len = type == T_A ? 4 : 16;
+            r->ip.len = type == NR_T_A ? 4 : 16;
             memcpy(r->ip.b, *a, r->ip.len);
         }
     }
@@ -397,7 +464,7 @@ static int from_mx(const unsigned char *abuf, int alen, struct nr_records *rs)
     struct ares_mx_reply *mx = NULL;
     int st = ares_parse_mx_reply(abuf, alen, &mx);
     for (struct ares_mx_reply *p = mx; st == ARES_SUCCESS && p; p = p->next) {
-        struct nr_rec *r = nr_records_add(rs, T_MX);
+        struct nr_rec *r = nr_records_add(rs, NR_T_MX);
         st = r ? setname(&r->host, p->host) : ARES_ENOMEM;
         if (st == ARES_SUCCESS)
             r->pref = p->priority;
@@ -413,7 +480,7 @@ static int from_srv(const unsigned char *abuf, int alen, uint64_t seed, struct n
     struct ares_srv_reply *srv = NULL;
     int st = ares_parse_srv_reply(abuf, alen, &srv);
     for (struct ares_srv_reply *p = srv; st == ARES_SUCCESS && p; p = p->next) {
-        struct nr_rec *r = nr_records_add(rs, T_SRV);
+        struct nr_rec *r = nr_records_add(rs, NR_T_SRV);
         st = r ? setname(&r->host, p->host) : ARES_ENOMEM;
         if (st == ARES_SUCCESS) {
             r->pref = p->priority;
@@ -435,7 +502,7 @@ static int from_txt(const unsigned char *abuf, int alen, struct nr_records *rs)
     struct nr_rec *r = NULL;
     for (struct ares_txt_ext *p = txt; st == ARES_SUCCESS && p; p = p->next) {
         if (p->record_start || !r) {
-            r = nr_records_add(rs, T_TXT);
+            r = nr_records_add(rs, NR_T_TXT);
             if (!r || !(r->data = bytesdup("", 0))) {
                 st = ARES_ENOMEM;
                 break;
@@ -461,7 +528,7 @@ static int from_soa(const unsigned char *abuf, int alen, struct nr_records *rs)
     int st = ares_parse_soa_reply(abuf, alen, &soa);
     if (st != ARES_SUCCESS)
         return st;
-    struct nr_rec *r = nr_records_add(rs, T_SOA);
+    struct nr_rec *r = nr_records_add(rs, NR_T_SOA);
     st = r ? setname(&r->host, soa->nsname) : ARES_ENOMEM;
     if (st == ARES_SUCCESS)
         st = setname(&r->host2, soa->hostmaster);
@@ -481,7 +548,7 @@ static int from_caa(const unsigned char *abuf, int alen, struct nr_records *rs)
     struct ares_caa_reply *caa = NULL;
     int st = ares_parse_caa_reply(abuf, alen, &caa);
     for (struct ares_caa_reply *p = caa; st == ARES_SUCCESS && p; p = p->next) {
-        struct nr_rec *r = nr_records_add(rs, T_CAA);
+        struct nr_rec *r = nr_records_add(rs, NR_T_CAA);
         if (!r || !(r->tag = (char *)bytesdup(p->property, p->plength)) ||
             !(r->data = bytesdup(p->value, p->length)))
             st = ARES_ENOMEM;
@@ -498,9 +565,9 @@ static int dispatch(enum nr_qtype t, const char *qname, const unsigned char *abu
                     uint64_t seed, struct nr_records *rs)
 {
     switch (t) {
-    case NR_Q_HOST: case NR_Q_IP: case NR_Q_A: return from_hostent(T_A, abuf, alen, rs);
-    case NR_Q_AAAA: return from_hostent(T_AAAA, abuf, alen, rs);
-    case NR_Q_NS: return from_hostent(T_NS, abuf, alen, rs);
+    case NR_Q_HOST: case NR_Q_IP: case NR_Q_A: return from_hostent(NR_T_A, abuf, alen, rs);
+    case NR_Q_AAAA: return from_hostent(NR_T_AAAA, abuf, alen, rs);
+    case NR_Q_NS: return from_hostent(NR_T_NS, abuf, alen, rs);
     case NR_Q_MX: return from_mx(abuf, alen, rs);
     case NR_Q_SRV: return from_srv(abuf, alen, seed, rs);
     case NR_Q_TXT: return from_txt(abuf, alen, rs);
@@ -514,9 +581,9 @@ static int dispatch(enum nr_qtype t, const char *qname, const unsigned char *abu
 static int rr_type(enum nr_qtype t)
 {
     static const int types[] = {
-        [NR_Q_HOST] = T_A, [NR_Q_IP] = T_A, [NR_Q_A] = T_A, [NR_Q_AAAA] = T_AAAA,
-        [NR_Q_ADDR] = T_PTR, [NR_Q_CNAME] = T_CNAME, [NR_Q_MX] = T_MX, [NR_Q_NS] = T_NS,
-        [NR_Q_SRV] = T_SRV, [NR_Q_TXT] = T_TXT, [NR_Q_SOA] = T_SOA, [NR_Q_CAA] = T_CAA,
+        [NR_Q_HOST] = NR_T_A, [NR_Q_IP] = NR_T_A, [NR_Q_A] = NR_T_A, [NR_Q_AAAA] = NR_T_AAAA,
+        [NR_Q_ADDR] = NR_T_PTR, [NR_Q_CNAME] = NR_T_CNAME, [NR_Q_MX] = NR_T_MX, [NR_Q_NS] = NR_T_NS,
+        [NR_Q_SRV] = NR_T_SRV, [NR_Q_TXT] = NR_T_TXT, [NR_Q_SOA] = NR_T_SOA, [NR_Q_CAA] = NR_T_CAA,
     };
     return types[t];
 }

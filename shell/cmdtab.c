@@ -40,10 +40,21 @@ const struct nr_cmd *const *cmd_all(void)
     return table;
 }
 
+static int name_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, (*(const struct nr_cmd *const *)elem)->name);
+}
+
+/* Names by binary search over the sorted table (every script line looks
+ * one up), then the few aliases. */
 const struct nr_cmd *cmd_find(const char *name)
 {
-    for (const struct nr_cmd *const *c = cmd_all(); *c; c++)
-        if (!strcmp((*c)->name, name) || ((*c)->alias && !strcmp((*c)->alias, name)))
+    const struct nr_cmd *const *all = cmd_all();
+    const struct nr_cmd *const *c = bsearch(name, all, NCMDS, sizeof all[0], name_cmp);
+    if (c)
+        return *c;
+    for (c = all; *c; c++)
+        if ((*c)->alias && !strcmp((*c)->alias, name))
             return *c;
     return NULL;
 }
@@ -307,9 +318,12 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
         return cmd_show_help(sh, c);
     _Alignas(max_align_t) unsigned char opts[OPTS_MAX];
     size_t room = (size_t)a->argc + 1;
-    const char **pos = malloc(room * (sizeof *pos + sizeof(size_t)));
+    void *small[2 * 32];   /* most commands: no allocation */
+    const char **pos = room <= 32 ? (const char **)small
+                     : malloc(room * (sizeof *pos + sizeof(size_t)));
     if (!pos || c->opts_size > sizeof opts) {
-        free(pos);
+        if (pos != (const char **)small)
+            free(pos);
         return cmd_error(sh, "out of memory");
     }
     size_t *poslen = (size_t *)(pos + room);
@@ -322,7 +336,8 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
     if (r == CMD_OK)
         r = c->run(sh, &call);
     sh_trace_flush(sh);   /* a command boundary: what the trace saw, in order */
-    free(pos);
+    if (pos != (const char **)small)
+        free(pos);
     sh->cmd = NULL;
     return r;
 }
@@ -350,6 +365,27 @@ static const char *command_word(const char *text, size_t n, char *buf, size_t le
     return k && cmd_find(buf) ? buf : "netrepl";
 }
 
+/* Runs the commands of a line tokenized whole (no variable in it), as
+ * sh_run_line does; frees cl. */
+static int run_all(struct shell *sh, struct nr_cmdline *cl, bool numbered)
+{
+    int r = CMD_OK;
+    for (size_t i = 0; i < cl->n && r != CMD_QUIT && !sh->quit; i++) {
+        if (numbered)
+            sh->line = (long)i + 1;
+        int ri = cmd_run(sh, &cl->cmd[i]);
+        if (ri == CMD_QUIT)
+            r = CMD_QUIT;
+        else if (ri == CMD_FAIL) {
+            r = CMD_FAIL;
+            if (!sh->keep_going)
+                break;
+        }
+    }
+    nr_cmdline_free(cl);
+    return r;
+}
+
 /* The line is checked whole first (an unterminated quote anywhere runs
  * nothing), then each command is tokenized just before it runs, so $_ and
  * $NAME are what the commands before it on the line made them. */
@@ -367,11 +403,13 @@ int sh_run_line(struct shell *sh, const char *line, size_t n)
         sh->cmd = "syntax";
         return cmd_error(sh, "%s", err);
     }
+    /* -c 'CMD; CMD': one line, so errors name the command's number instead. */
+    bool numbered = sh->depth == 0 && sh->src && !strcmp(sh->src, "-c");
+    if (!sh->interactive && !memchr(line, '$', n))
+        return run_all(sh, &cl, numbered);   /* nothing to expand: tokenized once */
     size_t ncmds = cl.n;
     nr_cmdline_free(&cl);
     int r = CMD_OK;
-    /* -c 'CMD; CMD': one line, so errors name the command's number instead. */
-    bool numbered = sh->depth == 0 && sh->src && !strcmp(sh->src, "-c");
     for (size_t off = 0, used, i = 0; i < ncmds && off < n && r != CMD_QUIT && !sh->quit;
          off += used) {
         if (numbered)

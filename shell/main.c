@@ -4,6 +4,7 @@
 #include "lib/session.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -168,7 +169,7 @@ int main(int argc, char **argv)
     nr_loop_on_idle(sh.loop, on_idle, &sh);
     int status = run(&sh, &cl);
     sh_trace_flush(&sh);
-    nr_sessions_free(sh.sessions);   /* closes every session */
+    nr_sessions_free(sh.sessions);   /* closes every session, removes Unix files */
     sh_trace_flush(&sh);   /* the close's last packets */
     sh_capture_free(&sh);
     sh_trace_free(&sh);
@@ -176,6 +177,14 @@ int main(int argc, char **argv)
     nr_dns_free(sh.dns);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
+    free(sh.roothints);
+    if (sh.term_sig) {
+        /* Cleaned up after SIGTERM/SIGHUP: now die of it, so the parent
+         * sees what ended us. */
+        fflush(stdout);
+        signal(sh.term_sig, SIG_DFL);
+        raise(sh.term_sig);
+    }
     if (fflush(stdout) != 0 || ferror(stdout) || sh.out_err) {
         /* A reader that went away (| head) is not worth a message. */
         int e = sh.out_err ? sh.out_err : errno;

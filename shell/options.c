@@ -17,11 +17,18 @@ static const struct nr_opt *opt_find(const struct nr_opt *opts, const char *w, s
     return NULL;
 }
 
+/* Where a glued value starts: "--name=value", and dig's "+name=value". */
+static const char *opt_eq(const char *w)
+{
+    return (w[0] == '-' && w[1] == '-') || w[0] == '+' ? strchr(w, '=') : NULL;
+}
+
 /* "-" alone and negative numbers are positional words, unless the table
  * declares them as options (ping's -4 and -6). */
 static bool is_option(const struct nr_opt *opts, const char *w)
 {
-    if (opt_find(opts, w, strlen(w)))
+    const char *eq = opt_eq(w);
+    if (opt_find(opts, w, eq ? (size_t)(eq - w) : strlen(w)))
         return true;
     return w[0] == '-' && w[1] && !(w[1] >= '0' && w[1] <= '9') && w[1] != '.';
 }
@@ -112,7 +119,7 @@ static int take_option(struct shell *sh, const struct nr_cmd *c, const struct nr
                        int *i, struct cmd_call *call)
 {
     const char *w = a->argv[*i];
-    const char *eq = w[0] == '-' && w[1] == '-' ? strchr(w, '=') : NULL;
+    const char *eq = opt_eq(w);
     size_t n = eq ? (size_t)(eq - w) : strlen(w);
     const struct nr_opt *o = opt_find(c->opts, w, n);
     const char *v = NULL;

@@ -163,9 +163,11 @@ void out_str_fn(struct shell *sh, const char *key, const char *fmt, const char *
             json_string(v, strlen(v));
         else
             fputs("null", stdout);
+    } else if (fmt && (!v || nr_is_plain(v))) {
+        printf(fmt, v ? v : "");   /* nothing to escape: no copy */
     } else if (fmt) {
         struct nr_buf b = { 0 };
-        printf(fmt, v ? out_escaped(v, &b) : "");
+        printf(fmt, out_escaped(v, &b));
         nr_buf_free(&b);
     }
 }
@@ -405,8 +407,14 @@ static int report(struct shell *sh, const char *usage, const void *arg, size_t a
         nr_buf_add(&b, "\033[0m", 4);
     if (b.p)
         fwrite(b.p, 1, b.len, stderr);
-    if (usage)
+    /* An error is one line: on a terminal too narrow for the usage, point
+     * to help instead (or say no more). */
+    int w = (int)b.len - (sh->color ? 9 : 0);
+    int cols = usage ? sh_columns(2) : 0;
+    if (usage && (cols <= 0 || w + (int)strlen(usage) + 10 <= cols))
         fprintf(stderr, " (usage: %s)", usage);
+    else if (usage && w + (int)strlen(cmd) + 14 <= cols)
+        fprintf(stderr, " (see 'help %s')", cmd);
     fputc('\n', stderr);
     nr_buf_free(&b);
     return CMD_FAIL;

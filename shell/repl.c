@@ -11,19 +11,33 @@
 #include <readline/readline.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static int sig_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t got_sigint, got_sigwinch;
+static volatile sig_atomic_t got_sigint, got_sigwinch, got_sigtstp, got_sigcont, got_term;
 
 static void on_signal(int sig)
 {
     int e = errno;
-    if (sig == SIGINT)
+    switch (sig) {
+    case SIGINT:
         got_sigint = 1;
-    else
+        break;
+    case SIGWINCH:
         got_sigwinch = 1;
+        break;
+    case SIGTSTP:
+        got_sigtstp = 1;
+        break;
+    case SIGCONT:
+        got_sigcont = 1;
+        break;
+    default:   /* SIGTERM, SIGHUP */
+        got_term = sig;
+        break;
+    }
     if (write(sig_pipe[1], "s", 1) < 0) {
         /* the pipe is full: a wakeup is already pending */
     }
@@ -32,20 +46,82 @@ static void on_signal(int sig)
 
 static struct shell *g_sh;   /* for readline's callbacks, which take no argument */
 
-static void on_sigfd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
+/* The line editor is on screen (the prompt, or attach's line): readline's
+ * handler is installed and the terminal is in its raw mode. Output then
+ * goes above the line being typed (repl_line_hide/show). */
+static bool rl_live;
+static int last_cols;        /* the width the line was last drawn for */
+
+int sh_columns(int fd)
 {
-    struct shell *sh = arg;
-    char buf[64];
-    while (read(fd, buf, sizeof buf) > 0)
-        ;
-    if (got_sigwinch) {
-        got_sigwinch = 0;
-        if (sh->interactive)
-            rl_resize_terminal();
-    }
-    if (!got_sigint)
+    struct winsize ws;
+    if (!isatty(fd) || ioctl(fd, TIOCGWINSZ, &ws) < 0 || ws.ws_col == 0)
+        return 0;
+    return ws.ws_col;
+}
+
+/* A narrower window: terminals that reflow (tmux, VTE, kitty) have already
+ * rewrapped the line readline drew, which readline cannot know; its own
+ * redraw after SIGWINCH would start mid-line and leave a stale copy. Go up
+ * to where the line now starts, clear to the end of the screen and draw it
+ * again at the new width. */
+static void redraw_resized(void)
+{
+    int cols = sh_columns(1);
+    rl_reset_screen_size();
+    if (!rl_live || cols <= 0) {
+        last_cols = cols;
         return;
-    got_sigint = 0;
+    }
+    /* The cursor's offset from the start of the prompt (prompts and typed
+     * text are one column a character for all but wide characters). */
+    size_t off = strlen(rl_prompt ? rl_prompt : "") + (size_t)rl_point;
+    int up = (int)(off / (size_t)cols);
+    if (last_cols > 0 && cols > last_cols)
+        up = (int)(off / (size_t)last_cols);   /* a wider window: no reflow needed */
+    fputc('\r', stdout);
+    if (up > 0)
+        printf("\033[%dA", up);
+    fputs("\033[J", stdout);
+    fflush(stdout);
+    rl_on_new_line();
+    rl_forced_update_display();
+    last_cols = cols;
+}
+
+/* Ctrl-Z: give the terminal back as it was, stop, and on `fg` take it
+ * again and draw the prompt and the line (the SIGCONT path below). */
+static void suspend(void)
+{
+    if (rl_live)
+        rl_deprep_terminal();
+    fflush(stdout);
+    signal(SIGTSTP, SIG_DFL);
+    kill(getpid(), SIGTSTP);
+    /* stopped here until SIGCONT */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTSTP, &sa, NULL);
+}
+
+/* Continued (fg, or SIGCONT after any stop): the job-control shell has set
+ * its own terminal modes meanwhile. */
+static void resume(void)
+{
+    if (!rl_live)
+        return;
+    rl_deprep_terminal();
+    rl_prep_terminal(1);
+    rl_reset_screen_size();
+    last_cols = sh_columns(1);
+    rl_on_new_line();
+    rl_forced_update_display();
+}
+
+static void on_sigint(struct shell *sh)
+{
     if (!sh->interactive) {
         /* A script stops: the waiting command fails, no further line runs. */
         sh->interrupted = 1;
@@ -54,22 +130,63 @@ static void on_sigfd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
         return;
     }
     if (sh->waiting) {
-        if (!sh->interrupted) {
+        if (!sh->interrupted && !rl_live) {
             fputc('\n', stdout);   /* end the line the terminal echoed ^C on */
             fflush(stdout);
         }
         sh->interrupted = 1;
         return;
     }
-    /* At the prompt: drop the line being typed, start a fresh one. */
-    rl_free_line_state();
-    rl_callback_sigcleanup();
-    rl_replace_line("", 0);
-    rl_point = rl_end = 0;
+    /* At the prompt: drop the line being typed, start a fresh one. A line
+     * recalled from the history is put back as it was first (the entry
+     * must not take the edits, nor become empty), and the history position
+     * goes back to its end. */
     fputs("^C\n", stdout);
     fflush(stdout);
     rl_on_new_line();
+    while (rl_undo_list)
+        rl_do_undo();
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    using_history();
+    rl_replace_line("", 0);
+    rl_point = rl_end = 0;
     rl_redisplay();
+}
+
+static void on_sigfd(struct nr_loop *loop, int fd, unsigned rev, void *arg)
+{
+    struct shell *sh = arg;
+    char buf[64];
+    while (read(fd, buf, sizeof buf) > 0)
+        ;
+    if (got_term) {
+        /* SIGTERM, SIGHUP: end the waiting command and leave as on quit
+         * (terminal restored, sessions closed and Unix files removed);
+         * main() then dies of the signal. */
+        sh->term_sig = got_term;
+        got_term = 0;
+        sh->interrupted = 1;
+        sh->quit = true;
+        return;
+    }
+    if (got_sigtstp) {
+        got_sigtstp = 0;
+        suspend();
+    }
+    if (got_sigcont) {
+        got_sigcont = 0;
+        resume();
+    }
+    if (got_sigwinch) {
+        got_sigwinch = 0;
+        if (sh->interactive)
+            redraw_resized();
+    }
+    if (got_sigint) {
+        got_sigint = 0;
+        on_sigint(sh);
+    }
 }
 
 int repl_signals(struct shell *sh)
@@ -82,19 +199,14 @@ int repl_signals(struct shell *sh)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGWINCH, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    if (sh->interactive) {
+        sigaction(SIGTSTP, &sa, NULL);
+        sigaction(SIGCONT, &sa, NULL);
+    }
     signal(SIGPIPE, SIG_IGN);   /* EPIPE is reported by send instead */
     return nr_loop_watch(sh->loop, sig_pipe[0], NR_EV_READ, on_sigfd, sh);
-}
-
-struct nr_dns *sh_dns(struct shell *sh)
-{
-    if (!sh->dns) {
-        char err[NR_ERRLEN];
-        sh->dns = nr_dns_new(sh->loop, sh->dns_servers, err, sizeof err);
-        if (!sh->dns)
-            cmd_error(sh, "resolver: %s", err);
-    }
-    return sh->dns;
 }
 
 /* ---- waiting ---- */
@@ -230,6 +342,7 @@ static bool got_line, got_eof;
 static void on_rl_line(char *line)
 {
     rl_callback_handler_remove();
+    rl_live = false;
     if (!line)
         got_eof = true;
     else {
@@ -249,40 +362,44 @@ static const char *prompt(struct shell *sh)
     return p;
 }
 
-void repl_above_begin(struct shell *sh)
+static void show_prompt(struct shell *sh)
 {
-    if (sh->interactive && !sh->waiting && rl_line_buffer)
+    rl_callback_handler_install(prompt(sh), on_rl_line);
+    rl_live = true;
+    last_cols = sh_columns(1);
+}
+
+void repl_line_hide(struct shell *sh)
+{
+    if (rl_live)
         rl_clear_visible_line();
 }
 
-void repl_above_end(struct shell *sh)
+void repl_line_show(struct shell *sh, const char *new_prompt)
 {
+    if (!rl_live)
+        return;
     fflush(stdout);
-    if (sh->interactive && !sh->waiting && rl_line_buffer) {
-        rl_on_new_line();
-        rl_forced_update_display();
-    }
+    if (new_prompt)
+        rl_set_prompt(new_prompt);
+    rl_on_new_line();
+    rl_forced_update_display();
 }
 
 void repl_print_above(struct shell *sh, const char *text, size_t n)
 {
-    bool at_prompt = sh->interactive && !sh->waiting && rl_line_buffer;
-    if (at_prompt)
-        rl_clear_visible_line();
+    repl_line_hide(sh);
     fwrite(text, 1, n, stdout);
     if (!n || text[n - 1] != '\n')
         fputc('\n', stdout);
     fflush(stdout);
-    if (at_prompt) {
-        rl_on_new_line();
-        rl_forced_update_display();
-    }
+    repl_line_show(sh, NULL);
 }
 
 static void run_typed_line(struct shell *sh, char *line)
 {
     if (*line) {
-        add_history(line);
+        sh_history_add(line);
         nr_loop_set_events(sh->loop, 0, 0);
         sh->line++;
         if (sh_run_line(sh, line, strlen(line)) == CMD_QUIT)
@@ -292,7 +409,7 @@ static void run_typed_line(struct shell *sh, char *line)
         nr_loop_set_events(sh->loop, 0, NR_EV_READ);
     }
     if (!sh->quit)
-        rl_callback_handler_install(prompt(sh), on_rl_line);
+        show_prompt(sh);
     free(line);
 }
 
@@ -301,6 +418,7 @@ static void on_tty(struct nr_loop *loop, int fd, unsigned rev, void *arg)
     struct shell *sh = arg;
     rl_callback_read_char();
     if (got_eof) {
+        got_eof = false;
         sh->quit = true;
         fputc('\n', stdout);
         return;
@@ -313,45 +431,67 @@ static void on_tty(struct nr_loop *loop, int fd, unsigned rev, void *arg)
     }
 }
 
-int repl_input_lend(struct shell *sh, nr_io_fn fn, void *arg)
+/* ---- the line editor lent to attach ---- */
+
+static struct {
+    repl_line_fn line;
+    repl_key_fn escape;
+    void *arg;
+    rl_command_func_t *old_escape, *old_tab;
+} lent;
+
+static void on_lent_line(char *line)
 {
-    return nr_loop_watch(sh->loop, 0, NR_EV_READ, fn, arg);
+    lent.line(lent.arg, line);
+    free(line);
 }
 
-void repl_input_return(struct shell *sh)
+static int on_escape_key(int count, int key)
 {
-    /* Held back (no interest) until the line runner re-enables it. */
-    nr_loop_watch(sh->loop, 0, 0, on_tty, sh);
+    lent.escape(lent.arg);
+    return 0;
+}
+
+void repl_lines_lend(struct shell *sh, const char *first_prompt, repl_line_fn line,
+                     repl_key_fn escape, void *arg)
+{
+    lent.line = line;
+    lent.escape = escape;
+    lent.arg = arg;
+    lent.old_escape = rl_function_of_keyseq("\035", rl_get_keymap(), NULL);
+    lent.old_tab = rl_function_of_keyseq("\t", rl_get_keymap(), NULL);
+    rl_bind_key(REPL_ESCAPE_KEY, on_escape_key);
+    rl_bind_key('\t', rl_insert);   /* a tab is data here, not completion */
+    fflush(stdout);
+    rl_callback_handler_install(first_prompt, on_lent_line);
+    rl_live = true;
+    last_cols = sh_columns(1);
+    nr_loop_set_events(sh->loop, 0, NR_EV_READ);
+}
+
+size_t repl_lines_return(struct shell *sh)
+{
+    size_t unsent = rl_live ? (size_t)rl_end : 0;
+    nr_loop_set_events(sh->loop, 0, 0);   /* the line runner enables it again */
+    if (rl_live) {
+        rl_clear_visible_line();
+        rl_replace_line("", 1);
+        rl_callback_handler_remove();
+        rl_live = false;
+    }
+    if (lent.old_escape)
+        rl_bind_key(REPL_ESCAPE_KEY, lent.old_escape);
+    else
+        rl_unbind_key(REPL_ESCAPE_KEY);
+    rl_bind_key('\t', lent.old_tab ? lent.old_tab : rl_complete);
+    memset(&lent, 0, sizeof lent);
+    fflush(stdout);
+    return unsent;
 }
 
 static bool quit_done(void *arg)
 {
     return ((struct shell *)arg)->quit;
-}
-
-static char *history_path(void)
-{
-    const char *st = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char dir[4096];
-    if (st && *st)
-        snprintf(dir, sizeof dir, "%s/netrepl", st);
-    else if (home && *home)
-        snprintf(dir, sizeof dir, "%s/.local/state/netrepl", home);
-    else
-        return NULL;
-    /* mkdir -p, quietly: no history is better than no shell. */
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = 0;
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir, 0700);
-    char *path = malloc(strlen(dir) + 9);
-    if (path)
-        sprintf(path, "%s/history", dir);
-    return path;
 }
 
 int repl_interactive(struct shell *sh)
@@ -361,26 +501,28 @@ int repl_interactive(struct shell *sh)
     rl_catch_signals = 0;
     rl_catch_sigwinch = 0;
     rl_attempted_completion_function = repl_complete;
-    char *hist = history_path();
-    stifle_history(1000);
-    if (hist)
-        read_history(hist);
+    /* Enter undoes the edits made to recalled history lines: a history
+     * entry changes only by adding the line that ran. */
+    rl_variable_bind("revert-all-at-newline", "on");
+    sh_history_open();
     if (!sh->quiet)
         printf("netrepl %s; 'help' lists commands, Ctrl-D leaves.\n", NETREPL_VERSION);
-    rl_callback_handler_install(prompt(sh), on_rl_line);
+    show_prompt(sh);
     nr_loop_watch(sh->loop, 0, NR_EV_READ, on_tty, sh);
     while (!sh->quit)
         if (nr_loop_run_until(sh->loop, quit_done, sh, -1, NULL) == NR_WAIT_FAIL)
             break;
-    rl_callback_handler_remove();
-    nr_loop_unwatch(sh->loop, 0);
-    if (hist) {
-        write_history(hist);
-        history_truncate_file(hist, 1000);
-        free(hist);
+    if (rl_live) {
+        /* SIGTERM/SIGHUP at the prompt: end the visible line first. */
+        rl_callback_handler_remove();
+        rl_live = false;
+        fputc('\n', stdout);
     }
+    nr_loop_unwatch(sh->loop, 0);
+    sh_history_close();
     free(pending_line);
     pending_line = NULL;
+    sh_close_all(sh);
     return 0;
 }
 

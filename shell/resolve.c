@@ -63,3 +63,15 @@ int sh_resolve(struct shell *sh, const char *host, int family, int64_t deadline_
         ans->status = ARES_ENODATA;
     return 0;
 }
+
+/* The shell's resolver, created on first use with --dns/NETREPL_DNS servers. */
+struct nr_dns *sh_dns(struct shell *sh)
+{
+    if (!sh->dns) {
+        char err[NR_ERRLEN];
+        sh->dns = nr_dns_new(sh->loop, sh->dns_servers, err, sizeof err);
+        if (!sh->dns)
+            cmd_error(sh, "resolver: %s", err);
+    }
+    return sh->dns;
+}

@@ -30,6 +30,11 @@ static const char *size_text(size_t n, char *buf, size_t len)
     return buf;
 }
 
+static bool s_is_listener(const struct nr_session *s)
+{
+    return nr_sess_role_of(s) == NR_ROLE_LISTEN;
+}
+
 void sh_mute(struct shell *sh, int id)
 {
     sh->muted_id = id;
@@ -258,3 +263,29 @@ struct nr_session *sess_arg(struct shell *sh, const char *word)
     return s;
 }
 
+
+void sh_close_all(struct shell *sh)
+{
+    struct nr_sessions *t = sh->sessions;
+    size_t n = t ? nr_sess_count(t) : 0, listeners = 0;
+    if (!n)
+        return;
+    for (size_t i = 0; i < n; i++)
+        listeners += s_is_listener(nr_sess_at(t, i));
+    while (nr_sess_count(t))
+        nr_sess_close(nr_sess_at(t, nr_sess_count(t) - 1));
+    sh->current = 0;
+    out_begin(sh, "close");
+    out_uint(sh, "closed", "closed %llu ", n);
+    out_uint(sh, "listeners", NULL, listeners);
+    out_text(sh, "%s", n == 1 ? "session" : "sessions");
+    if (n == 1 && listeners)
+        out_text(sh, " (a listener)");
+    else if (listeners == 1)
+        out_text(sh, ", 1 of them a listener");
+    else if (listeners)
+        out_text(sh, ", %zu of them listeners", listeners);
+    out_text(sh, "\n");
+    out_end(sh);
+    fflush(stdout);
+}

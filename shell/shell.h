@@ -23,6 +23,7 @@ struct shell {
     struct nr_loop *loop;
     struct nr_dns *dns;               /* created on first use (see sh_dns) */
     char *dns_servers;                /* --dns / NETREPL_DNS, or NULL */
+    char *roothints;                  /* `dns roothints FILE` for lookup trace, or NULL */
     struct nr_sessions *sessions;     /* live sockets (lib/session) */
 
     bool interactive;     /* readline on a terminal */
@@ -33,6 +34,7 @@ struct shell {
     bool color;           /* terminal and no NO_COLOR */
     bool waiting;         /* a command is running the loop (prompt hidden) */
     bool quit;
+    int term_sig;         /* SIGTERM/SIGHUP arrived: leave, then die of it */
 
     volatile sig_atomic_t interrupted;   /* Ctrl-C while a command waits */
 
@@ -115,6 +117,8 @@ int sh_read_line(FILE *f, struct nr_buf *b);
 /* Runs the event loop until done(arg), the deadline (absolute, -1 none) or
  * Ctrl-C. While waiting the prompt is hidden and typing is held back. */
 enum nr_wait sh_wait(struct shell *sh, nr_done_fn done, void *arg, int64_t deadline_us);
+/* The terminal's width on fd, or 0 when fd is not a terminal. */
+int sh_columns(int fd);
 /* The resolver, created on first use with --dns/NETREPL_DNS servers. Prints
  * an error and returns NULL if c-ares cannot start. */
 struct nr_dns *sh_dns(struct shell *sh);
@@ -237,6 +241,9 @@ struct nr_sessions *sh_sessions(struct shell *sh);
 struct nr_session *sess_arg(struct shell *sh, const char *word);
 /* True when w looks like a session id ("3" or "[3]"). */
 bool sess_is_id(const char *w);
+/* Closes every session (Unix listeners remove their files) and says what
+ * was closed ("closed 4 sessions, 2 of them listeners"); nothing if none. */
+void sh_close_all(struct shell *sh);
 /* Data notices for session id are held back (a command is reading it; 0 none). */
 void sh_mute(struct shell *sh, int id);
 /* Hands every event of session id to fn instead of a notice (attach);

@@ -39,6 +39,19 @@ size_t nr_unescape_one(const char *s, size_t n, unsigned char *out)
     }
 }
 
+/* Bytes that end a run of ordinary ones: blanks, separators, quotes,
+ * escapes, '$' and NUL. */
+static bool special(unsigned char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\r': case ';': case '\n': case '\'': case '"': case '\\':
+    case '$': case '\0':
+        return true;
+    default:
+        return false;
+    }
+}
+
 struct tok {
     struct nr_cmdline *cl;
     nr_var_fn var;   /* $NAME lookup; NULL: a syntax check (expands to nothing) */
@@ -271,10 +284,10 @@ static int scan(struct tok *t, const char *s, size_t n, char *err, size_t errlen
             if (dollar(t, s, n, &i, err, errlen) < 0)
                 return -1;
         } else {
-            /* A run of ordinary bytes is added at once (strchr also stops
-             * at NUL, reported by the next round). */
+            /* A run of ordinary bytes is added at once (it also stops at
+             * NUL, reported by the next round). */
             size_t j = i + 1;
-            while (j < n && !strchr(" \t\r;\n'\"\\$", s[j]))
+            while (j < n && !special((unsigned char)s[j]))
                 j++;
             if (add(t, s + i, j - i) < 0)
                 return nr_err(err, errlen, "out of memory");

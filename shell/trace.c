@@ -101,14 +101,13 @@ void sh_trace_flush(struct shell *sh)
     sh_capture_drain(sh);
     bool above = sh->interactive && !sh->waiting;
     if (above)
-        repl_above_begin(sh);
+        repl_line_hide(sh);
     if (t)
         print_held(sh, t);
     sh_capture_print(sh);
+    out_flush(sh);
     if (above)
-        repl_above_end(sh);
-    else
-        out_flush(sh);
+        repl_line_show(sh, NULL);
 }
 
 static void on_timer(struct nr_loop *loop, void *arg)

@@ -11,6 +11,7 @@ cmd pkg-config pkg-config
 pc readline libreadline-dev
 pc libcares libc-ares-dev
 pc libpcre2-8 libpcre2-dev
+pc ldns libldns-dev
 pc libpcap libpcap-dev'
 
 test_list='pc cmocka libcmocka-dev
@@ -19,6 +20,7 @@ cmd python3 python3
 cmd socat socat
 cmd nsd nsd
 cmd dig bind9-dnsutils
+cmd ldns-signzone ldnsutils
 cmd dnsperf dnsperf
 cmd ping iputils-ping
 cmd ip iproute2

@@ -30,4 +30,25 @@ up=$(comm -12 "$defs" "$undefs")
 if [ -n "$up" ]; then
     echo "layers: lib/ uses symbols of shell/ or cmds/:"; echo "$up" | sed 's/^/  /'; bad=1
 fi
+# No circle between shell/ and cmds/: shell/ reaches cmds/ only through the
+# command table (the descriptors listed in cmds/list.h), never by calling a
+# function there; cmds/ call down into shell/'s printer, waits and table.
+cmdsyms=$(mktemp) shellundef=$(mktemp)
+trap 'rm -f "$defs" "$undefs" "$cmdsyms" "$shellundef"' EXIT
+for o in "$@"; do
+    case $o in
+    */cmds/*.o) nm --defined-only -g "$o" 2>/dev/null | awk 'NF == 3 { print $3 }' ;;
+    esac
+done | sort -u >"$cmdsyms"
+for o in "$@"; do
+    case $o in
+    */shell/*.o) nm -u "$o" 2>/dev/null | awk '{ print $NF }' ;;
+    esac
+done | sort -u >"$shellundef"
+listed=$(sed -n 's/^NR_CMD(\([a-z_]*\)).*/\1/p' "$here/cmds/list.h" | sort -u)
+circle=$(comm -12 "$cmdsyms" "$shellundef" | grep -vxF "$listed")
+if [ -n "$circle" ]; then
+    echo "layers: shell/ calls into cmds/ (only the table's descriptors may be used):"
+    echo "$circle" | sed 's/^/  /'; bad=1
+fi
 exit $bad

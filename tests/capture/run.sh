@@ -26,12 +26,12 @@ ns() { unshare -n bash -c 'ip link set lo up && exec "$@"' ns "$@"; }
 
 # ---- examples, line by line ----
 for name in handshake tcp_close shutdown_write rst_unread udp_refused; do
-    t=$here/examples/$name.nr
-    args=$(sed -n 's/^#args: *//p' "$t" | head -1)
+    t=$here/examples/$name.nr h=$here/tests/examples/$name.headers
+    args=$(sed -n 's/^#args: *//p' "$h" | head -1)
     (cd "$here" && ns timeout 30 "$bin" $args <"$t" >"$work/out" 2>"$work/err")
     while IFS= read -r expr; do
         [ -n "$expr" ] && sed -E -i "$expr" "$work/out" "$work/err"
-    done < <(sed -n 's/^#filter: *//p' "$t")
+    done < <(sed -n 's/^#filter: *//p' "$h")
     want_err=$here/tests/examples/$name.err; [ -f "$want_err" ] || want_err=/dev/null
     if diff -u "$here/tests/examples/$name.out" "$work/out" >"$work/diff" &&
        diff -u "$want_err" "$work/err" >>"$work/diff"; then ok "example $name"

@@ -192,6 +192,27 @@ else
     fail=$((fail + 1)); echo "FAIL SIGINT: rc $rc"; cat "$work/o" "$work/e"
 fi
 
+# SIGTERM ends a script cleanly: Unix listener files removed, killed by it.
+"$bin" -c "listen unix $work/term.sock; sleep 20" >"$work/o" 2>"$work/e" &
+pid=$!
+for _ in $(seq 50); do [ -S "$work/term.sock" ] && break; sleep 0.05; done
+kill -TERM $pid; wait $pid; rc=$?
+if [ $rc = 143 ] && [ ! -e "$work/term.sock" ]; then pass=$((pass + 1)); echo "ok   SIGTERM: script cleaned up"; else
+    fail=$((fail + 1)); echo "FAIL SIGTERM in a script: rc $rc, socket file $(ls "$work/term.sock" 2>&1)"; fi
+
+# send --timeout to a slow reader: the error says the queued bytes are still
+# sent, and they are (the reader counts them after it wakes up).
+head -c 20971520 /dev/zero >"$work/20m"
+socat -u UNIX-LISTEN:"$work/slow.sock" SYSTEM:"sleep 2; wc -c >$work/count" &
+spid=$!
+for _ in $(seq 50); do [ -S "$work/slow.sock" ] && break; sleep 0.05; done
+expect "send --timeout to a slow reader" 1 '' \
+    "^netrepl: 2: send: \[1\] timed out after 0.5 s with [0-9]+ of 20971520 bytes still queued: they are still sent as the peer reads \('close 1' drops them\)$" -- \
+    "$bin" -k -c "dial unix $work/slow.sock; send --file $work/20m --timeout 0.5; sleep 5"
+wait $spid
+if [ "$(cat "$work/count" 2>/dev/null)" = 20971520 ]; then pass=$((pass + 1)); echo "ok   the queued bytes all arrived"; else
+    fail=$((fail + 1)); echo "FAIL slow reader got $(cat "$work/count" 2>/dev/null) bytes"; fi
+
 # Random command lines over every command (seeded): each bad one gets one
 # error line naming line and command, nothing crashes, leaks (ASan build) or
 # hangs. In a network namespace of its own: only lo exists there.

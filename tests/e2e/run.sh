@@ -6,7 +6,11 @@
 # A script may start with header lines:
 #   #args: -k --dns 127.0.0.1:$NR_DNS_PORT     extra netrepl arguments (expanded)
 #   #needs: root                                skipped unless root
+#   #needs: trace-hierarchy                     skipped (tests/dns/trace/run.sh runs it)
 #   #filter: s/:[0-9]+ /:PORT /g                sed -E applied to stdout+stderr
+# The same lines may instead sit in NAME.headers next to the expected files:
+# the examples keep them there, so that a reader of examples/ sees no test
+# harness.
 # Every script runs a second time with --json, and each stdout line must then
 # be a JSON object with a "type" (NR_NO_JSON=1 skips that; so does a
 # "#json: no" header, for a script that switches the mode itself).
@@ -58,11 +62,20 @@ fi
 pass=0 fail=0 skip=0
 for t in "${scripts[@]}"; do
     name=$(basename "$t" .nr)
-    args=$(sed -n 's/^#args: *//p' "$t" | head -1)
-    needs=$(sed -n 's/^#needs: *//p' "$t" | head -1)
-    filter=$(sed -n 's/^#filter: *//p' "$t")
+    headers=("$t"); [ -f "$want_dir/$name.headers" ] && headers+=("$want_dir/$name.headers")
+    # Examples are read (and run with -x) by people: no harness lines there.
+    if [ -n "$dir" ] && grep -qE '^#(args|needs|filter|json):' "$t"; then
+        fail=$((fail + 1)); echo "FAIL $name: test-harness lines in $t (move them to tests/$(basename "$want_dir")/$name.headers):"
+        grep -nE '^#(args|needs|filter|json):' "$t" | sed 's/^/     /'; continue
+    fi
+    args=$(sed -n 's/^#args: *//p' "${headers[@]}" | head -1)
+    needs=$(sed -n 's/^#needs: *//p' "${headers[@]}" | head -1)
+    filter=$(sed -n 's/^#filter: *//p' "${headers[@]}")
     if [ "$needs" = root ] && [ "$(id -u)" != 0 ]; then
         skip=$((skip + 1)); echo "skip $name (needs root)"; continue
+    fi
+    if [ "$needs" = trace-hierarchy ]; then   # run by tests/dns/trace/run.sh instead
+        skip=$((skip + 1)); echo "skip $name (needs the trace hierarchy: tests/dns/trace/run.sh)"; continue
     fi
     eval "set -- $args"
     (cd "$run_dir" && timeout 60 $NR_WRAP "$bin" "$@" <"$t" >"$work/out" 2>"$work/err"; echo $? >"$work/rc")
@@ -80,7 +93,7 @@ for t in "${scripts[@]}"; do
     diff -u "$work/want.err" "$work/err" >>"$work/diff" 2>&1 || ok=0
     [ "$(cat "$work/rc")" = "$want_rc" ] || { ok=0; echo "exit status $(cat "$work/rc"), want $want_rc" >>"$work/diff"; }
     # The same script with --json: every stdout line must be one JSON object.
-    if [ "${NR_NO_JSON:-}" != 1 ] && ! grep -q '^#json: no' "$t"; then
+    if [ "${NR_NO_JSON:-}" != 1 ] && ! grep -q '^#json: no' "${headers[@]}"; then
         (cd "$run_dir" && timeout 60 $NR_WRAP "$bin" --json "$@" <"$t" >"$work/json" 2>/dev/null)
         python3 -c '
 import json, sys

@@ -29,6 +29,7 @@ server:
     server-count: ${NR_DNS_SERVER_COUNT:-1}
     verbosity: 0
     hide-version: yes
+    nsid: "ascii_nr-test-nsd"
     round-robin: no
 remote-control:
     control-enable: no
@@ -41,6 +42,15 @@ CONF
             awk -v n="$NR_DNS_BENCH" 'BEGIN { for (i = 0; i < n; i++)
                 printf "n%d IN A 10.%d.%d.%d\n", i, int(i / 65536) % 256, int(i / 256) % 256, i % 256 }'
         } >"$dir/bench.test.zone"
+    fi
+    # sec.test is signed now, with fresh keys (ldns-utils' ldns-keygen and
+    # ldns-signzone); without them it is served unsigned.
+    if [ -f "$dir/sec.test.zone" ] && command -v ldns-signzone >/dev/null; then
+        (cd "$dir" && ksk=$(ldns-keygen -a ECDSAP256SHA256 -k sec.test) &&
+            zsk=$(ldns-keygen -a ECDSAP256SHA256 sec.test) &&
+            ldns-signzone -f sec.test.signed sec.test.zone "$ksk" "$zsk" &&
+            mv sec.test.signed sec.test.zone) >"$dir/sign.out" 2>&1 ||
+            { echo "dns.sh: signing sec.test failed:" >&2; cat "$dir/sign.out" >&2; return 1; }
     fi
     for z in "$dir"/*.zone; do
         z=$(basename "$z" .zone)

@@ -1,10 +1,12 @@
-/* cmds/table — the session table: sessions (ls), use, close, shutdown, set,
+/* cmds/sessions — the session table: sessions (ls), use, close, shutdown, set,
  * info. */
 #include "cmds/sess.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +15,21 @@
 
 /* ---- sessions ---- */
 
-static void role_text(const struct nr_session *s, char *buf, size_t n)
-{
-    if (nr_sess_svc(s))
-        snprintf(buf, n, "%s", nr_sess_service(nr_sess_svc(s)));
-    else
-        snprintf(buf, n, "%s", nr_sess_role(s));
-}
+/* The table's columns. Widths are sized to the content; on a terminal the
+ * table is narrowed to its width (columns dropped, addresses shortened)
+ * unless --wide; a file or pipe gets every column in full. */
+enum col { C_ID, C_PROTO, C_ROLE, C_LOCAL, C_REMOTE, C_STATE, C_IN, C_OUT, C_BUF, C_DROPS,
+           C_AGE, NCOLS };
 
-/* Column widths sized to the content, so the table fits a terminal. */
-struct cols {
-    int local, remote, in, out, buf;
+static const char *const col_names[NCOLS] = {
+    "ID", "PROTO", "ROLE", "LOCAL", "REMOTE", "STATE", "IN", "OUT", "BUF", "DROPS", "AGE",
+};
+
+struct layout {
+    int w[NCOLS];
+    bool hide[NCOLS];
+    bool narrowed;   /* something was hidden or shortened: say so */
+    unsigned long long drops;   /* all rows' drops */
 };
 
 static int digits(unsigned long long v)
@@ -40,6 +46,14 @@ static void widen(int *w, int n)
 {
     if (n > *w)
         *w = n;
+}
+
+static void role_text(const struct nr_session *s, char *buf, size_t n)
+{
+    if (nr_sess_svc(s))
+        snprintf(buf, n, "%s", nr_sess_service(nr_sess_svc(s)));
+    else
+        snprintf(buf, n, "%s", nr_sess_role(s));
 }
 
 /* An address as the table shows it: escaped (a Unix peer names itself). */
@@ -60,70 +74,187 @@ static const char *buf_text(const struct nr_sess_stats *st, char *buf, size_t n)
     return buf;
 }
 
-static struct cols measure(const struct nr_sessions *t)
+static struct layout measure(const struct nr_sessions *t)
 {
-    struct cols c = { 5, 6, 2, 3, 3 };   /* the headers' own widths */
+    struct layout l = { .w = { 3, 5, 8, 5, 6, 14, 2, 3, 3, 5, 7 } };
     struct nr_buf b = { 0 };
+    char a[48];
     for (size_t i = 0; i < nr_sess_count(t); i++) {
         const struct nr_session *s = nr_sess_at(t, i);
-        char a[48];
         struct nr_sess_stats st;
         nr_sess_stats(s, &st);
-        widen(&c.local, (int)strlen(addr_text(nr_sess_local(s), nr_sess_local_len(s), &b)));
-        widen(&c.remote, (int)strlen(addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &b)));
-        widen(&c.in, digits(st.bytes_in));
-        widen(&c.out, digits(st.bytes_out));
-        widen(&c.buf, (int)strlen(buf_text(&st, a, sizeof a)));
+        widen(&l.w[C_LOCAL], (int)strlen(addr_text(nr_sess_local(s), nr_sess_local_len(s), &b)));
+        widen(&l.w[C_REMOTE], (int)strlen(addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &b)));
+        widen(&l.w[C_IN], digits(st.bytes_in));
+        widen(&l.w[C_OUT], digits(st.bytes_out));
+        widen(&l.w[C_BUF], (int)strlen(buf_text(&st, a, sizeof a)));
+        l.drops += st.drops;
     }
     nr_buf_free(&b);
-    return c;
+    return l;
+}
+
+/* The marker column, then the shown columns with one blank between. */
+static int line_width(const struct layout *l)
+{
+    int w = 1, n = 0;
+    for (int c = 0; c < NCOLS; c++)
+        if (!l->hide[c]) {
+            w += l->w[c];
+            n++;
+        }
+    return w + n - 1;
+}
+
+static int content_width(const struct nr_sessions *t, enum col c)
+{
+    char buf[32];
+    int w = (int)strlen(col_names[c]);
+    for (size_t i = 0; i < nr_sess_count(t); i++) {
+        const struct nr_session *s = nr_sess_at(t, i);
+        if (c == C_ROLE)
+            role_text(s, buf, sizeof buf);
+        widen(&w, (int)strlen(c == C_ROLE ? buf : nr_sess_state(s)));
+    }
+    return w;
+}
+
+/* Takes columns off the longer of LOCAL and REMOTE, down to min. */
+static void shorten_addrs(struct layout *l, int cols, int min)
+{
+    int over = line_width(l) - cols;
+    while (over > 0 && (l->w[C_LOCAL] > min || l->w[C_REMOTE] > min)) {
+        enum col c = l->w[C_LOCAL] >= l->w[C_REMOTE] ? C_LOCAL : C_REMOTE;
+        l->w[c]--;
+        over--;
+        l->narrowed = true;
+    }
+}
+
+/* Narrows the table to cols: first what loses nothing (an all-zero DROPS
+ * column, padding), then the least needed columns, then the addresses are
+ * shortened from the left (the port and the file name stay); ROLE goes
+ * last. */
+static void fit(const struct nr_sessions *t, struct layout *l, int cols)
+{
+    static const enum col drop_order[] = { C_AGE, C_OUT, C_IN, C_DROPS };
+    if (line_width(l) <= cols)
+        return;
+    l->hide[C_DROPS] = l->drops == 0;
+    l->w[C_STATE] = content_width(t, C_STATE);
+    l->w[C_ROLE] = content_width(t, C_ROLE);
+    for (size_t i = 0; i < sizeof drop_order / sizeof drop_order[0] && line_width(l) > cols; i++) {
+        l->hide[drop_order[i]] = true;
+        l->narrowed = true;
+    }
+    shorten_addrs(l, cols, 14);
+    if (line_width(l) > cols) {
+        l->hide[C_ROLE] = true;
+        shorten_addrs(l, cols, 8);
+    }
+}
+
+/* An address cell: shortened from the left to w with ".." when longer. */
+static void addr_cell(char *out, size_t n, const char *a, int w)
+{
+    int len = (int)strlen(a);
+    if (len <= w || w < 3)
+        snprintf(out, n, "%s", a);
+    else
+        snprintf(out, n, "..%s", a + len - (w - 2));
+}
+
+static void cell(struct shell *sh, const struct layout *l, enum col c, bool *first,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void cell(struct shell *sh, const struct layout *l, enum col c, bool *first,
+                 const char *fmt, ...)
+{
+    if (l->hide[c])
+        return;
+    char buf[4 * NR_ADDRSTRLEN + 8];   /* an escaped address */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    bool left = c == C_PROTO || c == C_ROLE || c == C_LOCAL || c == C_REMOTE || c == C_STATE;
+    out_text(sh, "%s%*s", *first ? "" : " ", left ? -l->w[c] : l->w[c], buf);
+    *first = false;
+}
+
+static void session_text(struct shell *sh, const struct nr_session *s, int64_t now,
+                         const struct layout *l)
+{
+    char cellbuf[4 * NR_ADDRSTRLEN], role[16], b[48];
+    struct nr_buf eb = { 0 };
+    struct nr_sess_stats st;
+    bool first = true;
+    int id = nr_sess_id(s);
+    nr_sess_stats(s, &st);
+    role_text(s, role, sizeof role);
+    out_text(sh, "%s", id == sh->current ? "*" : " ");
+    cell(sh, l, C_ID, &first, "%d", id);
+    cell(sh, l, C_PROTO, &first, "%s", nr_sess_proto(s));
+    cell(sh, l, C_ROLE, &first, "%s", role);
+    addr_cell(cellbuf, sizeof cellbuf, addr_text(nr_sess_local(s), nr_sess_local_len(s), &eb),
+              l->w[C_LOCAL]);
+    cell(sh, l, C_LOCAL, &first, "%s", cellbuf);
+    addr_cell(cellbuf, sizeof cellbuf, addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &eb),
+              l->w[C_REMOTE]);
+    nr_buf_free(&eb);
+    cell(sh, l, C_REMOTE, &first, "%s", cellbuf);
+    cell(sh, l, C_STATE, &first, "%s", nr_sess_state(s));
+    cell(sh, l, C_IN, &first, "%llu", (unsigned long long)st.bytes_in);
+    cell(sh, l, C_OUT, &first, "%llu", (unsigned long long)st.bytes_out);
+    cell(sh, l, C_BUF, &first, "%s", buf_text(&st, b, sizeof b));
+    cell(sh, l, C_DROPS, &first, "%llu", (unsigned long long)st.drops);
+    cell(sh, l, C_AGE, &first, "%.1fs", (double)(now - nr_sess_created_us(s)) / 1e6);
+    if (sh_captured(sh, id))
+        out_text(sh, " captured");
+    if (sh_traced(sh, id))
+        out_text(sh, " traced");
+    out_text(sh, "\n");
 }
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
-                        const struct cols *c)
+                        const struct layout *l)
 {
-    char l[NR_ADDRSTRLEN], role[16], b[48];
-    struct nr_buf eb = { 0 };
+    char a[NR_ADDRSTRLEN], role[16];
     struct nr_sess_stats st;
     int id = nr_sess_id(s);
     nr_sess_stats(s, &st);
     role_text(s, role, sizeof role);
     out_begin(sh, "session");
-    out_str(sh, NULL, "%s", id == sh->current ? "*" : " ");
-    out_int(sh, "id", "%3lld ", id);
+    out_int(sh, "id", NULL, id);
     out_bool(sh, "current", NULL, id == sh->current);
-    out_str(sh, "proto", "%-5s ", nr_sess_proto(s));
-    out_str(sh, "role", "%-8s ", role);
-    out_text(sh, "%-*s ", c->local, addr_text(nr_sess_local(s), nr_sess_local_len(s), &eb));
-    out_str(sh, "local", NULL, sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
-    out_text(sh, "%-*s ", c->remote, addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &eb));
-    nr_buf_free(&eb);
+    out_str(sh, "proto", NULL, nr_sess_proto(s));
+    out_str(sh, "role", NULL, role);
+    out_str(sh, "local", NULL, sess_addr(nr_sess_local(s), nr_sess_local_len(s), a, sizeof a));
     sess_out_addr(sh, "remote", NULL, nr_sess_remote(s), nr_sess_remote_len(s));
-    out_str(sh, "state", "%-14s ", nr_sess_state(s));
-    out_text(sh, "%*llu %*llu %*s ", c->in, (unsigned long long)st.bytes_in,
-             c->out, (unsigned long long)st.bytes_out, c->buf, buf_text(&st, b, sizeof b));
+    out_str(sh, "state", NULL, nr_sess_state(s));
     out_uint(sh, "bytes_in", NULL, st.bytes_in);
     out_uint(sh, "bytes_out", NULL, st.bytes_out);
     out_uint(sh, "buffered", NULL, st.buffered);
     if (!nr_sess_is_stream(s))
         out_uint(sh, "datagrams", NULL, st.datagrams);
-    out_uint(sh, "drops", "%5llu ", st.drops);
-    out_double(sh, "age_s", "%6.1fs", (double)(now - nr_sess_created_us(s)) / 1e6);
+    out_uint(sh, "drops", NULL, st.drops);
+    out_double(sh, "age_s", NULL, (double)(now - nr_sess_created_us(s)) / 1e6);
     /* Marks past the last column, only when set (issue 13: captured, traced). */
-    if (sh_captured(sh, id)) {
+    if (sh_captured(sh, id))
         out_bool(sh, "captured", NULL, true);
-        out_text(sh, " captured");
-    }
-    if (sh_traced(sh, id)) {
+    if (sh_traced(sh, id))
         out_bool(sh, "traced", NULL, true);
-        out_text(sh, " traced");
-    }
-    out_text(sh, "\n");
+    session_text(sh, s, now, l);
     out_end(sh);
 }
 
+struct sessions_opts {
+    bool wide;
+};
+
 static int sessions_run(struct shell *sh, const struct cmd_call *call)
 {
+    const struct sessions_opts *o = call->opts;
     struct nr_sessions *t = sh_sessions(sh);
     if (!t)
         return CMD_FAIL;
@@ -132,13 +263,20 @@ static int sessions_run(struct shell *sh, const struct cmd_call *call)
         out_text(sh, "no sessions\n");
         return CMD_OK;
     }
-    struct cols c = measure(t);
-    out_text(sh, " %3s %-5s %-8s %-*s %-*s %-14s %*s %*s %*s %5s %7s\n", "ID", "PROTO", "ROLE",
-             c.local, "LOCAL", c.remote, "REMOTE", "STATE", c.in, "IN", c.out, "OUT",
-             c.buf, "BUF", "DROPS", "AGE");
+    struct layout l = measure(t);
+    int cols = sh_columns(1);
+    if (!o->wide && cols > 0)
+        fit(t, &l, cols);
+    bool first = true;
+    out_text(sh, " ");
+    for (int c = 0; c < NCOLS; c++)
+        cell(sh, &l, (enum col)c, &first, "%s", col_names[c]);
+    out_text(sh, "\n");
     int64_t now = nr_now_us();
     for (size_t i = 0; i < n; i++)
-        session_row(sh, nr_sess_at(t, i), now, &c);
+        session_row(sh, nr_sess_at(t, i), now, &l);
+    if (l.narrowed)
+        out_text(sh, "(narrowed to fit: 'sessions -w' shows all)\n");
     return CMD_OK;
 }
 
@@ -635,6 +773,12 @@ static void set_complete(struct shell *sh, int argi, const char *const *w, int n
             add(onoff[i]);
 }
 
+static const struct nr_opt sessions_options[] = {
+    { "-w", "--wide", OPT_FLAG, offsetof(struct sessions_opts, wide), 0, 0, NULL,
+      "every column in full, however wide the terminal", NULL, 0, 0 },
+    OPT_END,
+};
+
 const struct nr_cmd cmd_sessions = {
     .name = "sessions",
     .alias = "ls",
@@ -648,7 +792,14 @@ const struct nr_cmd cmd_sessions = {
     "its --max-clients), bytes in and out, bytes received but not yet read (for\n"
     "datagrams with some queued: BYTES/DATAGRAMS), datagrams dropped (buffer\n"
     "full, budget, or a UDP service's loop guard and rate limit), age.\n"
-    "Example: ls\n",
+    "On a terminal the table fits its width: an all-zero DROPS column, then AGE,\n"
+    "OUT, IN and DROPS are left out, long addresses shortened from the left (..)\n"
+    "and at last ROLE left out; -w shows everything. Written to a file or pipe,\n"
+    "the table is always whole.\n"
+    "Example: ls\n"
+    "Example: sessions -w\n",
+    .opts = sessions_options,
+    .opts_size = sizeof(struct sessions_opts),
     .run = sessions_run,
 };
 

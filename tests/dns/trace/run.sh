@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `lookup trace` against a DNS hierarchy of its own: four nsd instances on
+# 127.0.0.2-5 port 53 inside a network namespace made here (unshare -n), so
+# neither the machine's resolver nor the real root is ever asked:
+#   127.0.0.2  the root (.)            127.0.0.4  trace.test, other.test, noglue.test
+#   127.0.0.3  test. (delegations)     127.0.0.5  lame.test, and a test. that loops
+#   127.0.0.10 the name servers' addresses, for dig +trace only (names.zone)
+# Checks the transcript trace.nr (trace.out/.err/.rc; times filtered) and,
+# with trace_vs_dig.py, the servers asked and the answer against dig +trace.
+# The namespace also has a mount namespace, so /etc/resolv.conf in it can
+# point at the test root for dig (netrepl never reads it for a trace).
+# Usage: run.sh [--bench N] NETREPL   (skips unless root: namespaces and port 53)
+#   --bench N: instead of the checks, time `lookup trace` of N names against
+#   one dig +trace process asking the same names (bench/dns runs this).
+set -u
+bench=
+if [ "${1:-}" = --bench ]; then bench=$2; shift 2; fi
+bin=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null; then
+    echo "trace: skipped (needs root for a network namespace)"; exit 0
+fi
+if [ "${NR_TRACE_INSIDE:-}" != 1 ]; then
+    exec env NR_TRACE_INSIDE=1 unshare -n -m bash "$0" ${bench:+--bench "$bench"} "$bin"
+fi
+ip link set lo up
+work=$(mktemp -d)
+# dig +trace finds the addresses of name servers through the system's
+# resolver, not from glue: in here that is 127.0.0.10 (names.zone).
+echo "nameserver 127.0.0.10" >"$work/resolv.conf"
+mount --bind "$work/resolv.conf" /etc/resolv.conf
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+nsd=$(command -v nsd || echo /usr/sbin/nsd)
+serve() {   # serve ADDR ZONE:FILE...
+    local addr=$1 d=$work/$1 z; shift
+    mkdir -p "$d"
+    printf 'server:\n    ip-address: %s@53\n    username: ""\n    chroot: ""\n    zonesdir: "%s"\n    database: ""\n    zonelistfile: "%s/zone.list"\n    xfrdfile: "%s/xfrd.state"\n    pidfile: "%s/nsd.pid"\n    logfile: "%s/nsd.log"\n    server-count: 1\n    verbosity: 0\n    hide-version: yes\n    round-robin: no\nremote-control:\n    control-enable: no\n' \
+        "$addr" "$d" "$d" "$d" "$d" "$d" >"$d/nsd.conf"
+    for z in "$@"; do
+        cp "$here/${z#*:}" "$d/"
+        printf 'zone:\n    name: "%s"\n    zonefile: "%s"\n' "${z%%:*}" "${z#*:}" >>"$d/nsd.conf"
+    done
+    "$nsd" -d -c "$d/nsd.conf" >"$d/out" 2>&1 &
+    pids="$pids $!"
+}
+serve 127.0.0.2 .:root.zone
+serve 127.0.0.3 test.:test.zone
+serve 127.0.0.4 trace.test.:trace.test.zone other.test.:other.test.zone noglue.test.:noglue.test.zone
+serve 127.0.0.5 lame.test.:lame.test.zone test.:loop.test.zone
+serve 127.0.0.10 .:names.zone
+for a in 2 3 4 5 10; do
+    for _ in $(seq 1 100); do
+        dig +short +norec +tries=1 +time=1 @127.0.0.$a . SOA >/dev/null 2>&1 &&
+            [ -n "$(dig +short +norec +tries=1 +time=1 @127.0.0.$a . SOA 2>/dev/null; dig +short +norec @127.0.0.$a test. SOA 2>/dev/null; dig +short +norec @127.0.0.$a trace.test. SOA 2>/dev/null; dig +short +norec @127.0.0.$a lame.test. SOA 2>/dev/null)" ] && break
+        sleep 0.05
+    done
+done
+if [ -n "$bench" ]; then
+    names=$(seq 0 $((bench - 1)) | sed 's/^/n/; s/$/.bench.trace.test/')
+    for n in $names; do echo "lookup trace $n --roothints $here/hints.root"; done >"$work/bench.nr"
+    now() { date +%s%N; }
+    t0=$(now); "$bin" -k <"$work/bench.nr" >"$work/nr.out" 2>&1; t1=$(now)
+    # shellcheck disable=SC2086
+    dig +trace +nodnssec +tries=1 +time=2 @127.0.0.2 $names >"$work/dig.out" 2>&1; t2=$(now)
+    ok_nr=$(grep -c '^done after' "$work/nr.out"); ok_dig=$(grep -c 'IN	A	192.0.2.72' "$work/dig.out")
+    ms_nr=$(( (t1 - t0) / 1000000 )); ms_dig=$(( (t2 - t1) / 1000000 ))
+    printf 'bench trace: %d names through root, test., trace.test. (3 queries each)\n' "$bench"
+    printf '  %-30s %6d ms  (%d answered)\n' "netrepl lookup trace" "$ms_nr" "$ok_nr"
+    printf '  %-30s %6d ms  (%d answered)\n' "dig +trace (one process)" "$ms_dig" "$ok_dig"
+    awk -v a="$ms_dig" -v b="$ms_nr" 'BEGIN { printf "  dig / netrepl = %.1fx (target >= 5)\n", a / (b > 0 ? b : 1) }'
+    exit 0
+fi
+fail=0
+cd "$here/../../.."   # trace.nr names the hints file from the top directory
+"$bin" -k <"$here/trace.nr" >"$work/out" 2>"$work/err"; echo $? >"$work/rc"
+for f in out err; do
+    sed -E -i 's/: [0-9]+\.[0-9] ms/: T ms/; s/, [0-9]+\.[0-9] ms/, T ms/' "$work/$f"
+done
+if [ "${NR_UPDATE:-}" = 1 ]; then cp "$work/out" "$here/trace.out"; cp "$work/err" "$here/trace.err"; cp "$work/rc" "$here/trace.rc"; fi
+if diff -u "$here/trace.out" "$work/out" && diff -u "$here/trace.err" "$work/err" && diff -u "$here/trace.rc" "$work/rc"; then
+    echo "ok   trace transcript"
+else
+    echo "FAIL trace transcript"; fail=1
+fi
+# The teaching example runs here too (expected output in tests/examples/).
+ex=$here/../../../examples/dns_trace.nr want=$here/../../examples/dns_trace.out
+"$bin" -k <"$ex" 2>&1 | sed -E 's/: [0-9]+\.[0-9] ms/: T ms/; s/, [0-9]+\.[0-9] ms/, T ms/; s/id [0-9]+,/id N,/' >"$work/ex"
+if [ "${NR_UPDATE:-}" = 1 ]; then cp "$work/ex" "$want"; fi
+if diff -u "$want" "$work/ex"; then echo "ok   examples/dns_trace.nr"; else echo "FAIL examples/dns_trace.nr"; fail=1; fi
+"$bin" --json -k <"$here/trace.nr" >"$work/json" 2>/dev/null
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/json" ||
+    { echo "FAIL trace --json is not one object a line"; fail=1; }
+python3 "$here/trace_vs_dig.py" "$bin" "$here/hints.root" || fail=1
+for d in "$work"/127.*; do
+    grep -qi error "$d/nsd.log" 2>/dev/null && { echo "nsd $(basename "$d"):"; cat "$d/nsd.log"; }
+done
+exit $fail
