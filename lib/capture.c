@@ -2,6 +2,7 @@
  * connection (a listener's capture sees many): the first sequence number
  * seen in each direction is that direction's zero, as Wireshark shows them. */
 #include "lib/capture.h"
+#include "lib/pcapfile.h"
 #include "lib/util.h"
 
 #include <arpa/inet.h>
@@ -26,7 +27,9 @@ struct flow {
 struct nr_capture {
     struct nr_loop *loop;
     pcap_t *p;
-    pcap_dumper_t *dump;
+    struct nr_pcapfile *file;     /* --file: its own capture, in a process of its own */
+    char file_err[NR_ERRLEN];     /* why the file is incomplete, "" */
+    uint64_t file_packets, file_drops;
     int fd, dlt;
     nr_cap_fn fn;
     void *arg;
@@ -332,8 +335,6 @@ static void on_packet(unsigned char *arg, const struct pcap_pkthdr *h, const uns
     struct nr_pkt p;
     uint32_t seq, ack;
     int ws;
-    if (c->dump)
-        pcap_dump((unsigned char *)c->dump, h, b);
     c->seen++;
     if (nr_pkt_decode(c->dlt, b, h->caplen, &p, &seq, &ack, &ws) < 0)
         return;
@@ -347,17 +348,21 @@ static void on_packet(unsigned char *arg, const struct pcap_pkthdr *h, const uns
     c->fn(c->arg, &p);
 }
 
+/* Everything the kernel holds now (cnt -1: a burst in one pass); at a
+ * command boundary the file's writer puts what it has in the file too. */
 void nr_capture_drain(struct nr_capture *c)
 {
-    while (pcap_dispatch(c->p, 256, on_packet, (unsigned char *)c) > 0)
+    while (pcap_dispatch(c->p, -1, on_packet, (unsigned char *)c) > 0)
         ;
-    if (c->dump)
-        pcap_dump_flush(c->dump);
+    if (c->file)
+        nr_pcapfile_flush(c->file);
 }
 
 static void on_ready(struct nr_loop *loop, int fd, unsigned rev, void *arg)
 {
-    nr_capture_drain(arg);
+    struct nr_capture *c = arg;
+    while (pcap_dispatch(c->p, -1, on_packet, (unsigned char *)c) > 0)
+        ;
 }
 
 /* ---- the filter ---- */
@@ -441,13 +446,13 @@ static int set_filter(struct nr_capture *c, char *err, size_t errlen)
 
 /* ---- opening and closing ---- */
 
-static int activate(struct nr_capture *c, bool file, enum nr_cap_status *st, char *err,
+static int activate(struct nr_capture *c, enum nr_cap_status *st, char *err,
                     size_t errlen)
 {
     char eb[PCAP_ERRBUF_SIZE] = "";
     if (!(c->p = pcap_create(c->ifname, eb)))
         return nr_err(err, errlen, "%s", eb);
-    pcap_set_snaplen(c->p, file ? SNAPLEN : SNAPLEN_HEADERS);
+    pcap_set_snaplen(c->p, SNAPLEN_HEADERS);   /* whole packets: the file's own capture */
     pcap_set_immediate_mode(c->p, 1);
     pcap_set_buffer_size(c->p, BUF_BYTES);
     int r = pcap_activate(c->p);
@@ -465,6 +470,18 @@ static int activate(struct nr_capture *c, bool file, enum nr_cap_status *st, cha
     return 0;
 }
 
+/* --file: a capture of its own with whole packets, in its own process
+ * (lib/pcapfile.h); this one keeps the headers for the lines. */
+static int open_file(struct nr_capture *c, const char *path, enum nr_cap_status *st, char *err,
+                     size_t errlen)
+{
+    int perm;
+    c->file = nr_pcapfile_open(path, c->ifname, c->filter, SNAPLEN, BUF_BYTES, &perm, err, errlen);
+    if (!c->file && perm)
+        *st = NR_CAP_PERM;
+    return c->file ? 0 : -1;
+}
+
 struct nr_capture *nr_capture_open(struct nr_loop *loop, const struct nr_cap_spec *spec,
                                    const char *pcap_path, nr_cap_fn fn, void *arg,
                                    enum nr_cap_status *st, char *err, size_t errlen)
@@ -479,12 +496,10 @@ struct nr_capture *nr_capture_open(struct nr_loop *loop, const struct nr_cap_spe
     bool lo = is_loopback(&spec->local, spec->local_len) ||
               is_loopback(&spec->remote, spec->remote_len);
     snprintf(c->ifname, sizeof c->ifname, "%s", lo ? "lo" : "any");
-    if (activate(c, pcap_path != NULL, st, err, errlen) < 0 || set_filter(c, err, errlen) < 0)
+    if (activate(c, st, err, errlen) < 0 || set_filter(c, err, errlen) < 0)
         goto fail;
-    if (pcap_path && !(c->dump = pcap_dump_open(c->p, pcap_path))) {
-        nr_err(err, errlen, "%s", pcap_geterr(c->p));
+    if (pcap_path && open_file(c, pcap_path, st, err, errlen) < 0)
         goto fail;
-    }
     if (nr_loop_watch(loop, c->fd, NR_EV_READ, on_ready, c) < 0) {
         nr_err(err, errlen, "cannot watch the capture descriptor");
         goto fail;
@@ -492,8 +507,6 @@ struct nr_capture *nr_capture_open(struct nr_loop *loop, const struct nr_cap_spe
     *st = NR_CAP_OK;
     return c;
 fail:
-    if (c->dump)
-        pcap_dump_close(c->dump);
     if (c->p)
         pcap_close(c->p);
     free(c);
@@ -505,7 +518,21 @@ int nr_capture_refine(struct nr_capture *c, const struct nr_cap_spec *spec,
 {
     nr_capture_drain(c);
     c->spec = *spec;
-    return set_filter(c, err, errlen);
+    if (set_filter(c, err, errlen) < 0)
+        return -1;
+    return c->file ? nr_pcapfile_filter(c->file, c->filter, err, errlen) : 0;
+}
+
+const char *nr_capture_finish(struct nr_capture *c)
+{
+    if (c->file) {
+        nr_capture_drain(c);
+        if (nr_pcapfile_close(c->file, &c->file_packets, &c->file_drops, c->file_err,
+                              sizeof c->file_err) == 0)
+            c->file_err[0] = 0;
+        c->file = NULL;
+    }
+    return c->file_err[0] ? c->file_err : NULL;
 }
 
 const char *nr_capture_filter(const struct nr_capture *c) { return c->filter; }
@@ -516,8 +543,8 @@ uint64_t nr_capture_drops(struct nr_capture *c)
 {
     struct pcap_stat ps;
     if (pcap_stats(c->p, &ps) < 0)
-        return 0;
-    return (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+        return c->file_drops;
+    return (uint64_t)ps.ps_drop + ps.ps_ifdrop + c->file_drops;
 }
 
 void nr_capture_close(struct nr_capture *c)
@@ -526,8 +553,7 @@ void nr_capture_close(struct nr_capture *c)
         return;
     nr_capture_drain(c);
     nr_loop_unwatch(c->loop, c->fd);
-    if (c->dump)
-        pcap_dump_close(c->dump);
+    nr_capture_finish(c);
     pcap_close(c->p);
     free(c);
 }

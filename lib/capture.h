@@ -3,7 +3,8 @@
  * descriptor watched by lib/loop (never a thread). A BPF filter is built
  * from the session's addresses; each packet is decoded into a struct
  * nr_pkt (lib/packet.h) with relative TCP numbers per connection, handed to
- * a callback, and optionally written to a pcap file. Never prints. */
+ * a callback, and optionally written to a pcap file (by a process of its
+ * own: lib/pcapfile.h). Never prints. */
 #ifndef NR_CAPTURE_H
 #define NR_CAPTURE_H
 
@@ -47,6 +48,10 @@ const char *nr_capture_ifname(const struct nr_capture *c);
 /* Packets seen, and dropped by the kernel (pcap_stats). */
 uint64_t nr_capture_seen(const struct nr_capture *c);
 uint64_t nr_capture_drops(struct nr_capture *c);
+/* Stops writing the pcap file (--file) and waits until it is complete.
+ * Returns NULL, or why the file is incomplete (a full disk). Packets keep
+ * coming to the callback until nr_capture_close(). */
+const char *nr_capture_finish(struct nr_capture *c);
 void nr_capture_close(struct nr_capture *c);
 
 /* Words for TCP flags in wire order, "SYN+ACK", into buf. */

@@ -135,13 +135,17 @@ static void rec_print(struct shell *sh, const struct cap_rec *r)
 /* A stopped capture's summary line. */
 static void summary(struct shell *sh, struct cap_one *o, const char *why)
 {
+    const char *ferr = nr_capture_finish(o->c);   /* the pcap file complete */
     uint64_t drops = nr_capture_drops(o->c);
     out_begin(sh, "capture_stop");
     out_int(sh, "id", "[%lld] capture stopped", o->id);
     out_lit(sh, "why", "%s: ", why);
     out_uint(sh, "packets", "%llu ", nr_capture_seen(o->c));
     out_text(sh, "%s, ", nr_plural(nr_capture_seen(o->c), "packet", "packets"));
-    out_uint(sh, "drops", "%llu dropped by the kernel\n", drops);
+    out_uint(sh, "drops", "%llu dropped by the kernel", drops);
+    if (ferr)
+        out_str(sh, "file_error", "; %s", ferr);
+    out_text(sh, "\n");
     out_end(sh);
 }
 
