@@ -277,7 +277,7 @@ int sh_capture_spec(const struct nr_session *s, struct nr_cap_spec *spec, char *
 /* Starts (or restarts) the capture of session id. Returns CMD_OK, or
  * CMD_FAIL after printing why (CAP_NET_RAW missing: the fix in one line). */
 int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
-                     const char *file, long long count, bool time);
+                     const char *file, long long count, bool time, bool ladder);
 /* Narrows the capture of s to its addresses now (after a dial connected). */
 int sh_capture_refine(struct shell *sh, struct nr_session *s);
 /* "[ID] capturing on lo: FILTER". */
@@ -290,5 +290,15 @@ bool sh_captured(const struct shell *sh, int id);
 void sh_capture_drain(struct shell *sh);
 void sh_capture_print(struct shell *sh);
 void sh_capture_free(struct shell *sh);
+/* The packets captured for session id (0: the latest capture's), kept
+ * after the capture and the session end: *v[0..*n), and *over not kept
+ * (too many). Returns the id, or 0 when id was never captured. */
+struct nr_pkt;
+int sh_capture_packets(struct shell *sh, int id, const struct nr_pkt **v, size_t *n,
+                       uint64_t *over);
+/* `ladder`: the packets kept for id (0: the latest capture's) as packet
+ * ladders, one per connection, times when asked; JSON: the packets.
+ * Returns CMD_*. */
+int sh_capture_ladder(struct shell *sh, int id, bool time);
 
 #endif

@@ -123,6 +123,92 @@ fi
 T send-keys -t nr q
 check "watch, dumb terminal: a key stops it" '^netrepl\[1\]> ?$'
 
+# ---- the packet ladder of a real handshake and close (needs CAP_NET_RAW) ----
+# in_order NAME REGEX...: lines matching each REGEX, in this order, on screen.
+in_order() {
+    local name=$1 at=0 n
+    shift
+    for re in "$@"; do
+        n=$(screen | grep -nE -- "$re" | cut -d: -f1 | awk -v a="$at" '$1 > a' | head -1)
+        if [ -z "$n" ]; then bad "$name: no /$re/ after line $at:"; show_screen; return; fi
+        at=$n
+    done
+    ok "$name"
+}
+# cells_fit NAME COLS: no line on screen (wrapped rows joined) has more
+# characters than COLS (check_width counts bytes: UTF-8 arrows are three).
+cells_fit() {
+    local long
+    long=$(T capture-pane -p -J -t nr | LC_ALL=C.UTF-8 python3 -c '
+import sys
+w = int(sys.argv[1])
+for l in sys.stdin.read().splitlines():
+    if len(l) > w: print(l)' "$2")
+    if [ -z "$long" ]; then ok "$1"; else
+        bad "$1: lines wider than $2:"; echo "$long" | sed 's/^/     | /'; fi
+}
+# ladder_run NAME COLS ENV...: a handshake, six bytes, a close from each
+# side, drawn live (dial --ladder), then again with `ladder 2` on a cleared
+# screen; both checked against the patterns in ${arrows[@]}, in order.
+ladder_run() {
+    local name=$1 cols=$2
+    shift 2
+    start_pane "$cols" 40 "env $* $bin; echo EXIT=\$?; sleep 30"
+    check "$name: prompt" '^netrepl> ?$'
+    T send-keys -t nr 'listen tcp 127.0.0.1:16397' Enter 'dial tcp 127.0.0.1:16397 --ladder' Enter
+    T send-keys -t nr 'accept' Enter
+    check "$name: accepted" '^\[3\] accepted'
+    T send-keys -t nr 'send 2 hello -l' Enter
+    check "$name: data" 'PSH\+ACK|P\.'
+    T send-keys -t nr 'close 2' Enter
+    sleep 0.2
+    T send-keys -t nr 'close 3' Enter
+    check "$name: closed" '^\[3\] closed$'
+    sleep 0.3
+    in_order "$name: live, in order and direction" "${arrows[@]}"
+    T send-keys -t nr C-l
+    sleep 0.2
+    T send-keys -t nr 'ladder 2' Enter
+    check "$name: drawn again" '^netrepl(\[[0-9]+\])?> ?ladder 2$'
+    sleep 0.3
+    in_order "$name: ladder 2, in order and direction" "${arrows[@]}"
+}
+if [ "$(id -u)" = 0 ]; then
+    arrows=("^0\.000000 +│─+ SYN ─+►│$"
+            "^[0-9.]+ +│◄─+ SYN\+ACK( ack=1)? ─+│$"
+            "^[0-9.]+ +│─+ ACK( seq=1)?( ack=1)? ─+►│$"
+            "^[0-9.]+ +│─+ PSH\+ACK( seq=1)?( ack=1)? len=6 ─+►│$"
+            "^[0-9.]+ +│◄─+ ACK( seq=1)? ack=7 ─+│$"
+            "^[0-9.]+ +│─+ FIN\+ACK( seq=7)?( ack=1)? ─+►│$"
+            "^[0-9.]+ +│◄─+ ACK( seq=1)? ack=8 ─+│$"
+            "^[0-9.]+ +│◄─+ FIN\+ACK( seq=1)?( ack=8)? ─+│$"
+            "^[0-9.]+ +│─+ ACK( seq=8)?( ack=2)? ─+►│$")
+    for cols in 80 60; do
+        ladder_run "ladder $cols" "$cols" "${utf[@]}" NO_COLOR=1
+        if screen | grep -qE '^ +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:16397 *$'; then
+            ok "ladder $cols: the client on the left, the server on the right"
+        else ko "ladder $cols: no head with both ends"; fi
+        cells_fit "ladder $cols: every line fits" "$cols"
+        if T capture-pane -e -p -t nr | grep -q $'\033\\['; then bad "ladder $cols, NO_COLOR: colour"
+        else ok "ladder $cols, NO_COLOR: no colour"; fi
+    done
+    # Colour: SYN and FIN in bold.
+    ladder_run "ladder, colour" 80 "${utf[@]}"
+    if T capture-pane -e -p -t nr | grep -q $'\033\\[1mSYN'; then ok "ladder, colour: SYN in bold"
+    else bad "ladder, colour: no bold SYN"; T capture-pane -e -p -t nr | cat -v | sed 's/^/     | /'; fi
+    # TERM=dumb: the same ladder in ASCII.
+    arrows=("^0\.000000 +\|-+ SYN -+>\|$" "^[0-9.]+ +\|<-+ SYN\+ACK ack=1 -+\|$"
+            "^[0-9.]+ +\|-+ ACK seq=1 ack=1 -+>\|$" "^[0-9.]+ +\|-+ PSH\+ACK seq=1 ack=1 len=6 -+>\|$"
+            "^[0-9.]+ +\|<-+ ACK seq=1 ack=7 -+\|$" "^[0-9.]+ +\|-+ FIN\+ACK seq=7 ack=1 -+>\|$"
+            "^[0-9.]+ +\|<-+ ACK seq=1 ack=8 -+\|$" "^[0-9.]+ +\|<-+ FIN\+ACK seq=1 ack=8 -+\|$"
+            "^[0-9.]+ +\|-+ ACK seq=8 ack=2 -+>\|$")
+    ladder_run "ladder, dumb terminal" 80 LANG=C.UTF-8 TERM=dumb
+    if T capture-pane -p -t nr | grep -q '[│─►◄]'; then bad "ladder, dumb terminal: line drawing"
+    else ok "ladder, dumb terminal: no line-drawing characters"; fi
+else
+    echo "skip the packet ladder (capture needs root)"
+fi
+
 # ---- progress: a 50 MB send --file to a reader that takes ~2 s ----
 head -c 50000000 /dev/zero >"$work/big"
 python3 -u - >"$work/port" <<'PY' &
