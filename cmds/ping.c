@@ -286,7 +286,9 @@ static void print_plot(struct shell *sh, const struct ping_view *v, long transmi
     }
     most = lost > most ? lost : most;
     int width = cols - 24 > 40 ? 40 : cols - 24 < 8 ? 8 : cols - 24;
-    size_t from = n > (size_t)(cols - 6) ? n - (size_t)(cols - 6) : 0;
+    /* "rtt  " and the samples in cols - 1; cut, "rtt  ..." and the latest. */
+    size_t room = cols > 15 ? (size_t)(cols - 6) : 9;
+    size_t from = n > room ? n - (room - 3) : 0;
     struct nr_buf b = { 0 };
     pic_spark(&b, all + from, n - from, false, v->st);
     out_text(sh, "rtt  %s%.*s\n", from ? "..." : "", (int)b.len, b.p ? (char *)b.p : "");

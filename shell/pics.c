@@ -48,9 +48,9 @@ struct pic_style pic_style_out(const struct shell *sh)
 
 int pic_cols(int fd)
 {
-    struct winsize ws;
-    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
+    int w = sh_columns(fd);
+    if (w > 0)
+        return w;
     const char *c = getenv("COLUMNS");
     long n = c ? strtol(c, NULL, 10) : 0;
     return n >= 20 && n <= 1000 ? (int)n : 80;

@@ -16,6 +16,18 @@ check_count() {   # check_count NAME REGEX N: exactly N such lines on screen
     if [ "$n" = "$3" ]; then ok "$1"; else
         bad "$1: $n lines match /$2/, want $3:"; show_screen; fi
 }
+# cells_fit NAME COLS [REGEX]: no line on screen (wrapped rows joined; only
+# those matching REGEX) has more characters than COLS (check_width counts bytes: UTF-8 arrows are three).
+cells_fit() {
+    local long
+    long=$(T capture-pane -p -J -t nr | grep -E -- "${3:-.}" | LC_ALL=C.UTF-8 python3 -c '
+import sys
+w = int(sys.argv[1])
+for l in sys.stdin.read().splitlines():
+    if len(l) > w: print(l)' "$2")
+    if [ -z "$long" ]; then ok "$1"; else
+        bad "$1: lines wider than $2:"; echo "$long" | sed 's/^/     | /'; fi
+}
 start() {   # start COLUMNS ENV...: a fresh netrepl in a COLUMNSx24 pane
     local cols=$1
     shift
@@ -44,6 +56,15 @@ if [ "$(id -u)" = 0 ] || grep -Eq '^0[[:space:]]' /proc/sys/net/ipv4/ping_group_
     check "ping, dumb terminal: ASCII sparkline" '^rtt [-_.,~=*#]{5,} [0-9]+\.[0-9]{3} ms$'
     T send-keys -t nr C-c
     check "ping, dumb terminal: ASCII histogram" '^ *[<>=]*[0-9.]+(-[0-9.]+)? ms \|#+ [0-9]+$'
+    # 60 columns: the live line and the histogram stay within them.
+    start 60 "${utf[@]}" NO_COLOR=1
+    T send-keys -t nr 'ping -i 0.02 127.0.0.1' Enter
+    check "ping at 60: live line" "^rtt $spark{20,} [0-9]+\.[0-9]{3} ms$"
+    sleep 1.5
+    cells_fit "ping at 60: the live line fits" 60
+    T send-keys -t nr C-c
+    check "ping at 60: histogram" '^ *([<>=]*[0-9.]+(-[0-9.]+)? ms) \|█+ [0-9]+$'
+    cells_fit "ping at 60: the pictures fit" 60 '^rtt  |^ *([<>=]*[0-9.]+(-[0-9.]+)? ms|lost) \|'
 else
     echo "skip ping pictures (no ICMP socket for this user)"
 fi
@@ -89,6 +110,19 @@ check_not "watch at 60: no local address column" 'LOCAL'
 check_count "watch at 60: one line per session, none wrapped" '^ *\*?[0-9]+ ' 2
 T send-keys -t nr q
 check "watch at 60: stops" '^netrepl\[2\]> ?$'
+# 80 columns with long IPv6 addresses: columns go, rows never wrap.
+start 80 "${utf[@]}" NO_COLOR=1
+T send-keys -t nr 'listen tcp [::1]:0' Enter
+check "watch at 80: a listener" 'listening on tcp \[::1\]:[0-9]+'
+port6=$(screen | sed -nE 's/.*listening on tcp \[::1\]:([0-9]+).*/\1/p' | head -1)
+T send-keys -t nr "dial tcp [::1]:$port6" Enter "dial tcp [::1]:$port6" Enter 'sessions --watch 0.2' Enter
+check "watch at 80: title" '^every 0\.2s: 5 sessions'
+check "watch at 80: rows" '^ *\*?5 +tcp'
+cells_fit "watch at 80: no row wider than the terminal" 80
+check_not "watch at 80: the age column went first" 'AGE'
+check "watch at 80: the addresses stay" '^ID +PROTO +LOCAL +REMOTE +STATE +IN/s +OUT/s'
+T send-keys -t nr q
+check "watch at 80: stops" '^netrepl\[4\]> ?$'
 
 # Colour only on a terminal without NO_COLOR: the heads in reverse video.
 start 80 "${utf[@]}"
@@ -134,18 +168,6 @@ in_order() {
         at=$n
     done
     ok "$name"
-}
-# cells_fit NAME COLS: no line on screen (wrapped rows joined) has more
-# characters than COLS (check_width counts bytes: UTF-8 arrows are three).
-cells_fit() {
-    local long
-    long=$(T capture-pane -p -J -t nr | LC_ALL=C.UTF-8 python3 -c '
-import sys
-w = int(sys.argv[1])
-for l in sys.stdin.read().splitlines():
-    if len(l) > w: print(l)' "$2")
-    if [ -z "$long" ]; then ok "$1"; else
-        bad "$1: lines wider than $2:"; echo "$long" | sed 's/^/     | /'; fi
 }
 # ladder_run NAME COLS ENV...: a handshake, six bytes, a close from each
 # side, drawn live (dial --ladder), then again with `ladder 2` on a cleared
