@@ -5,11 +5,13 @@
  * servers, referral loops, missing glue, timeouts and the step limit each
  * get one line. Root hints: --roothints FILE (named.root format) or the
  * IANA root servers built in. Queries are built and read by lib/dnsmsg and
- * sent by c-ares on one channel per trace, pointed at each server in turn. */
+ * sent by c-ares on one channel per server, kept open in the shell's pool
+ * (lib/dnspool) across steps and traces. */
 #include "cmds/lookup.h"
 #include "shell/shell.h"
 #include "lib/dns.h"
 #include "lib/dnsmsg.h"
+#include "lib/dnspool.h"
 #include "lib/lookup.h"
 
 #include <ctype.h>
@@ -34,7 +36,7 @@ struct trace {
     int nhints;
     int steps;
     int64_t timeout_us;
-    struct nr_dns *dns;     /* the trace's channel (owned) */
+    struct nr_dns *dns;     /* the channel of the server asked last (sh->dnspool's) */
     const char *fail;       /* set once the trace has failed (already reported) */
     struct lookup_reply q;      /* the query in flight */
 };
@@ -166,12 +168,13 @@ static struct nr_dnsmsg *ask(struct trace *t, const struct srv *s, const char *n
     struct nr_dnsmsg *m = NULL;
     nr_hostport_join(nr_ip_str(&s->ip, a, sizeof a), "53", csv, sizeof csv);
     *why = "cannot start c-ares";
-    if (!t->dns) {   /* one channel for the whole trace, pointed at each server in turn */
-        struct nr_dns_conf conf = { csv, t->timeout_us, 1, t->o->tcp ? ARES_FLAG_USEVC : 0 };
-        t->dns = nr_dns_new_conf(t->sh->loop, &conf, err, sizeof err);
-    }
-    if (!t->dns || ares_set_servers_ports_csv(nr_dns_channel(t->dns), csv) != ARES_SUCCESS ||
-        nr_dnsq_build(&q, &wire, &wlen, err, sizeof err) < 0)
+    /* A channel a server, kept open in the shell's pool across steps and
+     * traces: asking the root again is a send and a receive. */
+    struct nr_dns_conf conf = { csv, t->timeout_us, 1, t->o->tcp ? ARES_FLAG_USEVC : 0 };
+    if (!t->sh->dnspool)
+        t->sh->dnspool = nr_dnspool_new(t->sh->loop);
+    t->dns = t->sh->dnspool ? nr_dnspool_get(t->sh->dnspool, &conf, err, sizeof err) : NULL;
+    if (!t->dns || nr_dnsq_build(&q, &wire, &wlen, err, sizeof err) < 0)
         return NULL;
     t->q.done = false, t->q.reply = NULL, t->q.reply_len = 0, t->q.sent_us = nr_now_us();
     ares_send(nr_dns_channel(t->dns), wire, (int)wlen, lookup_reply_cb, &t->q);
@@ -505,7 +508,6 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         else if (t->fail && !strcmp(t->fail, "referral loop"))
             rc = cmd_error(sh, "trace %s: referral loop", c->pos[1]);
     }
-    nr_dns_free(t->dns);
     free(t);
     return rc;
 }

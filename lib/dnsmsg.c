@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 enum { EDNS_NSID = 3, DEFAULT_BUFSIZE = 1232 };
 
@@ -53,6 +54,19 @@ static int add_nsid(ldns_pkt *p)
     return 0;
 }
 
+/* c-ares 1.18's ares_send() keeps the id it is given, so it must be
+ * unpredictable. getrandom(2) is one system call; ldns's own draw goes
+ * through OpenSSL's RNG, whose set-up (config file, DRBG seeding) cost more
+ * than the rest of a trace step. */
+static void set_random_id(ldns_pkt *p)
+{
+    uint16_t id;
+    if (getrandom(&id, sizeof id, GRND_NONBLOCK) == (ssize_t)sizeof id)
+        ldns_pkt_set_id(p, id);
+    else
+        ldns_pkt_set_random_id(p);
+}
+
 int nr_dnsq_build(const struct nr_dnsq *q, unsigned char **wire, size_t *len,
                   char *err, size_t errlen)
 {
@@ -64,7 +78,7 @@ int nr_dnsq_build(const struct nr_dnsq *q, unsigned char **wire, size_t *len,
                                      (uint16_t)((q->rd ? LDNS_RD : 0) | (q->cd ? LDNS_CD : 0)));
     if (!p)
         return nr_err(err, errlen, "out of memory");
-    ldns_pkt_set_random_id(p);
+    set_random_id(p);
     if (q->dnssec || q->nsid || q->bufsize || q->edns) {
         ldns_pkt_set_edns_udp_size(p, (uint16_t)(q->bufsize ? q->bufsize : DEFAULT_BUFSIZE));
         ldns_pkt_set_edns_do(p, q->dnssec);
@@ -84,42 +98,47 @@ int nr_dnsq_build(const struct nr_dnsq *q, unsigned char **wire, size_t *len,
 
 /* ---- replies ---- */
 
-static char *rdf_str(const ldns_rdf *r)
+/* Every string of a message is written into one ldns buffer and copied
+ * out (buf_take), rather than a buffer made and freed per field: a trace
+ * step reads a whole reply this way, and the allocations were most of it. */
+static char *buf_take(ldns_buffer *b)
 {
-    char *s = r ? ldns_rdf2str(r) : NULL;
-    return s ? s : strdup("");
+    char *s = NULL;
+    if (ldns_buffer_status_ok(b))
+        s = strndup((const char *)ldns_buffer_begin(b), ldns_buffer_position(b));
+    ldns_buffer_clear(b);
+    return s;
 }
 
 /* The record's rdata fields in presentation format, joined by spaces. */
-static char *rdata_str(const ldns_rr *rr)
+static void rdata_str(ldns_buffer *b, const ldns_rr *rr)
 {
-    ldns_buffer *b = ldns_buffer_new(256);
-    char *s = NULL;
-    if (!b)
-        return NULL;
     for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
         if (i)
             ldns_buffer_printf(b, " ");
         ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, i));
     }
-    if (ldns_buffer_status_ok(b))
-        s = ldns_buffer_export2str(b);
-    ldns_buffer_free(b);
-    return s;
 }
 
-static int take_rr(const ldns_rr *rr, bool question, struct nr_dnsrr *o)
+static int take_rr(ldns_buffer *b, const ldns_rr *rr, bool question, struct nr_dnsrr *o)
 {
-    o->owner = rdf_str(ldns_rr_owner(rr));
+    if (ldns_rr_owner(rr))
+        ldns_rdf2buffer_str(b, ldns_rr_owner(rr));
+    o->owner = buf_take(b);
     o->ttl = question ? 0 : ldns_rr_ttl(rr);
-    o->cls = ldns_rr_class2str(ldns_rr_get_class(rr));
+    ldns_rr_class2buffer_str(b, ldns_rr_get_class(rr));
+    o->cls = buf_take(b);
     o->rtype = (uint16_t)ldns_rr_get_type(rr);
-    o->type = ldns_rr_type2str(ldns_rr_get_type(rr));
-    o->rdata = question ? strdup("") : rdata_str(rr);
+    ldns_rr_type2buffer_str(b, ldns_rr_get_type(rr));
+    o->type = buf_take(b);
+    if (!question)
+        rdata_str(b, rr);
+    o->rdata = buf_take(b);
     return o->owner && o->cls && o->type && o->rdata ? 0 : -1;
 }
 
-static int take_section(const ldns_rr_list *l, bool question, struct nr_dnsrr **out, size_t *n)
+static int take_section(ldns_buffer *b, const ldns_rr_list *l, bool question,
+                        struct nr_dnsrr **out, size_t *n)
 {
     size_t k = l ? ldns_rr_list_rr_count(l) : 0;
     *n = 0;
@@ -128,7 +147,7 @@ static int take_section(const ldns_rr_list *l, bool question, struct nr_dnsrr **
         return -1;
     for (size_t i = 0; i < k; i++) {
         (*n)++;
-        if (take_rr(ldns_rr_list_rr(l, i), question, &(*out)[i]) < 0)
+        if (take_rr(b, ldns_rr_list_rr(l, i), question, &(*out)[i]) < 0)
             return -1;
     }
     return 0;
@@ -186,16 +205,19 @@ int nr_dnsmsg_parse(const unsigned char *buf, size_t len, struct nr_dnsmsg **out
     if (st != LDNS_STATUS_OK)
         return nr_err(err, errlen, "malformed reply (%s)", ldns_get_errorstr_by_id(st));
     struct nr_dnsmsg *m = calloc(1, sizeof *m);
-    int rc = m ? 0 : -1;
-    if (m) {
+    ldns_buffer *b = ldns_buffer_new(256);
+    int rc = m && b ? 0 : -1;
+    if (rc == 0) {
         take_header(p, m);
         ldns_rr_list *secs[NR_SEC_N] = { ldns_pkt_question(p), ldns_pkt_answer(p),
                                           ldns_pkt_authority(p), ldns_pkt_additional(p) };
         for (int i = 0; i < NR_SEC_N && rc == 0; i++)
-            rc = take_section(secs[i], i == NR_SEC_QUESTION, &m->sec[i], &m->n[i]);
+            rc = take_section(b, secs[i], i == NR_SEC_QUESTION, &m->sec[i], &m->n[i]);
         if (rc == 0)
             rc = take_nsid(p, m);
     }
+    if (b)
+        ldns_buffer_free(b);
     ldns_pkt_free(p);
     if (rc < 0) {
         nr_dnsmsg_free(m);

@@ -27,7 +27,8 @@ struct nr_dnsq {
     int bufsize;      /* EDNS UDP size; 0: 1232 when EDNS is needed, else no EDNS */
     bool edns;        /* EDNS even without DO or NSID */
 };
-/* The query in wire form. Caller frees *wire with free(). 0, or -1 with err. */
+/* The query in wire form, with a random id. Caller frees *wire with
+ * free(). 0, or -1 with err. */
 int nr_dnsq_build(const struct nr_dnsq *q, unsigned char **wire, size_t *len,
                   char *err, size_t errlen);
 

@@ -1,6 +1,7 @@
 /* shell/main — options, mode selection, start-up and shutdown. */
 #include "shell/repl.h"
 #include "lib/dns.h"
+#include "lib/dnspool.h"
 #include "lib/session.h"
 
 #include <errno.h>
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
     nr_sessions_free(sh.sessions);   /* closes every session, removes Unix files */
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);
+    nr_dnspool_free(sh.dnspool);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
     free(sh.roothints);
