@@ -404,18 +404,41 @@ static void at_root(struct trace *t, struct level *l)
     l->n = t->nhints;
 }
 
+/* Why the servers of a zone gave nothing usable, for the one line that
+ * ends a trace when none did: "1 timed out, 1 lame". */
+struct fails {
+    int lame, timeout, noaddr, other;
+    const char *why;   /* the last other failure (connection refused…) */
+};
+
+static void fails_str(const struct fails *f, char *buf, size_t n)
+{
+    const struct { int k; const char *what; } v[] = {
+        { f->lame, "lame" }, { f->timeout, "timed out" }, { f->noaddr, "without an address" },
+        { f->other, f->why },
+    };
+    size_t len = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (v[i].k && len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%d %s", len ? ", " : "", v[i].k, v[i].what);
+}
+
 /* Asks the servers of cur in turn until one gives a usable reply; returns
  * handle()'s verdict, or -1 when none did (reported). */
 static int step(struct trace *t, struct level *cur, struct level *next, char *qname,
                 uint16_t type, int depth, struct nr_ip *addr_out)
 {
-    char tname[16];
+    char tname[16], why_all[160];
+    struct fails f = { 0 };
     nr_rrtype_str(type, tname, sizeof tname);
     for (int i = 0; i < cur->n; i++) {
         struct srv *s = &cur->ns[i];
         const char *why = NULL;
-        if (!s->has_ip && !find_address(t, s, depth))
+        if (!s->has_ip && !find_address(t, s, depth)) {
+            f.noaddr++;
             continue;
+        }
         if (t->fail)
             return -1;
         if (t->steps >= MAX_STEPS)
@@ -434,10 +457,17 @@ static int step(struct trace *t, struct level *cur, struct level *next, char *qn
             return cmd_error(t->sh, "trace %s: interrupted", qname), t->fail = "interrupted", -1;
         if (rc != 3)
             return rc;
+        if (m)
+            f.lame++;
+        else if (!strcmp(why, "timed out"))
+            f.timeout++;
+        else
+            f.other++, f.why = why;
     }
+    fails_str(&f, why_all, sizeof why_all);
     if (!t->fail)
-        cmd_error(t->sh, "trace %s: no server of %s answered usefully (lame, unreachable or no address)",
-                  qname, cur->zone);
+        cmd_error(t->sh, "trace %s: no server of %s answered usefully (%s)", qname, cur->zone,
+                  why_all[0] ? why_all : "it has none");
     t->fail = "no server";
     return -1;
 }
