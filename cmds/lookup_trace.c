@@ -365,27 +365,32 @@ static int handle(struct trace *t, const struct nr_dnsmsg *m, struct level *cur,
     struct shell *sh = t->sh;
     switch (classify(m, cur, qname, type, next, end)) {
     case O_ANSWER:
-        out_str(sh, "result", "        answer from %s:\n", cur->zone);
+        out_str(sh, "result", "        %.0sanswer from", "answer");
+        out_str(sh, "from", " %s:\n", cur->zone);
         put_answer(t, m, addr_out);
         return 0;
     case O_CNAME:
-        out_str(sh, "result", "        CNAME chain, %s", qname);
+        out_str(sh, "result", "        %.0sCNAME chain,", "cname");
+        out_str(sh, NULL, " %s", qname);   /* the step has it as qname */
         out_str(sh, "cname", " -> %s: following it from the root\n", end);
         put_answer(t, m, NULL);
         snprintf(qname, NAMELEN, "%s", end);
         return 2;
     case O_NXDOMAIN:
-        out_str(sh, "result", "        no such domain (NXDOMAIN), says %s\n", s->name);
+        out_str(sh, "result", "        no such domain (%s), says", "NXDOMAIN");
+        out_str(sh, "from", " %s\n", s->name);
         return t->fail = "NXDOMAIN", -1;
     case O_NODATA:
-        out_str(sh, "result", "        no records of that type (NODATA), says %s\n", s->name);
+        out_str(sh, "result", "        no records of that type (%s), says", "NODATA");
+        out_str(sh, "from", " %s\n", s->name);
         return t->fail = "NODATA", -1;
     case O_REFERRAL:
         out_str(sh, "result", NULL, "referral");
         put_ns(t, next);
         return 1;
     case O_LOOP:
-        out_str(sh, "result", "        referral loop: asked as a server of %s, it hands over", cur->zone);
+        out_str(sh, "result", "        %.0sreferral loop:", "loop");
+        out_str(sh, "zone_asked", " asked as a server of %s, it hands over", cur->zone);
         out_str(sh, "loop_zone", " to %s, which is not below it\n", next->zone);
         return t->fail = "referral loop", -1;
     case O_LAME:
@@ -511,7 +516,7 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         return cmd_error(sh, "out of memory");
     t->sh = sh, t->o = c->opts, t->timeout_us = 2000000;
     if (c->npos < 2 || c->npos > 3)
-        rc = cmd_usage(sh, "trace takes NAME [TYPE]");
+        rc = cmd_usage(sh, "trace takes NAME [TYPE] (a host named trace: lookup host trace)");
     else if (c->npos == 3 && nr_rrtype_parse(c->pos[2], &type) < 0)
         rc = cmd_error(sh, "trace %s: %s: unknown record type", c->pos[1], c->pos[2]);
     else if (nr_dns_name_check(c->pos[1], c->poslen[1], err, sizeof err) < 0)
@@ -528,7 +533,8 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         rc = resolve(t, c->pos[1], type, 0, NULL) == 0 ? CMD_OK : CMD_FAIL;
         if (rc == CMD_OK || (t->fail && (!strcmp(t->fail, "NXDOMAIN") || !strcmp(t->fail, "NODATA")))) {
             out_begin(sh, "trace_done");
-            out_int(sh, "queries", "done after %lld queries", t->steps);
+            out_int(sh, "queries", "done after %lld", t->steps);
+            out_text(sh, t->steps == 1 ? " query" : " queries");
             out_double(sh, "time_ms", ", %.1f ms\n", (double)(nr_now_us() - t0) / 1000.0);
             out_end(sh);
         }

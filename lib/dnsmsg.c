@@ -11,38 +11,6 @@
 
 enum { EDNS_NSID = 3, DEFAULT_BUFSIZE = 1232 };
 
-int nr_rrtype_parse(const char *w, uint16_t *type)
-{
-    long long v;
-    if (!*w)
-        return -1;
-    if (strspn(w, "0123456789") == strlen(w)) {
-        if (nr_parse_ll(w, 1, 65535, &v, NULL, 0) < 0)
-            return -1;
-        *type = (uint16_t)v;
-        return 0;
-    }
-    if (!strncasecmp(w, "type", 4) && w[4] && strspn(w + 4, "0123456789") == strlen(w + 4)) {
-        if (nr_parse_ll(w + 4, 1, 65535, &v, NULL, 0) < 0)
-            return -1;
-        *type = (uint16_t)v;
-        return 0;
-    }
-    ldns_rr_type t = ldns_get_rr_type_by_name(w);
-    if (t == 0)
-        return -1;
-    *type = (uint16_t)t;
-    return 0;
-}
-
-char *nr_rrtype_str(uint16_t type, char *buf, size_t n)
-{
-    char *s = ldns_rr_type2str((ldns_rr_type)type);
-    snprintf(buf, n, "%s", s ? s : "?");
-    free(s);
-    return buf;
-}
-
 /* EDNS options: NSID asked for with an empty option. */
 static int add_nsid(ldns_pkt *p)
 {

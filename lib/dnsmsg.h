@@ -11,11 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A record type by name or number: "a", "HTTPS", "type65534", "65534".
- * Returns 0, or -1 when the word names no type. */
-int nr_rrtype_parse(const char *word, uint16_t *type);
-/* "HTTPS", "TYPE65534". buf holds 16. Returns buf. */
-char *nr_rrtype_str(uint16_t type, char *buf, size_t n);
+#include "lib/dnstype.h"   /* record types by name: nr_rrtype_parse/_str */
 
 struct nr_dnsq {
     const char *name;

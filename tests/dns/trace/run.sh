@@ -108,10 +108,33 @@ ex=$here/../../../examples/dns_trace.nr want=$here/../../examples/dns_trace.out
 "$bin" -k <"$ex" 2>&1 | sed -E 's/: [0-9]+\.[0-9] ms/: T ms/; s/, [0-9]+\.[0-9] ms/, T ms/; s/id [0-9]+,/id N,/' >"$work/ex"
 if [ "${NR_UPDATE:-}" = 1 ]; then cp "$work/ex" "$want"; fi
 if diff -u "$want" "$work/ex"; then echo "ok   examples/dns_trace.nr"; else echo "FAIL examples/dns_trace.nr"; fail=1; fi
+# --json: one object a line, and every step says what came of it in a word
+# (or an error) and where the text names a zone or a server, the JSON has it.
 for t in trace limits; do
     "$bin" --json -k <"$here/$t.nr" >"$work/$t.json" 2>/dev/null
-    python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/$t.json" ||
-        { echo "FAIL $t --json is not one object a line"; fail=1; }
+    python3 - "$work/$t.json" <<'PY' || { echo "FAIL $t --json"; fail=1; }
+import json, sys
+words = {"answer", "cname", "NXDOMAIN", "NODATA", "referral", "loop", "lame"}
+steps = 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("type") != "trace_step":
+        continue
+    steps += 1
+    if "error" in o:
+        continue
+    r = o.get("result")
+    if r not in words:
+        sys.exit("trace_step result %r is not one of %s: %s" % (r, sorted(words), line))
+    need = {"answer": ["from", "answer"], "cname": ["cname", "answer"], "NXDOMAIN": ["from"],
+            "NODATA": ["from"], "referral": ["referral", "ns"], "loop": ["zone_asked", "loop_zone"],
+            "lame": ["rcode"]}[r]
+    for k in need:
+        if k not in o:
+            sys.exit("trace_step %s without %s: %s" % (r, k, line))
+if not steps:
+    sys.exit("no trace_step objects")
+PY
 done
 python3 "$here/trace_vs_dig.py" "$bin" "$here/hints.root" || fail=1
 for d in "$work"/127.*; do
