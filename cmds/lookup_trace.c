@@ -12,6 +12,7 @@
 #include "lib/dns.h"
 #include "lib/dnsmsg.h"
 #include "lib/dnspool.h"
+#include "lib/escape.h"
 #include "lib/lookup.h"
 
 #include <ctype.h>
@@ -161,7 +162,8 @@ bool lookup_roothints_ok(struct shell *sh, const char *path)
 static struct nr_dnsmsg *ask(struct trace *t, const struct srv *s, const char *name,
                              uint16_t type, const char **why)
 {
-    struct nr_dnsq q = { name, type, false, t->o->dnssec, false, false, (int)t->o->bufsize, false };
+    struct nr_dnsq q = { name, type, false, t->o->dnssec, t->o->nsid, false, (int)t->o->bufsize,
+                         false };
     char csv[NR_ADDRSTRLEN + 8], a[NR_ADDRSTRLEN], err[NR_ERRLEN];
     unsigned char *wire;
     size_t wlen;
@@ -451,6 +453,11 @@ static int step(struct trace *t, struct level *cur, struct level *next, char *qn
                              MAX_STEPS), t->fail = "step limit", -1;
         struct nr_dnsmsg *m = ask(t, s, qname, type, &why);
         put_step(t, s, cur->zone, qname, tname);
+        if (m && m->nsid) {   /* +nsid: which instance of the server answered */
+            out_text(t->sh, "        nsid \"");
+            out_data(t->sh, "nsid", m->nsid, m->nsid_len, NR_ESC_QUOTE, false);
+            out_text(t->sh, "\"\n");
+        }
         int rc = 3;
         if (m)
             rc = handle(t, m, cur, next, qname, type, addr_out, s);
@@ -517,6 +524,10 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
     t->sh = sh, t->o = c->opts, t->timeout_us = 2000000;
     if (c->npos < 2 || c->npos > 3)
         rc = cmd_usage(sh, "trace takes NAME [TYPE] (a host named trace: lookup host trace)");
+    else if (t->o->file || t->o->full)
+        rc = cmd_usage(sh, "trace takes one NAME and shows every reply: no -f, no --full");
+    else if (c->pos[c->npos - 1][0] == '@')
+        rc = cmd_usage(sh, "trace starts at the root servers, not @SERVER (--roothints FILE names others)");
     else if (c->npos == 3 && nr_rrtype_parse(c->pos[2], &type) < 0)
         rc = cmd_error(sh, "trace %s: %s: unknown record type", c->pos[1], c->pos[2]);
     else if (nr_dns_name_check(c->pos[1], c->poslen[1], err, sizeof err) < 0)

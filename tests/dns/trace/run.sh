@@ -36,8 +36,8 @@ nsd=$(command -v nsd || echo /usr/sbin/nsd)
 serve() {   # serve ADDR ZONE:FILE...
     local addr=$1 d=$work/$1 z; shift
     mkdir -p "$d"
-    printf 'server:\n    ip-address: %s@53\n    username: ""\n    chroot: ""\n    zonesdir: "%s"\n    database: ""\n    zonelistfile: "%s/zone.list"\n    xfrdfile: "%s/xfrd.state"\n    pidfile: "%s/nsd.pid"\n    logfile: "%s/nsd.log"\n    server-count: 1\n    verbosity: 0\n    hide-version: yes\n    round-robin: no\n    rrl-ratelimit: 0\n    rrl-whitelist-ratelimit: 0\nremote-control:\n    control-enable: no\n' \
-        "$addr" "$d" "$d" "$d" "$d" "$d" >"$d/nsd.conf"
+    printf 'server:\n    ip-address: %s@53\n    username: ""\n    chroot: ""\n    zonesdir: "%s"\n    database: ""\n    zonelistfile: "%s/zone.list"\n    xfrdfile: "%s/xfrd.state"\n    pidfile: "%s/nsd.pid"\n    logfile: "%s/nsd.log"\n    server-count: 1\n    nsid: "ascii_%s"\n    verbosity: 0\n    hide-version: yes\n    round-robin: no\n    rrl-ratelimit: 0\n    rrl-whitelist-ratelimit: 0\nremote-control:\n    control-enable: no\n' \
+        "$addr" "$d" "$d" "$d" "$d" "$d" "$addr" >"$d/nsd.conf"
     for z in "$@"; do
         cp "$here/${z#*:}" "$d/"
         printf 'zone:\n    name: "%s"\n    zonefile: "%s"\n' "${z%%:*}" "${z#*:}" >>"$d/nsd.conf"
