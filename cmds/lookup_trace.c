@@ -13,6 +13,7 @@
 #include "lib/dnsmsg.h"
 #include "lib/dnspool.h"
 #include "lib/escape.h"
+#include "lib/roothints.h"
 #include "lib/lookup.h"
 
 #include <ctype.h>
@@ -70,16 +71,6 @@ static bool below(const char *child, const char *parent)
 
 /* ---- root hints ---- */
 
-static const char *const builtin_hints[][2] = {
-    { "a.root-servers.net.", "198.41.0.4" }, { "b.root-servers.net.", "170.247.170.2" },
-    { "c.root-servers.net.", "192.33.4.12" }, { "d.root-servers.net.", "199.7.91.13" },
-    { "e.root-servers.net.", "192.203.230.10" }, { "f.root-servers.net.", "192.5.5.241" },
-    { "g.root-servers.net.", "192.112.36.4" }, { "h.root-servers.net.", "198.97.190.53" },
-    { "i.root-servers.net.", "192.36.148.17" }, { "j.root-servers.net.", "192.58.128.30" },
-    { "k.root-servers.net.", "193.0.14.129" }, { "l.root-servers.net.", "199.7.83.42" },
-    { "m.root-servers.net.", "202.12.27.33" },
-};
-
 static struct srv *find_srv(struct srv *s, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -88,58 +79,24 @@ static struct srv *find_srv(struct srv *s, int n, const char *name)
     return NULL;
 }
 
-/* One named.root line: "OWNER [TTL] [IN] TYPE RDATA". */
-static void hint_line(struct trace *t, char *line)
-{
-    char *w[6], *save = NULL;
-    int n = 0;
-    char *semi = strchr(line, ';');
-    if (semi)
-        *semi = 0;
-    for (char *p = strtok_r(line, " \t\r\n", &save); p && n < 6; p = strtok_r(NULL, " \t\r\n", &save))
-        w[n++] = p;
-    int k = 1;
-    while (k < n - 2 && (isdigit((unsigned char)w[k][0]) || !strcasecmp(w[k], "IN")))
-        k++;
-    if (n < 3 || k + 1 >= n)
-        return;
-    char owner[NAMELEN], rd[NAMELEN];
-    canon(w[0], owner, sizeof owner);
-    if (!strcasecmp(w[k], "NS") && !strcmp(owner, ".") && t->nhints < MAX_SRV) {
-        canon(w[k + 1], rd, sizeof rd);
-        if (!find_srv(t->hints, t->nhints, rd))
-            snprintf(t->hints[t->nhints++].name, NAMELEN, "%s", rd);
-    } else if (!strcasecmp(w[k], "A") || !strcasecmp(w[k], "AAAA")) {
-        struct srv *s = find_srv(t->hints, t->nhints, owner);
-        if (s && !s->has_ip && nr_ip_parse(w[k + 1], &s->ip, false) == 0)
-            s->has_ip = s->glue = true;
-    }
-}
-
+/* The hints of path (the shell keeps the file read: a script of traces
+ * reads it once), or the IANA root servers when path is NULL. */
 static int load_hints(struct trace *t, const char *path)
 {
-    if (!path) {
-        for (size_t i = 0; i < sizeof builtin_hints / sizeof builtin_hints[0]; i++) {
-            struct srv *s = &t->hints[t->nhints++];
-            snprintf(s->name, NAMELEN, "%s", builtin_hints[i][0]);
-            s->has_ip = s->glue = nr_ip_parse(builtin_hints[i][1], &s->ip, false) == 0;
-        }
-        return 0;
+    char err[NR_ERRLEN];
+    struct nr_roothints builtin;
+    const struct nr_roothints *h = &builtin;
+    if (!path)
+        nr_roothints_builtin(&builtin);
+    else if (!(h = nr_roothints_cached(&t->sh->roothints_cache, path, err, sizeof err)))
+        return cmd_error(t->sh, "roothints %s: %s", path, err), -1;
+    t->nhints = 0;
+    for (int i = 0; i < h->n && t->nhints < MAX_SRV; i++) {
+        struct srv *s = &t->hints[t->nhints++];
+        memcpy(s->name, h->v[i].name, NAMELEN);
+        s->ip = h->v[i].ip;
+        s->has_ip = s->glue = h->v[i].has_ip;
     }
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return cmd_error(t->sh, "roothints %s: %s", path, strerror(errno)), -1;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) >= 0)
-        hint_line(t, line);
-    free(line);
-    fclose(f);
-    int usable = 0;
-    for (int i = 0; i < t->nhints; i++)
-        usable += t->hints[i].has_ip;
-    if (!usable)
-        return cmd_error(t->sh, "roothints %s: no root server with an address (want '. NS NAME' and 'NAME A ADDR' lines)", path), -1;
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "shell/repl.h"
 #include "lib/dns.h"
 #include "lib/dnspool.h"
+#include "lib/roothints.h"
 #include "lib/session.h"
 
 #include <errno.h>
@@ -173,6 +174,7 @@ int main(int argc, char **argv)
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);
     nr_dnspool_free(sh.dnspool);
+    nr_roothints_cache_free(sh.roothints_cache);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
     free(sh.roothints);
