@@ -11,7 +11,7 @@
 # point at the test root for dig (netrepl never reads it for a trace).
 # Usage: run.sh [--bench N] NETREPL   (skips unless root: namespaces and port 53)
 #   --bench N: instead of the checks, time `lookup trace` of N names against
-#   one dig +trace process asking the same names, best of NR_BENCH_RUNS (3)
+#   one dig +trace process asking the same names, best of NR_BENCH_RUNS (5)
 #   runs each (bench/dns runs this).
 set -u
 bench=
@@ -71,7 +71,7 @@ if [ -n "$bench" ]; then
     # Best of NR_BENCH_RUNS runs each, taken in turns, as bench/dns does:
     # the machine is shared, and one slow run says nothing about either.
     ms_nr= ms_dig=
-    for _ in $(seq 1 "${NR_BENCH_RUNS:-3}"); do
+    for _ in $(seq 1 "${NR_BENCH_RUNS:-5}"); do
         t0=$(now); "$bin" -k <"$work/bench.nr" >"$work/nr.out" 2>&1; t1=$(now)
         # shellcheck disable=SC2086
         dig +trace +nodnssec +tries=1 +time=2 @127.0.0.2 $names >"$work/dig.out" 2>&1; t2=$(now)
@@ -80,7 +80,7 @@ if [ -n "$bench" ]; then
         if [ -z "$ms_dig" ] || [ "$b" -lt "$ms_dig" ]; then ms_dig=$b; fi
     done
     ok_nr=$(grep -c '^done after' "$work/nr.out"); ok_dig=$(grep -c 'IN	A	192.0.2.72' "$work/dig.out")
-    printf 'bench trace: %d names through root, test., trace.test. (3 queries each; best of %d runs)\n' "$bench" "${NR_BENCH_RUNS:-3}"
+    printf 'bench trace: %d names through root, test., trace.test. (3 queries each; best of %d runs)\n' "$bench" "${NR_BENCH_RUNS:-5}"
     awk -v a="$ms_nr" -v n="$ok_nr" 'BEGIN { printf "  %-30s %8.1f ms  (%d answered)\n", "netrepl lookup trace", a / 1000, n }'
     awk -v a="$ms_dig" -v n="$ok_dig" 'BEGIN { printf "  %-30s %8.1f ms  (%d answered)\n", "dig +trace (one process)", a / 1000, n }'
     awk -v a="$ms_dig" -v b="$ms_nr" 'BEGIN { printf "  dig / netrepl = %.1fx (target >= 5)\n", a / (b > 0 ? b : 1) }'
