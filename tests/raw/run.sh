@@ -11,6 +11,7 @@
 #                  reach a `listen udp` only when their header is right
 #   refused        as nobody: one line naming CAP_NET_RAW and the fix
 #   ping-seed      ping --id 13 --seq 37 --payload '' sends the seed's bytes
+#   ping-payload   --payload in hex and as text, byte for byte
 #   ping-id-dgram  as nobody on a datagram socket: --id cannot be kept, said
 #   wrong-session  --icmp-checksum, --ip, --hdrincl where they do not apply
 #   hostile        terminal escapes in a raw payload stay escaped (and in
@@ -132,6 +133,11 @@ dial ip4:nosuchproto 127.0.0.1'
 check ping-seed 0 true root '' '/^  IPv4 header/d; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'listen ip4:icmp 127.0.0.1
 ping -c 1 --id 13 --seq 37 --payload "" 127.0.0.1
 recv 1 --ip --hex'
+# --payload: hex digits (blanks, colons) are bytes; anything else the text.
+check ping-payload 0 true root '' '/^  IPv4 header/d; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'listen ip4:icmp 127.0.0.1
+ping -c 1 --id 14 --seq 1 --payload "de:ad be ef" 127.0.0.1
+ping -c 1 --id 14 --seq 2 --payload "cafe!" 127.0.0.1
+recv 1 --ip --hex --max 4'
 check ping-id-dgram 0 'echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range' nobody '' \
     's/identifier [0-9]+ \(not/identifier N (not/; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'ping -c 1 --id 13 --payload "hi" 127.0.0.1'
 
