@@ -5,45 +5,8 @@
 # commands printed at the prompt.
 # Usage: expect.sh NETREPL
 set -u
-exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
-flock 9
-bin=$(realpath "$1")
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-T() { tmux -S "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-pass=0 fail=0
-
-screen() { T capture-pane -p -t nr; }
-wait_for() {
-    local i
-    for ((i = 0; i < ${2:-5} * 20; i++)); do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() {   # check NAME REGEX [SECONDS]
-    if wait_for "$2" "${3:-5}"; then ok "$1"; else
-        bad "$1: no line matching /$2/ on screen:"; screen | sed 's/^/     | /'; fi
-}
-type_line() {   # type_line TEXT: types it, Enter, waits for a fresh prompt
-    T send-keys -t nr -l "$1"
-    T send-keys -t nr Enter
-    sleep 0.1
-    local i
-    for ((i = 0; i < 100; i++)); do
-        screen | grep -v '^$' | tail -1 | grep -Eq '^netrepl(\[[0-9]+\])?> ?$' && return 0
-        sleep 0.05
-    done
-}
-
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$work/asan"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$work/asan"
-export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9 NO_COLOR=1
+. "$(dirname "$0")/lib.sh" "$1"
+export NO_COLOR=1
 T -f /dev/null new-session -d -s nr -x 200 -y 50 "$bin -q; echo EXIT=\$?; sleep 30"
 check "prompt" '^netrepl> ?$'
 
@@ -112,8 +75,4 @@ grep -Ev '^netrepl(\[[0-9]+\])?>( |$)|^(nosuchcommand|echo|expect|save): |^saved
 if diff -u "$work/at_prompt" "$work/replayed" >"$work/diff"; then ok "replay prints what the prompt printed"; else
     bad "replay differs:"; sed 's/^/     | /' "$work/diff"; fi
 
-if ls "$work"/asan.* >/dev/null 2>&1; then
-    bad "sanitizer reports:"; cat "$work"/asan.*
-fi
-echo "tty expect: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish "tty expect"

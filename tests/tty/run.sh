@@ -4,46 +4,8 @@
 # Tab completion, Ctrl-C at the prompt and during a wait, history, Ctrl-D.
 # Usage: run.sh NETREPL
 set -u
-# Suites that use fixed loopback ports or raw ICMP take turns machine-wide,
-# so two checkouts testing at once cannot see each other's traffic.
-exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
-flock 9
-bin=$(realpath "$1")
-work=$(mktemp -d)
-sock="$work/tmux.sock"
-T() { tmux -S "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-pass=0 fail=0
-
-screen() { T capture-pane -p -t nr; }
-# wait_for REGEX [SECONDS]: poll the screen until a line matches.
-wait_for() {
-    local i
-    for ((i = 0; i < ${2:-5} * 20; i++)); do
-        screen | grep -Eq -- "$1" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-check() {   # check NAME REGEX [SECONDS]
-    if wait_for "$2" "${3:-5}"; then
-        pass=$((pass + 1)); echo "ok   $1"
-    else
-        fail=$((fail + 1)); echo "FAIL $1: no line matching /$2/ on screen:"; screen | grep -v "^$" | sed "s/^/     | /"
-    fi
-}
-check_not() {   # check_not NAME REGEX: the screen has no such line now
-    if screen | grep -Eq -- "$2"; then
-        fail=$((fail + 1)); echo "FAIL $1: unexpected /$2/:"; screen | grep -v "^$" | sed "s/^/     | /"
-    else
-        pass=$((pass + 1)); echo "ok   $1"
-    fi
-}
-
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$work/asan"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$work/asan"
-export HOME=$work XDG_STATE_HOME=$work/state NETREPL_DNS=127.0.0.1:9 NO_COLOR=1
+. "$(dirname "$0")/lib.sh" "$1"
+export NO_COLOR=1
 T -f /dev/null new-session -d -s nr -x 160 -y 30 "$bin; echo EXIT=\$?; sleep 30"
 check "banner and prompt" '^netrepl> ?$'
 
@@ -74,7 +36,7 @@ T send-keys -t nr C-c
 check "Ctrl-C interrupts a waiting command" '^sleep: interrupted$' 2
 end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))
-if [ "$ms" -lt 2000 ]; then pass=$((pass + 1)); echo "ok   interrupt took ${ms} ms"; else fail=$((fail + 1)); echo "FAIL interrupt took ${ms} ms"; fi
+if [ "$ms" -lt 2000 ]; then ok "interrupt took ${ms} ms"; else bad "interrupt took ${ms} ms"; fi
 
 # Sessions: notices above the prompt keep the line being typed; the prompt
 # shows the current session; Tab offers session ids; Ctrl-C ends a recv.
@@ -112,8 +74,8 @@ T send-keys -t nr 'hello over the wire' Enter
 wait_for '^hello over the wire$'
 sleep 0.3
 n=$(screen | grep -c '^hello over the wire$')
-if [ "$n" = 2 ]; then pass=$((pass + 1)); echo "ok   typed line sent, echo shown"; else
-    fail=$((fail + 1)); echo "FAIL attach: $n copies of the line (want typed + echoed)"; screen | grep -v "^$" | sed "s/^/     | /"; fi
+if [ "$n" = 2 ]; then ok "typed line sent, echo shown"; else
+    bad "attach: $n copies of the line (want typed + echoed)"; screen | grep -v "^$" | sed "s/^/     | /"; fi
 T send-keys -t nr 'esc ' C-v Escape '[2J' Enter   # C-v: a literal ESC in the line editor
 check "peer bytes shown escaped while attached" '^esc \\x1b\[2J$'
 T send-keys -t nr C-]
@@ -133,8 +95,8 @@ head -c 2097152 /dev/zero | timeout 5 socat -u - TCP:127.0.0.1:16094 2>/dev/null
 check "bytes of a burst merged in one notice" '^\[8\] [0-9,]+ bytes arrived in [0-9]+ reads \([0-9,]+ buffered\)$'
 check "the buffer cap said once" '^\[8\] 1,048,576 bytes buffered: reading paused until recv takes some$'
 n=$(screen | grep -c 'bytes arrived')
-if [ "$n" -le 4 ]; then pass=$((pass + 1)); echo "ok   $n data notices for 2 MiB"; else
-    fail=$((fail + 1)); echo "FAIL $n data notices for 2 MiB (want at most 4)"; screen | sed 's/^/     | /'; fi
+if [ "$n" -le 4 ]; then ok "$n data notices for 2 MiB"; else
+    bad "$n data notices for 2 MiB (want at most 4)"; screen | sed 's/^/     | /'; fi
 T send-keys -t nr 'sessions' Enter
 check "STATE shows the paused session" '^ +8 +tcp +accepted .* paused: full '
 T send-keys -t nr 'close all' Enter
@@ -145,8 +107,8 @@ for i in $(seq 300); do printf x >/dev/udp/127.0.0.1/16095; done
 # (the kernel may drop some while a sanitized build is slow: any count)
 check "300 datagrams merged" '^\[9\] [0-9,]+ datagrams arrived \([0-9,]+ bytes; [0-9,]+ queued\)$'
 n=$(screen | grep -c '^\[9\] .*datagram')
-if [ "$n" -le 4 ]; then pass=$((pass + 1)); echo "ok   $n notices for 300 datagrams"; else
-    fail=$((fail + 1)); echo "FAIL $n notices for 300 datagrams (want at most 4)"; screen | sed 's/^/     | /'; fi
+if [ "$n" -le 4 ]; then ok "$n notices for 300 datagrams"; else
+    bad "$n notices for 300 datagrams (want at most 4)"; screen | sed 's/^/     | /'; fi
 T send-keys -t nr 'close all' Enter
 check "close the UDP listener" '^closed 1 session$'
 wait
@@ -164,9 +126,9 @@ check "accepted notice shows the name escaped" \
     '^\[[0-9]+\] accepted @\\x1b\]0;pwned\\x07\\x1b\[2J\\x1b\[31mRED\\xe2\\x80\\xae on \[[0-9]+\]$'
 check "the screen was not cleared" '^\[[0-9]+\] listening on unix @nr-tty-esc$'
 if [ "$(T display -p -t nr '#{pane_title}')" != pwned ]; then
-    pass=$((pass + 1)); echo "ok   the terminal title was not changed"
+    ok "the terminal title was not changed"
 else
-    fail=$((fail + 1)); echo "FAIL the peer's name set the terminal title"
+    bad "the peer's name set the terminal title"
 fi
 T send-keys -t nr 'close all' Enter
 check "close the unix sessions" '^closed 2 sessions$'
@@ -178,9 +140,9 @@ check "errors are one line naming the command" "^nosuchcmd: unknown command"
 T send-keys -t nr C-d
 check "Ctrl-D exits with status 0" '^EXIT=0$'
 if grep -q '^echo hello "tty"$' "$work/state/netrepl/history" 2>/dev/null; then
-    pass=$((pass + 1)); echo "ok   history saved"
+    ok "history saved"
 else
-    fail=$((fail + 1)); echo "FAIL history not saved in $work/state/netrepl/history"
+    bad "history not saved in $work/state/netrepl/history"
 fi
 
 # History is loaded again by the next session: Up recalls the last line.
@@ -202,9 +164,9 @@ check "colour session starts" '^netrepl> ?$'
 T send-keys -t nr 'mask 10.1.2.3/23' Enter
 check "mask in colour" '^binary +00001010\.00000001\.00000010\.00000011 +address$'
 if T capture-pane -p -e -t nr | grep -q $'0000001\e\[33m0'; then
-    pass=$((pass + 1)); echo "ok   host bits coloured from the boundary"
+    ok "host bits coloured from the boundary"
 else
-    fail=$((fail + 1)); echo "FAIL no colour change at the boundary:"; T capture-pane -p -e -t nr | cat -v | sed 's/^/     | /'
+    bad "no colour change at the boundary:"; T capture-pane -p -e -t nr | cat -v | sed 's/^/     | /'
 fi
 T send-keys -t nr 'quit' Enter
 check "colour session quits" '^EXIT=0$'
@@ -212,22 +174,9 @@ check "colour session quits" '^EXIT=0$'
 # ---- one fresh shell per topic from here on ----
 # start [COLS] [COMMAND]: a new netrepl in the pane (old one killed).
 start() {
-    # A second session keeps the server up while nr is replaced (killing
-    # the last session makes tmux exit, and a new-session meanwhile fails).
-    T has-session -t keep 2>/dev/null || T new-session -d -s keep 'sleep 3600'
-    T kill-session -t nr 2>/dev/null
-    T -f /dev/null new-session -d -s nr -x "${1:-160}" -y 30 "${2:-$bin; echo EXIT=\$?; sleep 30}"
-    wait_for '^netrepl> ?$' || { fail=$((fail + 1)); echo "FAIL shell did not start"; }
+    start_pane "${1:-160}" 30 "${2:-$bin; echo EXIT=\$?; sleep 30}"
+    wait_for '^netrepl> ?$' || bad "shell did not start"
 }
-# check_width NAME COLS: no line on screen (wrapped rows joined) is wider.
-check_width() {
-    local long
-    long=$(T capture-pane -p -J -t nr | awk -v w="$2" 'length($0) > w')
-    if [ -z "$long" ]; then pass=$((pass + 1)); echo "ok   $1"; else
-        fail=$((fail + 1)); echo "FAIL $1: lines wider than $2:"; echo "$long" | sed 's/^/     | /'; fi
-}
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; screen | grep -v "^$" | sed "s/^/     | /"; }
 
 # Output of a command never follows a redrawn prompt (issue 11.15): dial
 # runs the loop once so a listener of ours accepts at once.
@@ -263,7 +212,7 @@ start
 T send-keys -t nr 'echo keep-me' Enter
 check "a line for the history" '^keep-me$'
 if grep -qx 'echo keep-me' "$work/state/netrepl/history" 2>/dev/null; then ok "history written as lines run"; else
-    fail=$((fail + 1)); echo "FAIL history not written before exit"; fi
+    bad "history not written before exit"; fi
 T send-keys -t nr 'echo second' Enter
 check "a second line" '^second$'
 T send-keys -t nr Up Up
@@ -291,7 +240,7 @@ sleep 0.3
 h=$(tr '\n' ' ' <"$work/state/netrepl/history" 2>/dev/null)
 case "$h" in
 *"echo keep-me"*"echo from-"*"echo from-"*) ok "two shells' history merged" ;;
-*) fail=$((fail + 1)); echo "FAIL two shells' history: $h" ;;
+*) bad "two shells' history: $h" ;;
 esac
 # Enter on an edited recalled line adds it and leaves the entry as it was.
 start
@@ -302,7 +251,7 @@ check "the edited line runs" '^h1-x$'
 T send-keys -t nr Up Up
 check "the recalled entry kept its text" '^netrepl> echo h1$'
 T send-keys -t nr C-u C-d
-if grep -qx '' "$work/state/netrepl/history"; then fail=$((fail + 1)); echo "FAIL empty line in history"; else ok "no empty history line"; fi
+if grep -qx '' "$work/state/netrepl/history"; then bad "empty line in history"; else ok "no empty history line"; fi
 
 # attach keeps the line being typed (issue 11.17).
 socat TCP-LISTEN:16094,reuseaddr,bind=127.0.0.1 SYSTEM:'sleep 1; echo data from peer; sleep 1.5' &
@@ -376,7 +325,7 @@ all=$(T capture-pane -p -J -S - -t nr)
 n=$(T capture-pane -p -J -t nr | grep -c "^netrepl> echo abcdefghij")
 T capture-pane -p -J -t nr | grep -q "^netrepl> $long\$" || n="no whole"
 if [ "$n" = 1 ] && echo "$all" | grep -q "^netrepl [0-9.]*; 'help'"; then ok "resize: one copy of the line, banner kept"; else
-    fail=$((fail + 1)); echo "FAIL resize: $n copies of the line:"; echo "$all" | grep -v '^$' | sed 's/^/     | /'; fi
+    bad "resize: $n copies of the line:"; echo "$all" | grep -v '^$' | sed 's/^/     | /'; fi
 T send-keys -t nr Enter
 check "the line still runs" '^abcdefghij.*END$'
 
@@ -417,14 +366,9 @@ for sig in TERM HUP; do
     kill -"$sig" $pid
     check "SIG$sig: exits by the signal" "^EXIT=$((128 + $(kill -l $sig)))$"
     check "SIG$sig: terminal restored" '^TTY=icanon echo ?$'
-    if [ -e "$work/$sig.sock" ]; then fail=$((fail + 1)); echo "FAIL SIG$sig: socket file left"; else ok "SIG$sig: socket file removed"; fi
+    if [ -e "$work/$sig.sock" ]; then bad "SIG$sig: socket file left"; else ok "SIG$sig: socket file removed"; fi
     if grep -qx "listen unix $work/$sig.sock" "$work/state/netrepl/history" 2>/dev/null; then ok "SIG$sig: history kept"; else
-        fail=$((fail + 1)); echo "FAIL SIG$sig: history lost"; fi
+        bad "SIG$sig: history lost"; fi
 done
 
-# Sanitizer reports cannot reach the pane reliably: they go to files.
-if ls "$work"/asan.* >/dev/null 2>&1; then
-    fail=$((fail + 1)); echo "FAIL sanitizer reports:"; cat "$work"/asan.*
-fi
-echo "tty: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish "tty"
