@@ -5,7 +5,8 @@
 #                  echo request (type 8, id 13, seq 37) with the checksum
 #                  filled in (08 00 f7 cd 00 0d 00 25), the echo reply read
 #                  back (00 00 ff cd 00 0d 00 25); then again with --json
-#   icmpv6         the same on ip6:ipv6-icmp ::1 (the kernel's checksum)
+#   icmpv6         the same on ip6:ipv6-icmp ::1 (the kernel's checksum);
+#                  then in JSON
 #   listen-ping    listen ip4:icmp sees an iputils ping
 #   udp-over-ip    UDP datagrams written on ip4:udp (and with --hdrincl)
 #                  reach a `listen udp` only when their header is right
@@ -100,6 +101,13 @@ check icmpv6 0 true root <<<'dial ip6:ipv6-icmp ::1
 send --hex "8000 0000 000d 0025" --icmp-checksum
 sleep 0.1
 recv --ip --hex'
+
+# JSON: the kernel's checksum said as kernel_checksum; each datagram's
+# ICMPv6 header decoded beside its exact bytes (data_base64).
+check icmpv6-json 0 true root --json <<<'dial ip6:ipv6-icmp ::1
+send --hex "8000 0000 000d 0025" --icmp-checksum
+sleep 0.1
+recv'
 
 # iputils ping (-s 0: the bare 8-byte header) while the listener waits; its
 # identifier and checksum are its own.
