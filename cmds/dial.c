@@ -1,16 +1,20 @@
 /* cmds/dial — dial NET ADDR: a new session connected to ADDR, trying each
  * resolved address in turn as Go's Dial, with a deadline and Ctrl-C. */
 #include "cmds/sess.h"
+#include "cmds/tls.h"
+#include "lib/resolve.h"
 #include "lib/addr.h"
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 struct dial_opts {
     int64_t timeout_us;
     const char *from;
     bool keepalive, nodelay;
+    struct tls_opts tls;
 };
 
 static bool connect_done(void *arg)
@@ -128,6 +132,8 @@ static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
         out_text(sh, " (UDP: no handshake, the peer is not contacted)");
     else
         out_double(sh, "connect_ms", " (connected in %.3f ms)", (double)us / 1000.0);
+    if (nr_sess_tls(s))
+        tls_out_summary(sh, s);
     out_int(sh, "failed_addresses", NULL, at->failed);
     if (at->failed) {
         out_text(sh, "\n  after %d failed address%s, first %s: ", at->failed,
@@ -136,6 +142,23 @@ static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
     }
     out_text(sh, "\n");
     out_end(sh);
+}
+
+/* The handshake after the connect; the host part of ADDR is what the
+ * certificate is checked against. */
+static int dial_tls(struct shell *sh, struct nr_session *s, struct nr_tls_ctx *ctx,
+                    const char *addr, const struct dial_opts *o, int64_t deadline)
+{
+    char work[512], host[256] = "", err[NR_ERRLEN];
+    struct nr_target t;
+    if (nr_target_split(addr, true, work, sizeof work, &t, err, sizeof err) == 0 && t.host)
+        snprintf(host, sizeof host, "%s", t.host);
+    if (addr[0] == '[' && sess_is_id(addr))
+        snprintf(host, sizeof host, "localhost");
+    size_t discarded;
+    int rc = tls_upgrade(sh, "dial", s, ctx, false, host, &o->tls, deadline, &discarded);
+    nr_tls_ctx_free(ctx);
+    return rc;
 }
 
 static int dial_run(struct shell *sh, const struct cmd_call *c)
@@ -152,6 +175,11 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         return CMD_FAIL;
     if (o->from && sess_resolve(sh, &net, o->from, true, deadline, &from) < 0)
         return CMD_FAIL;
+    struct nr_tls_ctx *tls = NULL;
+    if (nr_net_is_tls(&net) && !(tls = tls_ctx_from(sh, "dial", &o->tls, false, NULL)))
+        return CMD_FAIL;
+    if (!tls && tls_opts_given(&o->tls))
+        return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", net.name);
     int id = nr_sess_reserve_id(sh->sessions);
     struct attempt at = { .raw = nr_net_is_raw(&net) };
     struct nr_session *s = NULL;
@@ -159,9 +187,15 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         s = try_one(sh, id, &net, &to, i, o->from ? &from : NULL, deadline, &at);
     if (!s) {
         nr_sess_release_id(sh->sessions, id);
+        nr_tls_ctx_free(tls);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
         return dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+    }
+    if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK) {
+        nr_sess_close(s);
+        nr_sess_release_id(sh->sessions, id);
+        return CMD_FAIL;
     }
     int64_t took = nr_now_us() - t0;
     if (apply_opts(sh, s, o) != CMD_OK) {
@@ -189,6 +223,8 @@ static const struct nr_opt dial_options[] = {
       "enable TCP keepalive", NULL, 0, 0 },
     { "--nodelay", NULL, OPT_FLAG, offsetof(struct dial_opts, nodelay), 0, 0, NULL,
       "disable Nagle's algorithm (TCP_NODELAY)", NULL, 0, 0 },
+    TLS_CLIENT_OPTS(struct dial_opts, tls),
+    TLS_COMMON_OPTS(struct dial_opts, tls),
     OPT_END,
 };
 
@@ -216,7 +252,15 @@ const struct nr_cmd cmd_dial = {
     "Example: dial tcp 127.0.0.1:8080\n"
     "Example: dial udp localhost:13 --timeout 2\n"
     "Example: dial tcp [1]\n"
-    "Example: dial ip4:icmp 127.0.0.1\n",
+    "Example: dial ip4:icmp 127.0.0.1\n"
+    "tls, tls4 and tls6 connect with TCP, then do a TLS handshake. The server's\n"
+    "certificate must chain to a trusted CA (--ca FILE|DIR, or the system store),\n"
+    "be valid now and name the host (or --sni NAME; an IP literal is checked\n"
+    "against the IP names and sends no SNI). A failure says why in words and\n"
+    "closes the connection; --insecure goes on, marks the session unverified and\n"
+    "still says why. The result line shows version, cipher, ALPN and the peer.\n"
+    "Example: dial tls localhost:8443 --ca ca.pem --alpn h2,http/1.1\n"
+    "Example: dial tls 127.0.0.1:8443 --insecure --tls1.2\n",
     .pos = dial_pos,
     .opts = dial_options,
     .opts_size = sizeof(struct dial_opts),

@@ -1,6 +1,7 @@
 /* cmds/listen — listen NET ADDR (a listener session that accepts by itself,
  * optionally serving echo/daytime/discard) and accept [LISTENER]. */
 #include "cmds/sess.h"
+#include "cmds/tls.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -47,13 +48,45 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
     for (int i = 0; i < n; i++)
         out_text(sh, "%s%s%s", i ? "; " : " (", aside[i], i == n - 1 ? ")" : "");
     out_text(sh, "\n");
+    const struct nr_tls_ctx *tc = nr_sess_tls_ctx(s);
+    if (tc) {
+        out_obj_begin(sh, "tls");
+        out_bool(sh, "ephemeral", NULL, nr_tls_ctx_ephemeral(tc));
+        out_text(sh, "  certificate %s\n", nr_tls_ctx_ephemeral(tc)
+                 ? "ephemeral, self-signed, EC P-256, for localhost, 127.0.0.1, ::1 (and the "
+                   "bound address); clients need --insecure or --ca with 'info ID --pem'"
+                 : "from --cert");
+        out_lit(sh, "sha256", "  sha256      %s\n", nr_tls_ctx_fingerprint(tc));
+        out_obj_end(sh);
+    }
     out_end(sh);
 }
 
 struct listen_opts {
     bool echo, daytime, discard;
     long long backlog, max_clients;
+    struct tls_opts tls;
 };
+
+/* A TLS listener's context, made once the address is bound (it goes into
+ * an ephemeral certificate's names). */
+static int listen_tls(struct shell *sh, struct nr_session *s, const struct listen_opts *o)
+{
+    if (!nr_net_is_tls(nr_sess_net(s))) {
+        if (!tls_opts_given(&o->tls))
+            return CMD_OK;
+        nr_sess_close(s);
+        return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", nr_sess_proto(s));
+    }
+    struct nr_tls_ctx *c = tls_ctx_from(sh, "listen", &o->tls, true,
+                                        (const struct sockaddr *)nr_sess_local(s));
+    if (!c) {
+        nr_sess_close(s);
+        return CMD_FAIL;
+    }
+    nr_sess_set_tls_ctx(s, c);
+    return CMD_OK;
+}
 
 static int listen_run(struct shell *sh, const struct cmd_call *c)
 {
@@ -95,6 +128,8 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     if (!s)
         return cmd_error(sh, "%s %s: %s%s", net.name, addr, first,
                          sess_bind_hint(first_errno, &ad.ss[first_i]));
+    if (listen_tls(sh, s, o) != CMD_OK)
+        return CMD_FAIL;
     nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
@@ -195,6 +230,8 @@ static const struct nr_opt listen_options[] = {
     { "--max-clients", NULL, OPT_INT, offsetof(struct listen_opts, max_clients), 1, 1000000,
       "N", "keep at most N connections at once, then pause accepting (default 1024)",
       NULL, 0, 0 },
+    TLS_COMMON_OPTS(struct listen_opts, tls),
+    TLS_SERVER_OPTS(struct listen_opts, tls),
     OPT_END,
 };
 
@@ -240,7 +277,15 @@ const struct nr_cmd cmd_listen = {
     "Example: listen tcp 127.0.0.1:0\n"
     "Example: listen udp :7007 --echo\n"
     "Example: listen tcp :8080 --max-clients 100\n"
-    "Example: listen ip4:icmp\n",
+    "Example: listen ip4:icmp\n"
+    "tls, tls4 and tls6 listen with TCP and speak TLS to every client (accepted\n"
+    "sessions and the services alike). Without --cert/--key the listener makes an\n"
+    "ephemeral self-signed EC P-256 certificate for localhost, 127.0.0.1, ::1 and\n"
+    "the bound address, and prints its SHA-256 fingerprint ('info ID --pem' gives\n"
+    "it to other tools). --client-ca FILE asks every client for a certificate and\n"
+    "refuses those it cannot verify.\n"
+    "Example: listen tls 127.0.0.1:8443 --echo\n"
+    "Example: listen tls :8443 --cert cert.pem --key key.pem --alpn h2,http/1.1\n",
     .pos = listen_pos,
     .opts = listen_options,
     .opts_size = sizeof(struct listen_opts),

@@ -67,6 +67,10 @@ static void show_eof(struct shell *sh, const struct nr_session *s)
     out_begin(sh, "eof");
     out_int(sh, "id", NULL, nr_sess_id(s));
     out_uint(sh, "buffered", NULL, left);
+    /* TLS: a clean close_notify, or a close without one (truncation?). */
+    const char *tls_end = nr_sess_tls_end(s);
+    if (tls_end)
+        out_str(sh, "tls_end", "(TLS: %s) ", tls_end);
     if (nr_sess_rd_shut(s) && !nr_sess_peer_eof(s))
         out_text(sh, "(closed for reading)\n");
     else if (left)
@@ -124,7 +128,7 @@ static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
         if (stream_ended(s) || r != NR_WAIT_DONE)
             end_line(sh, o);
         if (nr_sess_error(s))
-            return cmd_error(sh, "[%d] %s", nr_sess_id(s), nr_sock_strerror(nr_sess_error(s)));
+            return cmd_error(sh, "[%d] %s", nr_sess_id(s), nr_sess_strerror(s));
         if (stream_ended(s)) {
             show_eof(sh, s);
             return CMD_OK;
@@ -158,7 +162,7 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
     if (n)
         show_chunk(sh, s, o, n);
     if (e && !nr_sess_buffered(s))
-        return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(e));
+        return cmd_error(sh, "[%d] %s", id, nr_sess_strerror(s));
     if (stream_ended(s) && !e && (!n || !nr_sess_buffered(s)))
         show_eof(sh, s);
     if (!n && !stream_ended(s))

@@ -157,7 +157,7 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s), t0 = nr_now_us();
     enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE : sh_wait(sh, flushed, s, t0 + t);
     if (nr_sess_error(s) && nr_sess_is_stream(s))
-        return cmd_error(sh, "[%d] %s", id, nr_sock_strerror(nr_sess_error(s)));
+        return cmd_error(sh, "[%d] %s", id, nr_sess_strerror(s));
     /* The bytes stay queued and go out as the peer reads: say so, so a
      * failure is not mistaken for bytes lost. */
     if (w != NR_WAIT_DONE)

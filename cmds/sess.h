@@ -48,7 +48,7 @@ void sess_out_ends(struct shell *sh, const struct nr_session *s);
 
 /* The networks dial and listen take, for Tab completion word lists. */
 #define SESS_NET_WORDS "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", \
-    "ip4:icmp", "ip6:ipv6-icmp", "ip4:udp"
+    "tls", "tls4", "tls6", "ip4:icmp", "ip6:ipv6-icmp", "ip4:udp"
 
 /* After a bind failed with errno e on ss: a hint for a port below the
  * unprivileged limit ("(ports below 1024 need ...)"), or "". */

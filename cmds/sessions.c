@@ -1,6 +1,7 @@
 /* cmds/sessions — the session table: sessions (ls), use, close, shutdown, set,
  * info. */
 #include "cmds/sess.h"
+#include "cmds/tls.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -118,7 +119,7 @@ static int content_width(const struct nr_sessions *t, enum col c)
         const struct nr_session *s = nr_sess_at(t, i);
         if (c == C_ROLE)
             role_text(s, buf, sizeof buf);
-        widen(&w, (int)strlen(c == C_ROLE ? buf : nr_sess_state(s)));
+        widen(&w, (int)strlen(c == C_ROLE ? buf : sess_state_text(s)));
     }
     return w;
 }
@@ -207,7 +208,7 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
               addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s), &eb), l->w[C_REMOTE]);
     nr_buf_free(&eb);
     cell(sh, l, C_REMOTE, &first, "%s", cellbuf);
-    cell(sh, l, C_STATE, &first, "%s", nr_sess_state(s));
+    cell(sh, l, C_STATE, &first, "%s", sess_state_text(s));
     cell(sh, l, C_IN, &first, "%llu", (unsigned long long)st.bytes_in);
     cell(sh, l, C_OUT, &first, "%llu", (unsigned long long)st.bytes_out);
     cell(sh, l, C_BUF, &first, "%s", buf_text(&st, b, sizeof b));
@@ -245,7 +246,9 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_str(sh, "local", NULL,
             sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), a, sizeof a));
     remote_field(sh, s, false);
-    out_str(sh, "state", NULL, nr_sess_state(s));
+    out_str(sh, "state", NULL, sess_state_text(s));
+    if (tls_state_word(s))
+        out_str(sh, "tls", NULL, tls_state_word(s));
     out_uint(sh, "bytes_in", NULL, st.bytes_in);
     out_uint(sh, "bytes_out", NULL, st.bytes_out);
     out_uint(sh, "buffered", NULL, st.buffered);
@@ -606,7 +609,7 @@ static void info_counts(struct shell *sh, const struct nr_session *s)
                  st.max_clients);
 }
 
-static void info_session(struct shell *sh, const struct nr_session *s)
+static void info_session(struct shell *sh, const struct nr_session *s, bool pem)
 {
     char l[NR_ADDRSTRLEN], role[16];
     role_text(s, role, sizeof role);
@@ -614,7 +617,7 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     out_int(sh, "id", "session [%lld]\n", nr_sess_id(s));
     out_str(sh, "proto", "  proto       %s\n", nr_sess_proto(s));
     out_str(sh, "role", "  role        %s\n", role);
-    out_str(sh, "state", "  state       %s\n", nr_sess_state(s));
+    out_str(sh, "state", "  state       %s\n", sess_state_text(s));
     out_str(sh, "local", "  local       %s\n",
             sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
     remote_field(sh, s, true);
@@ -624,13 +627,14 @@ static void info_session(struct shell *sh, const struct nr_session *s)
                (double)(nr_now_us() - nr_sess_created_us(s)) / 1e6);
     info_counts(sh, s);
     if (nr_sess_error(s))
-        out_str(sh, "error", "  error       %s\n", nr_sock_strerror(nr_sess_error(s)));
+        out_str(sh, "error", "  error       %s\n", nr_sess_strerror(s));
     out_bool(sh, "released", NULL, nr_sess_released(s));
     if (nr_sess_released(s))
         out_text(sh, "  socket      given back (peer closed, nothing left to read)\n");
     out_double(sh, "timeout_s", "  timeout     %g s\n", (double)nr_sess_timeout(s) / 1e6);
     info_opts(sh, s);
     info_tcp(sh, s);
+    tls_out_info(sh, s, pem);
     out_end(sh);
 }
 
@@ -741,7 +745,8 @@ static int info_run(struct shell *sh, const struct cmd_call *c)
     struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
-    info_session(sh, s);
+    const bool *pem = c->opts;
+    info_session(sh, s, *pem);
     return CMD_OK;
 }
 
@@ -752,6 +757,10 @@ static const struct nr_pos use_pos[] = { { "none", POS_ENUM, use_extra, POS_OPTI
 static const char *const close_extra[] = { "all", NULL };
 static const char *const info_extra[] = { "shell", NULL };
 static const struct nr_pos close_pos[] = { { "all", POS_ENUM, close_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
+static const struct nr_opt info_options[] = {
+    { "--pem", NULL, OPT_FLAG, 0, 0, 0, NULL, "TLS: also print the certificates in PEM", NULL, 0, 0 },
+    OPT_END,
+};
 static const struct nr_pos info_pos[] = { { "shell", POS_ENUM, info_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
 static const struct nr_pos shutdown_pos[] = { { NULL, POS_ENUM, shutdown_hows, 0 }, POS_END };
 static const struct nr_pos set_pos[] = {
@@ -887,8 +896,15 @@ const struct nr_cmd cmd_info = {
     "round-trip time and variance, congestion window, retransmits. 'info shell'\n"
     "(or info with no current session) shows the process: sessions, open file\n"
     "descriptors, memory.\n"
-    "Example: info 2\n",
+    "For TLS: version, cipher, key exchange group, ALPN, SNI, resumption, the\n"
+    "verification result and the peer's chain (subject, issuer, names, validity,\n"
+    "key, signature, SHA-256); a TLS listener shows its own certificate. --pem\n"
+    "adds the chain (or the listener's certificate) in PEM for other tools.\n"
+    "Example: info 2\n"
+    "Example: info 3 --pem\n",
     .pos = info_pos,
+    .opts = info_options,
+    .opts_size = sizeof(bool),
     .flags = CMD_ID,
     .run = info_run,
 };

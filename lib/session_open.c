@@ -96,6 +96,7 @@ static int accept_one(struct nr_session *l)
     c->remote = ss;
     c->remote_len = len;
     c->listener = l->id;
+    tls_accepted(l, c);
     if (served) {
         served_start(l, c);
         return 0;

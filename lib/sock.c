@@ -17,10 +17,12 @@ static const struct nr_net nets[] = {
     { "tcp6", AF_INET6, SOCK_STREAM, 0 }, { "udp", AF_UNSPEC, SOCK_DGRAM, 0 },
     { "udp4", AF_INET, SOCK_DGRAM, 0 },   { "udp6", AF_INET6, SOCK_DGRAM, 0 },
     { "unix", AF_UNIX, SOCK_STREAM, 0 },  { "unixgram", AF_UNIX, SOCK_DGRAM, 0 },
+    { "tls", AF_UNSPEC, SOCK_STREAM, 0 }, { "tls4", AF_INET, SOCK_STREAM, 0 },
+    { "tls6", AF_INET6, SOCK_STREAM, 0 },
 };
 
 const char *const nr_net_names[] = {
-    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram",
+    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", "tls", "tls4", "tls6",
     "ip4:icmp", "ip6:ipv6-icmp", "ip4:udp", NULL,
 };
 
@@ -82,6 +84,11 @@ int nr_net_parse(const char *s, struct nr_net *net)
         }
     }
     return -1;
+}
+
+bool nr_net_is_tls(const struct nr_net *net)
+{
+    return !strncmp(net->name, "tls", 3);
 }
 
 int nr_sock_open(int family, int type)

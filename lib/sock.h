@@ -18,11 +18,14 @@ struct nr_net {
 };
 
 /* The networks dial and listen take, NULL-terminated: tcp tcp4 tcp6 udp
- * udp4 udp6 unix unixgram, and for completion the common raw IP networks
+ * udp4 udp6 unix unixgram tls tls4 tls6, and for completion the common raw IP networks
  * (ip4:icmp ip6:ipv6-icmp ip4:udp); any ip4:PROTO / ip6:PROTO parses. */
 extern const char *const nr_net_names[];
 /* "tcp, tcp4, …, unixgram" for messages. */
-#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram, ip4:PROTO, ip6:PROTO"
+#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram, tls, tls4, tls6, " \
+    "ip4:PROTO, ip6:PROTO"
+/* tls, tls4, tls6: TCP with TLS on top. */
+bool nr_net_is_tls(const struct nr_net *net);
 /* Parses one of nr_net_names, or ip4:PROTO / ip6:PROTO (Go's DialIP
  * networks: PROTO a number 1..255 or a name from /etc/protocols, with a
  * built-in table when that file is missing). Returns 0 or -1. */
