@@ -4,6 +4,9 @@
 #include "cmds/tls.h"
 #include "lib/resolve.h"
 #include "lib/addr.h"
+#include "lib/capture.h"
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +16,7 @@
 struct dial_opts {
     int64_t timeout_us;
     const char *from;
-    bool keepalive, nodelay;
+    bool keepalive, nodelay, capture;
     struct tls_opts tls;
 };
 
@@ -161,6 +164,24 @@ static int dial_tls(struct shell *sh, struct nr_session *s, struct nr_tls_ctx *c
     return rc;
 }
 
+/* dial --capture: the capture starts before the first SYN, on the remote
+ * end alone (the local port is not known yet); refined once connected. */
+static int dial_capture(struct shell *sh, int id, const struct nr_net *net,
+                        const struct sess_addrs *to)
+{
+    struct nr_cap_spec spec = { 0 };
+    if (to->ss[0].ss_family != AF_INET && to->ss[0].ss_family != AF_INET6)
+        return cmd_error(sh, "--capture: %s sessions have no packets (trace shows their "
+                         "bytes)", net->name);
+    if (nr_net_is_raw(net))
+        return cmd_error(sh, "--capture: %s: capture follows TCP, UDP and TLS sessions "
+                         "(recv on a raw session already shows each packet)", net->name);
+    spec.proto = net->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    spec.remote = to->ss[0];
+    spec.remote_len = to->len[0];
+    return sh_capture_start(sh, id, &spec, NULL, 0, false);
+}
+
 static int dial_run(struct shell *sh, const struct cmd_call *c)
 {
     const struct dial_opts *o = c->opts;
@@ -181,6 +202,12 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (!tls && tls_opts_given(&o->tls))
         return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", net.name);
     int id = nr_sess_reserve_id(sh->sessions);
+    if (o->capture && dial_capture(sh, id, &net, &to) != CMD_OK) {
+        nr_sess_release_id(sh->sessions, id);
+        nr_tls_ctx_free(tls);
+        return CMD_FAIL;
+    }
+    int64_t setup = o->capture ? nr_now_us() - t0 : 0;   /* not part of the connect */
     struct attempt at = { .raw = nr_net_is_raw(&net) };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
@@ -190,26 +217,38 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         nr_tls_ctx_free(tls);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
-        return dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+        int r = dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+        if (o->capture)
+            sh_capture_stop(sh, id);   /* shows the SYN and what answered it */
+        return r;
     }
     if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
+        if (o->capture)
+            sh_capture_stop(sh, id);   /* shows the handshake that failed */
         return CMD_FAIL;
     }
-    int64_t took = nr_now_us() - t0;
+    int64_t took = nr_now_us() - t0 - setup;
     if (apply_opts(sh, s, o) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
+        if (o->capture)
+            sh_capture_stop(sh, id);
         return CMD_FAIL;
     }
     sh->current = sh->last_id = id;
     dial_print(sh, s, took, &at);
+    int r = CMD_OK;
+    if (o->capture) {
+        r = sh_capture_refine(sh, s);
+        sh_capture_describe(sh, id);
+    }
     /* Let a listener of ours accept this connection now, so ids follow the
      * order of the commands; its notices come after dial's own line. */
     fflush(stdout);
     nr_loop_run_once(sh->loop, 0);
-    return CMD_OK;
+    return r;
 }
 
 static const struct dial_opts dial_defaults = { .timeout_us = NR_SESS_TIMEOUT_US };
@@ -225,6 +264,8 @@ static const struct nr_opt dial_options[] = {
       "disable Nagle's algorithm (TCP_NODELAY)", NULL, 0, 0 },
     TLS_CLIENT_OPTS(struct dial_opts, tls),
     TLS_COMMON_OPTS(struct dial_opts, tls),
+    { "--capture", NULL, OPT_FLAG, offsetof(struct dial_opts, capture), 0, 0, NULL,
+      "capture its packets from the first SYN (see help capture)", NULL, 0, 0 },
     OPT_END,
 };
 

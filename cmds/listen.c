@@ -63,7 +63,7 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 }
 
 struct listen_opts {
-    bool echo, daytime, discard;
+    bool echo, daytime, discard, capture;
     long long backlog, max_clients;
     struct tls_opts tls;
 };
@@ -133,7 +133,7 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
-    return CMD_OK;
+    return o->capture ? sess_capture_new(sh, s) : CMD_OK;
 }
 
 /* ---- accept ---- */
@@ -232,6 +232,8 @@ static const struct nr_opt listen_options[] = {
       NULL, 0, 0 },
     TLS_COMMON_OPTS(struct listen_opts, tls),
     TLS_SERVER_OPTS(struct listen_opts, tls),
+    { "--capture", NULL, OPT_FLAG, offsetof(struct listen_opts, capture), 0, 0, NULL,
+      "capture its packets from the start (every client's; see help capture)", NULL, 0, 0 },
     OPT_END,
 };
 

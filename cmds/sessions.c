@@ -214,6 +214,10 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
     cell(sh, l, C_BUF, &first, "%s", buf_text(&st, b, sizeof b));
     cell(sh, l, C_DROPS, &first, "%llu", (unsigned long long)st.drops);
     cell(sh, l, C_AGE, &first, "%.1fs", (double)(now - nr_sess_created_us(s)) / 1e6);
+    if (sh_captured(sh, id))
+        out_text(sh, " captured");
+    if (sh_traced(sh, id))
+        out_text(sh, " traced");
     out_text(sh, "\n");
 }
 
@@ -256,6 +260,11 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
         out_uint(sh, "datagrams", NULL, st.datagrams);
     out_uint(sh, "drops", NULL, st.drops);
     out_double(sh, "age_s", NULL, (double)(now - nr_sess_created_us(s)) / 1e6);
+    /* Marks past the last column, only when set (issue 13: captured, traced). */
+    if (sh_captured(sh, id))
+        out_bool(sh, "captured", NULL, true);
+    if (sh_traced(sh, id))
+        out_bool(sh, "traced", NULL, true);
     session_text(sh, s, now, l);
     out_end(sh);
 }

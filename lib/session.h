@@ -249,6 +249,17 @@ size_t nr_sessions_held(const struct nr_sessions *t);
 void nr_sessions_set_max_clients(struct nr_sessions *t, unsigned n);
 unsigned nr_sessions_max_clients(const struct nr_sessions *t);
 
+/* ---- taps (trace) ---- */
+/* A trace tap sees every byte the session's socket takes or gives, as it
+ * happens: dir, the bytes (borrowed for the call), the time (nr_now_us).
+ * Served connections have none. fn NULL removes it. The tap must not close
+ * s or run the loop. */
+enum nr_tap_dir { NR_TAP_SENT, NR_TAP_RECEIVED };
+typedef void (*nr_sess_tap_fn)(void *arg, struct nr_session *s, enum nr_tap_dir dir,
+                               const void *p, size_t n, int64_t t_us);
+void nr_sess_set_tap(struct nr_session *s, nr_sess_tap_fn fn, void *arg);
+bool nr_sess_tapped(const struct nr_session *s);
+
 /* The RFC 867 daytime text for now ("Mon Nov 23 19:53:08 2026\r\n"). */
 size_t nr_daytime(char *buf, size_t n);
 

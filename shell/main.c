@@ -170,7 +170,11 @@ int main(int argc, char **argv)
     }
     nr_loop_on_idle(sh.loop, on_idle, &sh);
     int status = run(&sh, &cl);
+    sh_trace_flush(&sh);
     nr_sessions_free(sh.sessions);   /* closes every session, removes Unix files */
+    sh_trace_flush(&sh);   /* the close's last packets */
+    sh_capture_free(&sh);
+    sh_trace_free(&sh);
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);
     nr_dnspool_free(sh.dnspool);
