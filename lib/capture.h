@@ -54,6 +54,14 @@ uint64_t nr_capture_drops(struct nr_capture *c);
 const char *nr_capture_finish(struct nr_capture *c);
 void nr_capture_close(struct nr_capture *c);
 
+/* Offline, for tests and the fuzzer: a capture without an interface, fed
+ * frames of link type dlt by hand (t: microseconds, any origin); each goes
+ * through the same decoding, relative numbers and direction as live ones.
+ * Freed with nr_capture_close(). */
+struct nr_capture *nr_capture_offline(const struct nr_cap_spec *spec, int dlt, nr_cap_fn fn,
+                                      void *arg);
+void nr_capture_feed(struct nr_capture *c, int64_t t, const unsigned char *frame, size_t caplen);
+
 /* Words for TCP flags in wire order, "SYN+ACK", into buf. */
 const char *nr_tcp_flags_str(unsigned flags, char *buf, size_t n);
 /* ICMP/ICMPv6 type (and code) in words: "echo request", "port unreachable". */

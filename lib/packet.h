@@ -31,6 +31,11 @@ struct nr_pkt {
     int icmp_type, icmp_code;  /* ICMP/ICMPv6, -1 otherwise */
     struct sockaddr_storage src, dst;
     socklen_t src_len, dst_len;
+    /* ICMP errors: the datagram they quote (quoted_proto 0: none, or cut
+     * short), with its ports when TCP or UDP. */
+    int quoted_proto;
+    struct sockaddr_storage quoted_src, quoted_dst;
+    socklen_t quoted_src_len, quoted_dst_len;
 };
 
 #endif

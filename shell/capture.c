@@ -127,6 +127,13 @@ static void rec_print(struct shell *sh, const struct cap_rec *r)
         out_lit(sh, "icmp", "%s ", nr_icmp_str(p->proto, p->icmp_type, p->icmp_code));
         out_int(sh, "icmp_type", "(type %lld ", p->icmp_type);
         out_int(sh, "icmp_code", "code %lld) ", p->icmp_code);
+        if (p->quoted_proto == IPPROTO_TCP || p->quoted_proto == IPPROTO_UDP) {
+            out_lit(sh, "quoted_proto", "about %s ", proto_name(p->quoted_proto));
+            out_str(sh, "quoted_src", "%s -> ", nr_sockaddr_str((const struct sockaddr *)&p->quoted_src,
+                                                               p->quoted_src_len, a, sizeof a));
+            out_str(sh, "quoted_dst", "%s ", nr_sockaddr_str((const struct sockaddr *)&p->quoted_dst,
+                                                            p->quoted_dst_len, b, sizeof b));
+        }
     }
     out_uint(sh, "len", "len=%llu\n", p->len);
     out_end(sh);
