@@ -2,6 +2,7 @@
  * socket (datagram or raw, lib/icmp), run the echo session (lib/ping) on the
  * loop, print a line per reply and the statistics. All formatting is here. */
 #include "shell/shell.h"
+#include "lib/capture.h"
 #include "lib/dns.h"
 #include "lib/ping.h"
 #include "shell/resolve.h"
@@ -17,6 +18,13 @@ struct ping_req {
     int family;          /* AF_UNSPEC, or AF_INET / AF_INET6 from -4 / -6 */
     long long count, size, ttl;
     int64_t interval_us, wait_us;
+    bool capture;        /* --capture: the echoes on the wire, line by line */
+};
+
+/* What on_event prints with: the shell, and the capture (or NULL). */
+struct ping_ctx {
+    struct shell *sh;
+    struct nr_capture *cap;
 };
 
 /* HOST to one address: literals directly, names through the resolver (its
@@ -49,7 +57,7 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
 struct ping_opts {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
-    bool v4, v6;
+    bool v4, v6, capture;
 };
 
 static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req *q)
@@ -62,6 +70,7 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     q->ttl = o->ttl;
     q->interval_us = o->interval_us;
     q->wait_us = o->wait_us;
+    q->capture = o->capture;
     q->host = c->pos[0];
     if (c->poslen[0] == 0)
         return cmd_error(sh, "empty host name");
@@ -70,10 +79,19 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     return CMD_OK;
 }
 
+static void on_packet(void *arg, const struct nr_pkt *p)
+{
+    struct ping_ctx *x = arg;
+    sh_packet_line(x->sh, 0, false, p);
+}
+
 static void on_event(void *arg, const struct nr_ping_event *ev)
 {
-    struct shell *sh = arg;
+    struct ping_ctx *x = arg;
+    struct shell *sh = x->sh;
     char from[NR_ADDRSTRLEN];
+    if (x->cap)
+        nr_capture_drain(x->cap);   /* the request and the reply first, then what ping saw */
     if (ev->kind == NR_PING_SEND_ERROR) {
         out_begin(sh, "ping_error");
         out_int(sh, "icmp_seq", "icmp_seq=%lld", ev->seq);
@@ -155,6 +173,36 @@ static void print_stats(struct shell *sh, const char *host, const struct nr_ping
     out_end(sh);
 }
 
+/* --capture: the echoes of this ping (its identifier) on the interface
+ * toward the host, each packet a line as it comes. */
+static int start_capture(struct shell *sh, struct ping_ctx *x, const struct nr_icmp_sock *so,
+                         const struct sockaddr_storage *to, socklen_t tolen)
+{
+    struct nr_cap_spec spec = { 0 };
+    char err[NR_ERRLEN];
+    enum nr_cap_status st;
+    spec.proto = to->ss_family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+    spec.icmp_id = so->id;
+    spec.remote = *to;
+    spec.remote_len = tolen;
+    x->cap = nr_capture_open(sh->loop, &spec, NULL, on_packet, x, &st, err, sizeof err);
+    if (!x->cap)
+        return cmd_error(sh, "--capture: %s", st == NR_CAP_PERM ? SH_CAPTURE_PERM : err);
+    return CMD_OK;
+}
+
+static void stop_capture(struct shell *sh, struct ping_ctx *x)
+{
+    nr_capture_drain(x->cap);   /* the last reply's packets, a late one */
+    out_begin(sh, "capture_stop");
+    out_uint(sh, "packets", "  (%llu ", nr_capture_seen(x->cap));
+    out_text(sh, "%s captured, ", nr_plural(nr_capture_seen(x->cap), "packet", "packets"));
+    out_uint(sh, "drops", "%llu dropped by the kernel)\n", nr_capture_drops(x->cap));
+    out_end(sh);
+    nr_capture_close(x->cap);
+    x->cap = NULL;
+}
+
 static int run_echoes(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip)
 {
     char err[NR_ERRLEN];
@@ -165,14 +213,23 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
         return cmd_error(sh, "%s: %s", q->host, err);
     if (nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err) < 0)
         return cmd_error(sh, "%s", err);
+    struct ping_ctx x = { sh, NULL };
+    if (q->capture && start_capture(sh, &x, &s, &to, tolen) != CMD_OK) {
+        nr_icmp_close(&s);
+        return CMD_FAIL;
+    }
     print_start(sh, q, ip, &s);
     struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size };
     struct nr_ping *p = nr_ping_start(sh->loop, &s, (struct sockaddr *)&to, tolen, &o,
-                                      on_event, sh, err, sizeof err);
-    if (!p)
+                                      on_event, &x, err, sizeof err);
+    if (!p) {
+        nr_capture_close(x.cap);
         return cmd_error(sh, "%s", err);
+    }
     sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
     nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
+    if (x.cap)
+        stop_capture(sh, &x);
     const struct nr_ping_stats *st = nr_ping_stats(p);
     print_stats(sh, q->host, st);
     long received = st->received;
@@ -211,6 +268,8 @@ static const struct nr_opt ping_options[] = {
       "resolve HOST to IPv4 only", NULL, 1, 0 },
     { "-6", NULL, OPT_FLAG, offsetof(struct ping_opts, v6), 0, 0, NULL,
       "resolve HOST to IPv6 only", NULL, 1, 0 },
+    { "--capture", NULL, OPT_FLAG, offsetof(struct ping_opts, capture), 0, 0, NULL,
+      "show the echo requests and replies on the wire (needs CAP_NET_RAW)", NULL, 0, 0 },
     OPT_END,
 };
 

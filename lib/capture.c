@@ -217,7 +217,7 @@ int nr_pkt_decode(int dlt, const unsigned char *f, size_t n, struct nr_pkt *p,
     int ver;
     size_t off = link_skip(dlt, f, n, &ver);
     memset(p, 0, sizeof *p);
-    p->icmp_type = p->icmp_code = -1;
+    p->icmp_type = p->icmp_code = p->icmp_id = p->icmp_seq = -1;
     *wscale = -1;
     *raw_seq = *raw_ack = 0;
     if (!ver)
@@ -263,6 +263,10 @@ int nr_pkt_decode(int dlt, const unsigned char *f, size_t n, struct nr_pkt *p,
         p->len = plen > 8 ? (uint32_t)(plen - 8) : 0;
         if (icmp_error(p->proto, p->icmp_type) && l4cap > 8)
             quoted(l4 + 8, l4cap - 8, p);
+        bool echo = p->proto == IPPROTO_ICMP ? p->icmp_type == 0 || p->icmp_type == 8
+                                             : p->icmp_type == 128 || p->icmp_type == 129;
+        if (echo && l4cap >= 8)
+            p->icmp_id = get16(l4 + 4), p->icmp_seq = get16(l4 + 6);
     } else {
         return -1;
     }
@@ -455,6 +459,14 @@ static const char *host_of(const struct sockaddr_storage *ss, char *buf, size_t 
 static void build_filter(const struct nr_cap_spec *s, char *out, size_t n)
 {
     char h[64], part[256];
+    if (s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6) {
+        /* a ping: its echoes by identifier, and errors about them */
+        bool v6 = s->proto == IPPROTO_ICMPV6;
+        snprintf(out, n, "%s and host %s and (%s = %d or %s)", v6 ? "icmp6" : "icmp",
+                 host_of(&s->remote, h, sizeof h), v6 ? "ip6[44:2]" : "icmp[4:2]", s->icmp_id,
+                 v6 ? "(ip6[40] >= 1 and ip6[40] <= 4)" : "icmp[0] = 3 or icmp[0] = 11");
+        return;
+    }
     const char *proto = s->proto == IPPROTO_TCP ? "tcp" : "udp";
     int k = snprintf(part, sizeof part, "%s", proto);
     if (s->local_len && port_of(&s->local))

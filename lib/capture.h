@@ -22,9 +22,11 @@ typedef void (*nr_cap_fn)(void *arg, const struct nr_pkt *p);
 
 /* What to capture: the protocol, the session's local end (port 0: not yet
  * bound) and its remote end (len 0: a listener, every peer). UDP adds the
- * ICMP errors about it. */
+ * ICMP errors about it. ICMP/ICMPv6 (ping): the messages to and from the
+ * remote host with echo identifier icmp_id. */
 struct nr_cap_spec {
-    int proto;                           /* IPPROTO_TCP or IPPROTO_UDP */
+    int proto;                           /* IPPROTO_TCP, _UDP, _ICMP or _ICMPV6 */
+    int icmp_id;                         /* ICMP: the echo identifier */
     struct sockaddr_storage local, remote;
     socklen_t local_len, remote_len;
 };

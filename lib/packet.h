@@ -29,6 +29,7 @@ struct nr_pkt {
     uint32_t win;              /* TCP: window (scaled when the scale was seen) */
     uint32_t len;              /* payload bytes */
     int icmp_type, icmp_code;  /* ICMP/ICMPv6, -1 otherwise */
+    int icmp_id, icmp_seq;     /* echo request/reply, -1 otherwise */
     struct sockaddr_storage src, dst;
     socklen_t src_len, dst_len;
     /* ICMP errors: the datagram they quote (quoted_proto 0: none, or cut

@@ -2,7 +2,7 @@
 # capture and trace on the wire, each case in a network namespace this
 # script makes (unshare -n, only its own lo up: nothing leaves the machine):
 #   examples    the teaching examples (handshake, close, shutdown write, RST,
-#               UDP to a closed port), checked line by line against
+#               UDP to a closed port, ping with capture on), checked line by line against
 #               tests/examples/NAME.out with the same filters
 #   pcap        --file read back by tcpdump -r: same packet count and flags
 #   listener    listen --capture over 3 concurrent clients: 3 handshakes
@@ -25,7 +25,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     
 ns() { unshare -n bash -c 'ip link set lo up && exec "$@"' ns "$@"; }
 
 # ---- examples, line by line ----
-for name in handshake tcp_close shutdown_write rst_unread udp_refused; do
+for name in handshake tcp_close shutdown_write rst_unread udp_refused ping_capture; do
     t=$here/examples/$name.nr h=$here/tests/examples/$name.headers
     args=$(sed -n 's/^#args: *//p' "$h" | head -1)
     (cd "$here" && ns timeout 30 "$bin" $args <"$t" >"$work/out" 2>"$work/err")
