@@ -13,7 +13,7 @@ DESTDIR ?=
 SAN     ?=
 VERSION := 0.1.0
 
-PKGS    := readline libcares libpcre2-8 ldns libpcap
+PKGS    := readline libcares libpcre2-8 ldns openssl libpcap
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -42,7 +42,7 @@ UNIT_APP_SRC := $(shell grep -l '^\#include "\(shell\|cmds\)/' $(UNIT_SRC))
 UNIT_LIB_BIN := $(filter-out $(UNIT_APP_SRC:tests/unit/%.c=$(BUILD)/tests/%),$(UNIT_BIN))
 UNIT_APP_BIN := $(UNIT_APP_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run check check-run check-poll unit cli e2e examples tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
+.PHONY: tls all run check check-run check-poll unit cli e2e examples tty docs deps test-deps install uninstall clean bench fuzz fuzz-regress memcheck
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -119,8 +119,13 @@ dns-check: $(BIN)
 trace-check: $(BIN)
 	@bash tests/dns/trace/run.sh $(BIN)
 
+# TLS against openssl s_server/s_client, socat and Python ssl peers, with a
+# test PKI made at test time (tests/tls/).
+tls: $(BIN)
+	@bash tests/tls/run.sh $(BIN)
+
 # One full pass (unit, command line, transcripts, terminal, docs) over one build.
-check-run: unit cli e2e examples tty docs addr-check dns-check trace-check
+check-run: unit cli e2e examples tty docs addr-check dns-check trace-check tls
 
 # The differential test against Go's net package (tests/go/; skips, saying
 # so, when go is missing).
@@ -134,6 +139,13 @@ check-run: godiff
 ping-tests: $(BIN)
 	@bash tests/ping/run.sh $(BIN)
 check-run: ping-tests
+
+# Raw IP sessions (dial/listen ip4:PROTO, ip6:PROTO) in network namespaces
+# (skips unless root).
+.PHONY: raw-tests
+raw-tests: $(BIN)
+	@bash tests/raw/run.sh $(BIN)
+check-run: raw-tests
 
 # trace and capture on the wire in network namespaces (skips unless root).
 .PHONY: capture-tests

@@ -103,7 +103,7 @@ static void on_event(void *arg, struct nr_session *s, int ev)
         at->why = "the peer closed the connection";
         at->done = true;
     } else if (ev == NR_SEV_ERROR) {
-        at->why = nr_sock_strerror(nr_sess_error(s));
+        at->why = nr_sess_strerror(s);
         at->done = true;
     }
 }

@@ -230,7 +230,7 @@ static int show_end(struct shell *sh, struct expect *ex, enum alt_kind k, int64_
     out_int(sh, "alternative", NULL, ex->winner + 1);
     out_uint(sh, "bytes", NULL, len);
     if (k == ALT_EOF)
-        out_text(sh, ": %s", e ? nr_sock_strerror(e) : "the peer closed the connection");
+        out_text(sh, ": %s", e ? nr_sess_strerror(ex->s) : "the peer closed the connection");
     else
         out_double(sh, "after", " after %g s", (double)t / 1e6);
     if (len)
@@ -292,7 +292,7 @@ static int fail(struct shell *sh, struct expect *ex, enum nr_wait w, int64_t t)
     if (w == NR_WAIT_INTR)
         snprintf(why, sizeof why, "interrupted");
     else if (e)
-        snprintf(why, sizeof why, "%s", nr_sock_strerror(e));
+        snprintf(why, sizeof why, "%s", nr_sess_strerror(ex->s));
     else if (nr_sess_read_ended(ex->s))
         snprintf(why, sizeof why, "the peer closed the connection");
     else if (len >= NR_SESS_BUFMAX)

@@ -29,6 +29,7 @@ NR_CMD(cmd_set)         /* cmds/sessions.c */
 NR_CMD(cmd_shutdown)    /* cmds/sessions.c */
 NR_CMD(cmd_sleep)       /* cmds/basic.c */
 NR_CMD(cmd_source)      /* cmds/basic.c */
+NR_CMD(cmd_starttls)    /* cmds/starttls.c */
 NR_CMD(cmd_subnet)      /* cmds/subnet.c */
 NR_CMD(cmd_trace)       /* cmds/trace.c */
 NR_CMD(cmd_use)         /* cmds/sessions.c */

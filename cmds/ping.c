@@ -4,9 +4,11 @@
 #include "shell/shell.h"
 #include "lib/capture.h"
 #include "lib/dns.h"
+#include "lib/escape.h"
 #include "lib/ping.h"
 #include "shell/resolve.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,10 @@ struct ping_req {
     int family;          /* AF_UNSPEC, or AF_INET / AF_INET6 from -4 / -6 */
     long long count, size, ttl;
     int64_t interval_us, wait_us;
-    bool capture;        /* --capture: the echoes on the wire, line by line */
+    long long id, seq;      /* -1: not given */
+    struct nr_buf payload;  /* --payload (len 0 and payload_set false: none) */
+    bool payload_set;
+    bool capture;           /* --capture: the echoes on the wire, line by line */
 };
 
 /* What on_event prints with: the shell, and the capture (or NULL). */
@@ -26,6 +31,26 @@ struct ping_ctx {
     struct shell *sh;
     struct nr_capture *cap;
 };
+
+/* --payload: hex digits (blanks and colons allowed) are bytes in hex,
+ * anything else the text as given (escapes already decoded). */
+static int parse_payload(struct shell *sh, const char *w, struct ping_req *q)
+{
+    char err[NR_ERRLEN];
+    bool hex = *w != 0;
+    for (const char *c = w; *c && hex; c++)
+        hex = isxdigit((unsigned char)*c) || *c == ' ' || *c == ':';
+    q->payload_set = true;
+    if (hex && nr_hex_decode(w, &q->payload, err, sizeof err) == 0)
+        return CMD_OK;
+    q->payload.len = 0;
+    if (nr_buf_add(&q->payload, w, strlen(w)) < 0)
+        return cmd_error(sh, "--payload: out of memory");
+    if (q->payload.len > NR_ICMP_MAXDATA)
+        return cmd_error(sh, "--payload: %zu bytes, at most %d", q->payload.len,
+                         NR_ICMP_MAXDATA);
+    return CMD_OK;
+}
 
 /* HOST to one address: literals directly, names through the resolver (its
  * first choice, as iputils). */
@@ -58,6 +83,8 @@ struct ping_opts {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
     bool v4, v6, capture;
+    long long id, seq;
+    const char *payload;
 };
 
 static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req *q)
@@ -71,6 +98,12 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     q->interval_us = o->interval_us;
     q->wait_us = o->wait_us;
     q->capture = o->capture;
+    q->id = cmd_given(c, "--id") ? o->id : -1;
+    q->seq = cmd_given(c, "--seq") ? o->seq : -1;
+    if (o->payload && parse_payload(sh, o->payload, q) != CMD_OK)
+        return CMD_FAIL;
+    if (o->payload)
+        q->size = (long long)q->payload.len;
     q->host = c->pos[0];
     if (c->poslen[0] == 0)
         return cmd_error(sh, "empty host name");
@@ -173,6 +206,21 @@ static void print_stats(struct shell *sh, const char *host, const struct nr_ping
     out_end(sh);
 }
 
+/* --id on a datagram ICMP socket: the kernel picks the identifier. */
+static void print_id_note(struct shell *sh, const struct ping_req *q,
+                          const struct nr_icmp_sock *so, bool kept)
+{
+    out_begin(sh, "ping_id");
+    out_int(sh, "id", "identifier %lld", so->id);
+    out_bool(sh, "id_as_given", NULL, kept);
+    if (kept)
+        out_text(sh, " (as given; raw socket)\n");
+    else
+        out_text(sh, " (not %lld: on a datagram ICMP socket the kernel picks the identifier; "
+                 "--id needs a raw socket: root or CAP_NET_RAW)\n", q->id);
+    out_end(sh);
+}
+
 /* --capture: the echoes of this ping (its identifier) on the interface
  * toward the host, each packet a line as it comes. */
 static int start_capture(struct shell *sh, struct ping_ctx *x, const struct nr_icmp_sock *so,
@@ -211,7 +259,10 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     struct nr_icmp_sock s;
     if (nr_ip_sockaddr(ip, 0, &to, &tolen, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", q->host, err);
-    if (nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err) < 0)
+    bool id_kept = false;
+    if ((q->id >= 0 ? nr_icmp_open_id(&s, to.ss_family, (int)q->ttl, (uint16_t)q->id, &id_kept,
+                                      err, sizeof err)
+                    : nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err)) < 0)
         return cmd_error(sh, "%s", err);
     struct ping_ctx x = { sh, NULL };
     if (q->capture && start_capture(sh, &x, &s, &to, tolen) != CMD_OK) {
@@ -219,7 +270,11 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
         return CMD_FAIL;
     }
     print_start(sh, q, ip, &s);
-    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size };
+    if (q->id >= 0)
+        print_id_note(sh, q, &s, id_kept);
+    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size,
+                              q->seq >= 0, (uint16_t)(q->seq >= 0 ? q->seq : 0),
+                              q->payload_set ? q->payload.p : NULL };
     struct nr_ping *p = nr_ping_start(sh->loop, &s, (struct sockaddr *)&to, tolen, &o,
                                       on_event, &x, err, sizeof err);
     if (!p) {
@@ -243,10 +298,14 @@ static int ping_run(struct shell *sh, const struct cmd_call *c)
 {
     struct ping_req q;
     struct nr_ip ip;
-    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
+    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK) {
+        nr_buf_free(&q.payload);
         return CMD_FAIL;
+    }
     nr_ip_unmap(&ip);   /* ::ffff:a.b.c.d is an IPv4 host */
-    return run_echoes(sh, &q, &ip);
+    int r = run_echoes(sh, &q, &ip);
+    nr_buf_free(&q.payload);
+    return r;
 }
 
 static const struct ping_opts ping_defaults = {
@@ -268,6 +327,13 @@ static const struct nr_opt ping_options[] = {
       "resolve HOST to IPv4 only", NULL, 1, 0 },
     { "-6", NULL, OPT_FLAG, offsetof(struct ping_opts, v6), 0, 0, NULL,
       "resolve HOST to IPv6 only", NULL, 1, 0 },
+    { "--id", NULL, OPT_INT, offsetof(struct ping_opts, id), 0, 65535, "N",
+      "the identifier (needs a raw socket; a datagram socket's is the kernel's)", NULL, 0, 0 },
+    { "--seq", NULL, OPT_INT, offsetof(struct ping_opts, seq), 0, 65535, "N",
+      "the first sequence number (default 1; then N+1, ...)", NULL, 0, 0 },
+    { "--payload", NULL, OPT_STR, offsetof(struct ping_opts, payload), 0, 0, "HEX|TEXT",
+      "these payload bytes (hex digits: hex; else the text) instead of time and pattern",
+      NULL, 0, 0 },
     { "--capture", NULL, OPT_FLAG, offsetof(struct ping_opts, capture), 0, 0, NULL,
       "show the echo requests and replies on the wire (needs CAP_NET_RAW)", NULL, 0, 0 },
     OPT_END,
@@ -286,8 +352,13 @@ const struct nr_cmd cmd_ping = {
     "Uses an unprivileged ICMP datagram socket when net.ipv4.ping_group_range\n"
     "includes your group, else a raw socket (root or CAP_NET_RAW). Fails when\n"
     "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
+    "The echo the user chooses: --id N (on a raw socket; a datagram socket's\n"
+    "identifier is picked by the kernel, and ping says so), --seq N (the first\n"
+    "sequence number), --payload HEX|TEXT (the payload as given; the round trip\n"
+    "is then timed from the send).\n"
     "Example: ping -c 3 127.0.0.1\n"
-    "Example: ping -6 -c 2 -i 0.2 localhost\n",
+    "Example: ping -6 -c 2 -i 0.2 localhost\n"
+    "Example: ping -c 1 --id 13 --seq 37 --payload '' 127.0.0.1\n",
     .pos = ping_pos,
     .opts = ping_options,
     .opts_size = sizeof(struct ping_opts),

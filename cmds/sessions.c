@@ -1,6 +1,7 @@
 /* cmds/sessions — the session table: sessions (ls), use, close, shutdown, set,
  * info. */
 #include "cmds/sess.h"
+#include "cmds/tls.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,10 +58,11 @@ static void role_text(const struct nr_session *s, char *buf, size_t n)
 }
 
 /* An address as the table shows it: escaped (a Unix peer names itself). */
-static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, struct nr_buf *b)
+static const char *addr_text(const struct nr_session *s, const struct sockaddr_storage *ss,
+                             socklen_t len, struct nr_buf *b)
 {
     char a[NR_ADDRSTRLEN];
-    return out_escaped(sess_addr(ss, len, a, sizeof a), b);
+    return out_escaped(sess_addr_of(s, ss, len, a, sizeof a), b);
 }
 
 /* BUF: unread bytes; for datagrams with some queued, BYTES/DATAGRAMS (so
@@ -83,8 +85,11 @@ static struct layout measure(const struct nr_sessions *t)
         const struct nr_session *s = nr_sess_at(t, i);
         struct nr_sess_stats st;
         nr_sess_stats(s, &st);
-        widen(&l.w[C_LOCAL], (int)strlen(addr_text(nr_sess_local(s), nr_sess_local_len(s), &b)));
-        widen(&l.w[C_REMOTE], (int)strlen(addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &b)));
+        widen(&l.w[C_PROTO], (int)strlen(nr_sess_proto(s)));
+        widen(&l.w[C_LOCAL],
+              (int)strlen(addr_text(s, nr_sess_local(s), nr_sess_local_len(s), &b)));
+        widen(&l.w[C_REMOTE],
+              (int)strlen(addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s), &b)));
         widen(&l.w[C_IN], digits(st.bytes_in));
         widen(&l.w[C_OUT], digits(st.bytes_out));
         widen(&l.w[C_BUF], (int)strlen(buf_text(&st, a, sizeof a)));
@@ -114,7 +119,7 @@ static int content_width(const struct nr_sessions *t, enum col c)
         const struct nr_session *s = nr_sess_at(t, i);
         if (c == C_ROLE)
             role_text(s, buf, sizeof buf);
-        widen(&w, (int)strlen(c == C_ROLE ? buf : nr_sess_state(s)));
+        widen(&w, (int)strlen(c == C_ROLE ? buf : sess_state_text(s)));
     }
     return w;
 }
@@ -196,14 +201,14 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
     cell(sh, l, C_ID, &first, "%d", id);
     cell(sh, l, C_PROTO, &first, "%s", nr_sess_proto(s));
     cell(sh, l, C_ROLE, &first, "%s", role);
-    addr_cell(cellbuf, sizeof cellbuf, addr_text(nr_sess_local(s), nr_sess_local_len(s), &eb),
+    addr_cell(cellbuf, sizeof cellbuf, addr_text(s, nr_sess_local(s), nr_sess_local_len(s), &eb),
               l->w[C_LOCAL]);
     cell(sh, l, C_LOCAL, &first, "%s", cellbuf);
-    addr_cell(cellbuf, sizeof cellbuf, addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &eb),
-              l->w[C_REMOTE]);
+    addr_cell(cellbuf, sizeof cellbuf,
+              addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s), &eb), l->w[C_REMOTE]);
     nr_buf_free(&eb);
     cell(sh, l, C_REMOTE, &first, "%s", cellbuf);
-    cell(sh, l, C_STATE, &first, "%s", nr_sess_state(s));
+    cell(sh, l, C_STATE, &first, "%s", sess_state_text(s));
     cell(sh, l, C_IN, &first, "%llu", (unsigned long long)st.bytes_in);
     cell(sh, l, C_OUT, &first, "%llu", (unsigned long long)st.bytes_out);
     cell(sh, l, C_BUF, &first, "%s", buf_text(&st, b, sizeof b));
@@ -214,6 +219,19 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
     if (sh_traced(sh, id))
         out_text(sh, " traced");
     out_text(sh, "\n");
+}
+
+/* The remote address field: "-" as text and null in JSON when none. */
+static void remote_field(struct shell *sh, const struct nr_session *s, bool info)
+{
+    char r[NR_ADDRSTRLEN];
+    socklen_t len = nr_sess_remote_len(s);
+    const char *a = len || !sh->json ? sess_addr_of(s, nr_sess_remote(s), len, r, sizeof r)
+                                     : NULL;
+    if (info)
+        out_str(sh, "remote", "  remote      %s\n", a);
+    else
+        out_str(sh, "remote", NULL, a);
 }
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
@@ -229,9 +247,12 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_bool(sh, "current", NULL, id == sh->current);
     out_str(sh, "proto", NULL, nr_sess_proto(s));
     out_str(sh, "role", NULL, role);
-    out_str(sh, "local", NULL, sess_addr(nr_sess_local(s), nr_sess_local_len(s), a, sizeof a));
-    sess_out_addr(sh, "remote", NULL, nr_sess_remote(s), nr_sess_remote_len(s));
-    out_str(sh, "state", NULL, nr_sess_state(s));
+    out_str(sh, "local", NULL,
+            sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), a, sizeof a));
+    remote_field(sh, s, false);
+    out_str(sh, "state", NULL, sess_state_text(s));
+    if (tls_state_word(s))
+        out_str(sh, "tls", NULL, tls_state_word(s));
     out_uint(sh, "bytes_in", NULL, st.bytes_in);
     out_uint(sh, "bytes_out", NULL, st.bytes_out);
     out_uint(sh, "buffered", NULL, st.buffered);
@@ -597,7 +618,7 @@ static void info_counts(struct shell *sh, const struct nr_session *s)
                  st.max_clients);
 }
 
-static void info_session(struct shell *sh, const struct nr_session *s)
+static void info_session(struct shell *sh, const struct nr_session *s, bool pem)
 {
     char l[NR_ADDRSTRLEN], role[16];
     role_text(s, role, sizeof role);
@@ -605,23 +626,24 @@ static void info_session(struct shell *sh, const struct nr_session *s)
     out_int(sh, "id", "session [%lld]\n", nr_sess_id(s));
     out_str(sh, "proto", "  proto       %s\n", nr_sess_proto(s));
     out_str(sh, "role", "  role        %s\n", role);
-    out_str(sh, "state", "  state       %s\n", nr_sess_state(s));
+    out_str(sh, "state", "  state       %s\n", sess_state_text(s));
     out_str(sh, "local", "  local       %s\n",
-            sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
-    sess_out_addr(sh, "remote", "  remote      %s\n", nr_sess_remote(s), nr_sess_remote_len(s));
+            sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    remote_field(sh, s, true);
     if (nr_sess_role_of(s) == NR_ROLE_ACCEPTED)
         out_int(sh, "listener", "  listener    [%lld]\n", nr_sess_listener(s));
     out_double(sh, "age_s", "  age         %.1f s\n",
                (double)(nr_now_us() - nr_sess_created_us(s)) / 1e6);
     info_counts(sh, s);
     if (nr_sess_error(s))
-        out_str(sh, "error", "  error       %s\n", nr_sock_strerror(nr_sess_error(s)));
+        out_str(sh, "error", "  error       %s\n", nr_sess_strerror(s));
     out_bool(sh, "released", NULL, nr_sess_released(s));
     if (nr_sess_released(s))
         out_text(sh, "  socket      given back (peer closed, nothing left to read)\n");
     out_double(sh, "timeout_s", "  timeout     %g s\n", (double)nr_sess_timeout(s) / 1e6);
     info_opts(sh, s);
     info_tcp(sh, s);
+    tls_out_info(sh, s, pem);
     out_end(sh);
 }
 
@@ -732,7 +754,8 @@ static int info_run(struct shell *sh, const struct cmd_call *c)
     struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
     if (!s)
         return CMD_FAIL;
-    info_session(sh, s);
+    const bool *pem = c->opts;
+    info_session(sh, s, *pem);
     return CMD_OK;
 }
 
@@ -743,6 +766,10 @@ static const struct nr_pos use_pos[] = { { "none", POS_ENUM, use_extra, POS_OPTI
 static const char *const close_extra[] = { "all", NULL };
 static const char *const info_extra[] = { "shell", NULL };
 static const struct nr_pos close_pos[] = { { "all", POS_ENUM, close_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
+static const struct nr_opt info_options[] = {
+    { "--pem", NULL, OPT_FLAG, 0, 0, 0, NULL, "TLS: also print the certificates in PEM", NULL, 0, 0 },
+    OPT_END,
+};
 static const struct nr_pos info_pos[] = { { "shell", POS_ENUM, info_extra, POS_OPTIONAL | POS_OR_ID }, POS_END };
 static const struct nr_pos shutdown_pos[] = { { NULL, POS_ENUM, shutdown_hows, 0 }, POS_END };
 static const struct nr_pos set_pos[] = {
@@ -878,8 +905,15 @@ const struct nr_cmd cmd_info = {
     "round-trip time and variance, congestion window, retransmits. 'info shell'\n"
     "(or info with no current session) shows the process: sessions, open file\n"
     "descriptors, memory.\n"
-    "Example: info 2\n",
+    "For TLS: version, cipher, key exchange group, ALPN, SNI, resumption, the\n"
+    "verification result and the peer's chain (subject, issuer, names, validity,\n"
+    "key, signature, SHA-256); a TLS listener shows its own certificate. --pem\n"
+    "adds the chain (or the listener's certificate) in PEM for other tools.\n"
+    "Example: info 2\n"
+    "Example: info 3 --pem\n",
     .pos = info_pos,
+    .opts = info_options,
+    .opts_size = sizeof(bool),
     .flags = CMD_ID,
     .run = info_run,
 };

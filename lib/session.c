@@ -166,6 +166,7 @@ void nr_sess_close(struct nr_session *s)
     unlink_served(s);
     budget_unlink(s);
     nr_loop_cancel(s->tab->loop, s->retry_timer);
+    tls_close(s);
     if (s->fd >= 0) {
         nr_loop_unwatch(s->tab->loop, s->fd);
         close(s->fd);
@@ -198,6 +199,8 @@ int nr_sess_shutdown(struct nr_session *s, int how, char *err, size_t errlen)
     if (how != SHUT_RD && out_pending(s))
         return nr_err(err, errlen, "%zu %s still being sent; try again", out_pending(s),
                       out_pending(s) == 1 ? "byte is" : "bytes are");
+    if (s->tls && how != SHUT_RD)
+        nr_tls_close_notify(s->tls);   /* close_notify, then FIN */
     if (shutdown(s->fd, how) < 0)
         return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
     if (how != SHUT_WR)
@@ -285,6 +288,11 @@ int nr_sess_id(const struct nr_session *s)
 const char *nr_sess_proto(const struct nr_session *s)
 {
     return s->net.name;
+}
+
+bool nr_sess_is_raw(const struct nr_session *s)
+{
+    return s->net.type == SOCK_RAW;
 }
 
 bool nr_sess_is_stream(const struct nr_session *s)

@@ -97,6 +97,12 @@ int nr_sess_send(struct nr_session *s, const void *p, size_t n, char *err, size_
 int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen);
 bool nr_sess_flushed(const struct nr_session *s);
+/* ip4:PROTO sessions: one datagram p[0..n) that starts with the IPv4 header
+ * the user wrote (IP_HDRINCL; the kernel still fills in the total length,
+ * the header checksum, and the id and source when they are 0), to `to` or,
+ * when NULL, to the connected peer. Returns 0 or -1 with err. */
+int nr_sess_send_hdrincl(struct nr_session *s, const void *p, size_t n,
+                         const struct sockaddr *to, socklen_t tolen, char *err, size_t errlen);
 
 /* Drops n bytes from the front of the unread bytes; resumes reading below
  * the bound. */
@@ -127,6 +133,8 @@ const char *nr_sess_service(enum nr_service svc);
 int nr_sess_id(const struct nr_session *s);
 /* The network as the user named it: "tcp4", "udp", "unix". */
 const char *nr_sess_proto(const struct nr_session *s);
+/* A raw IP session (ip4:PROTO, ip6:PROTO). */
+bool nr_sess_is_raw(const struct nr_session *s);
 /* A byte stream (TCP, Unix stream), not datagrams. */
 bool nr_sess_is_stream(const struct nr_session *s);
 /* The stream bytes buffered on s and not yet read: a pointer valid until
@@ -208,6 +216,28 @@ int nr_sess_setopt(struct nr_session *s, const char *name, long long v,
                    char *err, size_t errlen);
 int nr_sess_getopt(const struct nr_session *s, const char *name, long long *v);
 int nr_sess_tcp_info(const struct nr_session *s, struct nr_tcpinfo *ti);
+
+/* ---- TLS (lib/session_tls.c; lib/tls.h says what a connection shows) ---- */
+struct nr_tls_ctx;
+struct nr_tls;
+/* Upgrades a connected TCP session in place (STARTTLS; dial tls after the
+ * connect): plaintext received and not read is discarded (*discarded
+ * counts it), then the handshake starts as client or server (host, sni:
+ * see nr_tls_new); run the loop until nr_sess_handshaking() clears, then
+ * nr_sess_error() says how it went. Returns 0 or -1 with err. */
+int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, const char *host,
+                     const char *sni, size_t *discarded, char *err, size_t errlen);
+/* Listener: its accepted connections speak TLS with ctx (owned by l now). */
+void nr_sess_set_tls_ctx(struct nr_session *l, struct nr_tls_ctx *ctx);
+const struct nr_tls_ctx *nr_sess_tls_ctx(const struct nr_session *s);
+/* The TLS connection (NULL: plain), valid as long as s. */
+const struct nr_tls *nr_sess_tls(const struct nr_session *s);
+bool nr_sess_handshaking(const struct nr_session *s);
+/* After the peer closed a TLS stream: "close_notify", or words saying it
+ * closed without one (possible truncation); NULL otherwise. */
+const char *nr_sess_tls_end(const struct nr_session *s);
+/* The session's error in words (a TLS failure's own text). */
+const char *nr_sess_strerror(const struct nr_session *s);
 
 /* ---- the whole table ---- */
 /* The budget over all sessions' buffers (bytes; 0: the default). */

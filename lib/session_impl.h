@@ -10,6 +10,9 @@
 #define NR_SESSION_IMPL_H
 
 #include "lib/session.h"
+#include "lib/tls.h"
+
+#include <sys/types.h>
 
 enum {
     READ_CHUNK = 65536,
@@ -80,6 +83,12 @@ struct nr_session {
     nr_sess_tap_fn tap;      /* trace: sees the bytes (session_tap.c) */
     void *tap_arg;
     struct nr_sessions *tab;
+    /* TLS (lib/session_tls.c): the connection, a listener's context, the
+     * handshake in progress, how the peer closed, the read-again timer. */
+    struct nr_tls *tls;
+    struct nr_tls_ctx *tls_ctx;
+    bool tls_hs, tls_notify, tls_trunc;
+    uint64_t tls_kick;
 };
 
 struct nr_sessions {
@@ -133,6 +142,14 @@ void serve_dgram(struct nr_session *s, const unsigned char *p, size_t n,
                  const struct sockaddr *from, socklen_t fromlen);
 void rate_free(struct nr_session *s);
 
+/* session_tls.c: the TLS side of the read and write paths (plain
+ * send/recv conventions: -1 with errno EAGAIN to wait, 0 end of stream). */
+unsigned tls_events(struct nr_session *s);
+void tls_step(struct nr_session *s);
+ssize_t tls_send(struct nr_session *s, const void *p, size_t n);
+ssize_t tls_recv(struct nr_session *s, void *buf, size_t n);
+void tls_accepted(struct nr_session *l, struct nr_session *c);
+void tls_close(struct nr_session *s);
 /* session_tap.c: calls the trace tap, if any (cheap when there is none). */
 void sess_tap(struct nr_session *s, enum nr_tap_dir dir, const void *p, size_t n);
 

@@ -29,6 +29,8 @@ void update_events(struct nr_session *s)
     unsigned ev = 0;
     if (s->connecting) {
         ev = NR_EV_WRITE;
+    } else if (s->tls) {
+        ev = tls_events(s);
     } else if (s->role == NR_ROLE_LISTEN && is_stream(s)) {
         ev = s->pause ? 0 : NR_EV_READ;
     } else {
@@ -196,7 +198,8 @@ void count_out(struct nr_session *s, size_t n)
 static int flush(struct nr_session *s)
 {
     while (out_pending(s)) {
-        ssize_t n = send(s->fd, s->out.p + s->out_off, out_pending(s), MSG_NOSIGNAL);
+        ssize_t n = s->tls ? tls_send(s, s->out.p + s->out_off, out_pending(s))
+                  : send(s->fd, s->out.p + s->out_off, out_pending(s), MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -241,13 +244,16 @@ int nr_sess_send(struct nr_session *s, const void *p, size_t n, char *err, size_
 {
     if (s->role == NR_ROLE_LISTEN)
         return nr_err(err, errlen, is_stream(s) ? "is a listener: send on an accepted "
-                      "session instead" : "is an unconnected UDP socket: use --to ADDR");
+                      "session instead" : s->net.type == SOCK_RAW ? "is an unconnected raw "
+                      "IP socket: use --to ADDR" : "is an unconnected UDP socket: use --to ADDR");
     if (s->connecting)
         return nr_err(err, errlen, "still connecting");
+    if (s->tls_hs)
+        return nr_err(err, errlen, "the TLS handshake is still in progress");
     if (s->wr_shut)
         return nr_err(err, errlen, "closed for writing (shutdown write)");
     if (is_stream(s) && s->err)
-        return nr_err(err, errlen, "%s", nr_sock_strerror(s->err));
+        return nr_err(err, errlen, "%s", nr_sess_strerror(s));
     if (s->fd < 0)
         return nr_err(err, errlen, "the peer closed the connection (no socket left)");
     if (!is_stream(s)) {
@@ -267,7 +273,7 @@ int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen)
 {
     if (is_stream(s))
-        return nr_err(err, errlen, "--to is for UDP sockets (this one is %s)", s->net.name);
+        return nr_err(err, errlen, "--to is for datagram sockets (this one is %s)", s->net.name);
     ssize_t r = sendto(s->fd, p, n, MSG_NOSIGNAL, sa, len);
     if (r < 0)
         return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
@@ -364,7 +370,7 @@ static void read_stream(struct nr_session *s)
     size_t room = read_room(s);
     if (room == 0)
         return;
-    ssize_t n = recv(s->fd, buf, room, 0);
+    ssize_t n = s->tls ? tls_recv(s, buf, room) : recv(s->fd, buf, room, 0);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (n <= 0) {
@@ -485,6 +491,10 @@ void on_io(struct nr_loop *loop, int fd, unsigned rev, void *arg)
     struct nr_session *s = arg;
     if (s->connecting) {
         connect_done(s);
+        return;
+    }
+    if (s->tls_hs) {
+        tls_step(s);
         return;
     }
     if (s->role == NR_ROLE_LISTEN && is_stream(s)) {

@@ -49,7 +49,7 @@ void serve_data(struct nr_session *s, const unsigned char *p, size_t n)
     if (!out_pending(s)) {
         /* Nothing queued: echo straight from the read buffer; only what
          * the socket does not take is copied into s->out. */
-        ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL);
+        ssize_t w = s->tls ? tls_send(s, p, n) : send(s->fd, p, n, MSG_NOSIGNAL);
         if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             write_failed(s, errno);
             return;   /* closed */

@@ -222,13 +222,17 @@ int sh_capture_stop(struct shell *sh, int id)
     return n;
 }
 
-/* What to capture for s now. Returns -1 (with err) for a Unix session. */
+/* What to capture for s now. Returns -1 (with err) for a Unix or raw IP
+ * session. */
 int sh_capture_spec(const struct nr_session *s, struct nr_cap_spec *spec, char *err, size_t errlen)
 {
     int fam = nr_sess_local(s)->ss_family;
     if (fam != AF_INET && fam != AF_INET6)
         return nr_err(err, errlen, "is a %s session: no packets on any interface (trace "
                       "shows its bytes)", nr_sess_proto(s));
+    if (nr_sess_is_raw(s))
+        return nr_err(err, errlen, "is a %s session: capture follows TCP, UDP and TLS "
+                      "sessions (recv on a raw session shows each packet)", nr_sess_proto(s));
     memset(spec, 0, sizeof *spec);
     spec->proto = nr_sess_is_stream(s) ? IPPROTO_TCP : IPPROTO_UDP;
     spec->local = *nr_sess_local(s);

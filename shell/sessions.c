@@ -189,7 +189,7 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
     case NR_SEV_ERROR:
         sh_notice(sh, "error", id, "[%d] %s: %s", id,
                   nr_sess_role_of(s) == NR_ROLE_LISTEN ? "accept" : "error",
-                  nr_sock_strerror(nr_sess_error(s)));
+                  nr_sess_strerror(s));
         break;
     case NR_SEV_FULL:
         if (id != sh->muted_id)

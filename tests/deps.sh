@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what netrepl needs to build (build) or to build and test (test),
 # only when it is missing: pkg-config first, then Debian's apt-get.
-# Each line: kind name package  (kind: pc = pkg-config module, cmd = program)
+# Each line: kind name package  (kind: pc = pkg-config module, cmd = program,
+# file = a file the package installs)
 set -eu
 mode=${1:-build}
 
@@ -12,12 +13,15 @@ pc readline libreadline-dev
 pc libcares libc-ares-dev
 pc libpcre2-8 libpcre2-dev
 pc ldns libldns-dev
-pc libpcap libpcap-dev'
+pc openssl libssl-dev
+pc libpcap libpcap-dev
+file /etc/ssl/certs/ca-certificates.crt ca-certificates'
 
 test_list='pc cmocka libcmocka-dev
 cmd tmux tmux
 cmd python3 python3
 cmd socat socat
+cmd openssl openssl
 cmd nsd nsd
 cmd dig bind9-dnsutils
 cmd ldns-signzone ldnsutils
@@ -39,6 +43,7 @@ have() {
     case $1 in
     pc)  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$2" ;;
     cmd) command -v "$2" >/dev/null 2>&1 || [ -x "/usr/sbin/$2" ] || [ -x "/sbin/$2" ] ;;
+    file) [ -e "$2" ] ;;
     esac
 }
 while read -r kind name pkg; do
