@@ -365,7 +365,7 @@ check "trace: the client accepted" '^\[2\] accepted 127\.0\.0\.1:[0-9]+ on \[1\]
 T send-keys -t nr 'trace 2 on' Enter
 check "trace: on" '^\[2\] trace on$'
 T send-keys -t nr 'echo half typed'
-check "trace: the record above the prompt" '^\[2\] < \+[0-9]+us at 0, 13 bytes: hi \\x1b\[2J there\\n$' 4
+check "trace: the record above the prompt" '^\[2\] \+[0-9]+us < at 0, 14 bytes: hi \\x1b\[2J there\\n$' 4
 check "trace: the half-typed line survives it" '^netrepl\[1\]> echo half typed$'
 T send-keys -t nr Enter
 check "trace: the line then runs" '^half typed$'
