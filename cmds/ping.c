@@ -41,11 +41,11 @@ static int parse_payload(struct shell *sh, const char *w, struct ping_req *q)
     for (const char *c = w; *c && hex; c++)
         hex = isxdigit((unsigned char)*c) || *c == ' ' || *c == ':';
     q->payload_set = true;
-    if (hex && nr_hex_decode(w, &q->payload, err, sizeof err) == 0)
-        return CMD_OK;
-    q->payload.len = 0;
-    if (nr_buf_add(&q->payload, w, strlen(w)) < 0)
-        return cmd_error(sh, "--payload: out of memory");
+    if (!hex || nr_hex_decode(w, &q->payload, err, sizeof err) < 0) {
+        q->payload.len = 0;
+        if (nr_buf_add(&q->payload, w, strlen(w)) < 0)
+            return cmd_error(sh, "--payload: out of memory");
+    }
     if (q->payload.len > NR_ICMP_MAXDATA)
         return cmd_error(sh, "--payload: %zu bytes, at most %d", q->payload.len,
                          NR_ICMP_MAXDATA);
@@ -318,7 +318,7 @@ static const struct nr_opt ping_options[] = {
     { "-i", NULL, OPT_SECONDS, offsetof(struct ping_opts, interval_us), 0.002, 3600, "S",
       "seconds between requests (default 1, at least 0.002)", NULL, 0, 0 },
     { "-s", NULL, OPT_INT, offsetof(struct ping_opts, size), 0, NR_ICMP_MAXDATA, "SIZE",
-      "payload bytes (default 56; the first 8 carry the send time)", NULL, 0, 0 },
+      "payload bytes (default 56; the first 8 carry the send time)", NULL, 2, 0 },
     { "-t", NULL, OPT_INT, offsetof(struct ping_opts, ttl), 1, 255, "TTL",
       "time to live / hop limit of the requests", NULL, 0, 0 },
     { "-W", NULL, OPT_SECONDS, offsetof(struct ping_opts, wait_us), 0.001, 3600, "S",
@@ -333,7 +333,7 @@ static const struct nr_opt ping_options[] = {
       "the first sequence number (default 1; then N+1, ...)", NULL, 0, 0 },
     { "--payload", NULL, OPT_STR, offsetof(struct ping_opts, payload), 0, 0, "HEX|TEXT",
       "these payload bytes (hex digits: hex; else the text) instead of time and pattern",
-      NULL, 0, 0 },
+      NULL, 2, 0 },
     { "--capture", NULL, OPT_FLAG, offsetof(struct ping_opts, capture), 0, 0, NULL,
       "show the echo requests and replies on the wire (needs CAP_NET_RAW)", NULL, 0, 0 },
     OPT_END,
@@ -354,8 +354,9 @@ const struct nr_cmd cmd_ping = {
     "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
     "The echo the user chooses: --id N (on a raw socket; a datagram socket's\n"
     "identifier is picked by the kernel, and ping says so), --seq N (the first\n"
-    "sequence number), --payload HEX|TEXT (the payload as given; the round trip\n"
-    "is then timed from the send).\n"
+    "sequence number), --payload HEX|TEXT (instead of -s: hex digits, blanks and\n"
+    "colons are bytes in hex, 'de ad be ef'; anything else the text as given; the\n"
+    "round trip is then timed from the send).\n"
     "Example: ping -c 3 127.0.0.1\n"
     "Example: ping -6 -c 2 -i 0.2 localhost\n"
     "Example: ping -c 1 --id 13 --seq 37 --payload '' 127.0.0.1\n",

@@ -5,12 +5,14 @@
 #                  echo request (type 8, id 13, seq 37) with the checksum
 #                  filled in (08 00 f7 cd 00 0d 00 25), the echo reply read
 #                  back (00 00 ff cd 00 0d 00 25); then again with --json
-#   icmpv6         the same on ip6:ipv6-icmp ::1 (the kernel's checksum)
+#   icmpv6         the same on ip6:ipv6-icmp ::1 (the kernel's checksum);
+#                  then in JSON
 #   listen-ping    listen ip4:icmp sees an iputils ping
 #   udp-over-ip    UDP datagrams written on ip4:udp (and with --hdrincl)
 #                  reach a `listen udp` only when their header is right
 #   refused        as nobody: one line naming CAP_NET_RAW and the fix
 #   ping-seed      ping --id 13 --seq 37 --payload '' sends the seed's bytes
+#   ping-payload   --payload in hex and as text, byte for byte
 #   ping-id-dgram  as nobody on a datagram socket: --id cannot be kept, said
 #   wrong-session  --icmp-checksum, --ip, --hdrincl where they do not apply
 #   hostile        terminal escapes in a raw payload stay escaped (and in
@@ -100,6 +102,13 @@ send --hex "8000 0000 000d 0025" --icmp-checksum
 sleep 0.1
 recv --ip --hex'
 
+# JSON: the kernel's checksum said as kernel_checksum; each datagram's
+# ICMPv6 header decoded beside its exact bytes (data_base64).
+check icmpv6-json 0 true root --json <<<'dial ip6:ipv6-icmp ::1
+send --hex "8000 0000 000d 0025" --icmp-checksum
+sleep 0.1
+recv'
+
 # iputils ping (-s 0: the bare 8-byte header) while the listener waits; its
 # identifier and checksum are its own.
 check listen-ping 0 '(sleep 0.3; ping -c 1 -s 0 -W 1 127.0.0.1 >/dev/null 2>&1) &' root '' \
@@ -132,6 +141,11 @@ dial ip4:nosuchproto 127.0.0.1'
 check ping-seed 0 true root '' '/^  IPv4 header/d; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'listen ip4:icmp 127.0.0.1
 ping -c 1 --id 13 --seq 37 --payload "" 127.0.0.1
 recv 1 --ip --hex'
+# --payload: hex digits (blanks, colons) are bytes; anything else the text.
+check ping-payload 0 true root '' '/^  IPv4 header/d; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'listen ip4:icmp 127.0.0.1
+ping -c 1 --id 14 --seq 1 --payload "de:ad be ef" 127.0.0.1
+ping -c 1 --id 14 --seq 2 --payload "cafe!" 127.0.0.1
+recv 1 --ip --hex --max 4'
 check ping-id-dgram 0 'echo "0 2147483647" >/proc/sys/net/ipv4/ping_group_range' nobody '' \
     's/identifier [0-9]+ \(not/identifier N (not/; s/time=[0-9]+\.[0-9]{3} ms/time=T ms/; s#= [0-9./]+ ms$#= RTT ms#; s/time [0-9]+ms$/time Tms/' <<<'ping -c 1 --id 13 --payload "hi" 127.0.0.1'
 
