@@ -1,6 +1,8 @@
 /* shell/main — options, mode selection, start-up and shutdown. */
 #include "shell/repl.h"
 #include "lib/dns.h"
+#include "lib/dnspool.h"
+#include "lib/roothints.h"
 #include "lib/session.h"
 
 #include <errno.h>
@@ -175,6 +177,8 @@ int main(int argc, char **argv)
     sh_trace_free(&sh);
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);
+    nr_dnspool_free(sh.dnspool);
+    nr_roothints_cache_free(sh.roothints_cache);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
     free(sh.roothints);

@@ -15,6 +15,8 @@
 
 struct shell;
 struct nr_dns;
+struct nr_dnspool;
+struct nr_roothints_cache;
 struct nr_sessions;
 struct nr_session;
 struct nr_vars;
@@ -24,6 +26,8 @@ struct shell {
     struct nr_dns *dns;               /* created on first use (see sh_dns) */
     char *dns_servers;                /* --dns / NETREPL_DNS, or NULL */
     char *roothints;                  /* `dns roothints FILE` for lookup trace, or NULL */
+    struct nr_dnspool *dnspool;       /* lookup trace's open channels, one a server (first use) */
+    struct nr_roothints_cache *roothints_cache;   /* the hints file read last (lib/roothints) */
     struct nr_sessions *sessions;     /* live sockets (lib/session) */
 
     bool interactive;     /* readline on a terminal */

@@ -22,6 +22,14 @@ T send-keys -t nr 'help sl' Tab
 check "Tab completes help's argument" '^netrepl> help sleep ?$'
 T send-keys -t nr C-u
 check "C-u clears the line" '^netrepl> ?$'
+# lookup: record types from lib/dnstype (ldns's too) and the keyword trace.
+T send-keys -t nr 'lookup htt' Tab
+check "Tab completes an ldns record type" '^netrepl> lookup https ?$'
+T send-keys -t nr C-u 'lookup tra' Tab
+check "Tab completes lookup's keyword trace" '^netrepl> lookup trace ?$'
+T send-keys -t nr 'x.test dnsk' Tab
+check "Tab completes the type after lookup trace NAME" '^netrepl> lookup trace x.test dnskey ?$'
+T send-keys -t nr C-u
 T send-keys -t nr 'this line is thrown away'
 wait_for 'thrown away$'
 T send-keys -t nr C-c
