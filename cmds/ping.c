@@ -2,6 +2,7 @@
  * socket (datagram or raw, lib/icmp), run the echo session (lib/ping) on the
  * loop, print a line per reply and the statistics. All formatting is here. */
 #include "shell/shell.h"
+#include "lib/capture.h"
 #include "lib/dns.h"
 #include "lib/escape.h"
 #include "lib/ping.h"
@@ -24,6 +25,15 @@ struct ping_req {
     long long id, seq;      /* -1: not given */
     struct nr_buf payload;  /* --payload (len 0 and payload_set false: none) */
     bool payload_set;
+    bool capture;           /* --capture: the echoes on the wire, line by line */
+};
+
+/* What on_event prints with: the shell, and the capture (or NULL). */
+struct ping_view;
+struct ping_ctx {
+    struct shell *sh;
+    struct nr_capture *cap;
+    struct ping_view *v;   /* the rtt pictures */
 };
 
 /* --payload: hex digits (blanks and colons allowed) are bytes in hex,
@@ -76,7 +86,7 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
 struct ping_opts {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
-    bool v4, v6, plot;
+    bool v4, v6, plot, capture;
     long long id, seq;
     const char *payload;
 };
@@ -92,6 +102,7 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     q->interval_us = o->interval_us;
     q->wait_us = o->wait_us;
     q->plot = o->plot;
+    q->capture = o->capture;
     q->id = cmd_given(c, "--id") ? o->id : -1;
     q->seq = cmd_given(c, "--seq") ? o->seq : -1;
     if (o->payload && parse_payload(sh, o->payload, q) != CMD_OK)
@@ -175,12 +186,22 @@ static void draw_live(struct ping_view *v, int64_t last)
     v->shown = true;
 }
 
+static void on_packet(void *arg, const struct nr_pkt *p)
+{
+    struct ping_ctx *x = arg;
+    clear_line(x->v);
+    sh_packet_line(x->sh, 0, false, p);
+}
+
 static void on_event(void *arg, const struct nr_ping_event *ev)
 {
-    struct ping_view *v = arg;
-    struct shell *sh = v->sh;
+    struct ping_ctx *x = arg;
+    struct ping_view *v = x->v;
+    struct shell *sh = x->sh;
     char from[NR_ADDRSTRLEN];
     clear_line(v);
+    if (x->cap)
+        nr_capture_drain(x->cap);   /* the request and the reply first, then what ping saw */
     if (ev->kind == NR_PING_SEND_ERROR) {
         out_begin(sh, "ping_error");
         out_int(sh, "icmp_seq", "icmp_seq=%lld", ev->seq);
@@ -330,6 +351,36 @@ static void print_id_note(struct shell *sh, const struct ping_req *q,
     out_end(sh);
 }
 
+/* --capture: the echoes of this ping (its identifier) on the interface
+ * toward the host, each packet a line as it comes. */
+static int start_capture(struct shell *sh, struct ping_ctx *x, const struct nr_icmp_sock *so,
+                         const struct sockaddr_storage *to, socklen_t tolen)
+{
+    struct nr_cap_spec spec = { 0 };
+    char err[NR_ERRLEN];
+    enum nr_cap_status st;
+    spec.proto = to->ss_family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+    spec.icmp_id = so->id;
+    spec.remote = *to;
+    spec.remote_len = tolen;
+    x->cap = nr_capture_open(sh->loop, &spec, NULL, on_packet, x, &st, err, sizeof err);
+    if (!x->cap)
+        return cmd_error(sh, "--capture: %s", st == NR_CAP_PERM ? SH_CAPTURE_PERM : err);
+    return CMD_OK;
+}
+
+static void stop_capture(struct shell *sh, struct ping_ctx *x)
+{
+    nr_capture_drain(x->cap);   /* the last reply's packets, a late one */
+    out_begin(sh, "capture_stop");
+    out_uint(sh, "packets", "  (%llu ", nr_capture_seen(x->cap));
+    out_text(sh, "%s captured, ", nr_plural(nr_capture_seen(x->cap), "packet", "packets"));
+    out_uint(sh, "drops", "%llu dropped by the kernel)\n", nr_capture_drops(x->cap));
+    out_end(sh);
+    nr_capture_close(x->cap);
+    x->cap = NULL;
+}
+
 static int run_echoes(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip)
 {
     char err[NR_ERRLEN];
@@ -343,18 +394,25 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
                                       err, sizeof err)
                     : nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err)) < 0)
         return cmd_error(sh, "%s", err);
+    struct ping_view v = { .sh = sh, .st = pic_style_out(sh) };
+    v.live = sh->interactive && !sh->json && isatty(1);
+    struct ping_ctx x = { sh, NULL, &v };
+    if (q->capture && start_capture(sh, &x, &s, &to, tolen) != CMD_OK) {
+        nr_icmp_close(&s);
+        return CMD_FAIL;
+    }
     print_start(sh, q, ip, &s);
     if (q->id >= 0)
         print_id_note(sh, q, &s, id_kept);
     struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size,
                               q->seq >= 0, (uint16_t)(q->seq >= 0 ? q->seq : 0),
                               q->payload_set ? q->payload.p : NULL };
-    struct ping_view v = { .sh = sh, .st = pic_style_out(sh) };
-    v.live = sh->interactive && !sh->json && isatty(1);
     struct nr_ping *p = nr_ping_start(sh->loop, &s, (struct sockaddr *)&to, tolen, &o,
-                                      on_event, &v, err, sizeof err);
-    if (!p)
+                                      on_event, &x, err, sizeof err);
+    if (!p) {
+        nr_capture_close(x.cap);
         return cmd_error(sh, "%s", err);
+    }
     v.p = p;
     sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
     nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
@@ -362,6 +420,8 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     if (v.shown && sh->interrupted && term && *term && strcmp(term, "dumb"))
         printf("\033[A");   /* back over the line ^C ended, to clear it too */
     clear_line(&v);
+    if (x.cap)
+        stop_capture(sh, &x);
     const struct nr_ping_stats *st = nr_ping_stats(p);
     print_stats(sh, q->host, st);
     if ((v.live || q->plot) && !sh->json)
@@ -416,6 +476,8 @@ static const struct nr_opt ping_options[] = {
     { "--payload", NULL, OPT_STR, offsetof(struct ping_opts, payload), 0, 0, "HEX|TEXT",
       "these payload bytes (hex digits: hex; else the text) instead of time and pattern",
       NULL, 2, 0 },
+    { "--capture", NULL, OPT_FLAG, offsetof(struct ping_opts, capture), 0, 0, NULL,
+      "show the echo requests and replies on the wire (needs CAP_NET_RAW)", NULL, 0, 0 },
     OPT_END,
 };
 

@@ -53,8 +53,10 @@ const char *nr_tcp_flags_str(unsigned flags, char *buf, size_t n)
         if (!(flags >> i & 1))
             continue;
         int w = snprintf(buf + k, n - k, "%s%s", k ? "+" : "", names[i]);
-        if (w < 0 || (size_t)w >= n - k)
+        if (w < 0 || (size_t)w >= n - k) {
+            buf[k] = 0;   /* whole words only */
             break;
+        }
         k += (size_t)w;
     }
     if (!k)
@@ -177,13 +179,45 @@ static int tcp_wscale(const unsigned char *opt, size_t n)
     return -1;
 }
 
+/* The IP header (and ports) an ICMP error quotes, at q (n bytes captured). */
+static void quoted(const unsigned char *q, size_t n, struct nr_pkt *p)
+{
+    int ver = n ? q[0] >> 4 : 0, proto;
+    size_t hl;
+    const unsigned char *src, *dst;
+    uint16_t sport = 0, dport = 0;
+    if (ver == 4) {
+        if (n < 20 || (hl = (size_t)(q[0] & 15) * 4) < 20 || hl > n)
+            return;
+        proto = q[9], src = q + 12, dst = q + 16;
+    } else if (ver == 6) {
+        if (n < 40)
+            return;
+        hl = 40, proto = q[6], src = q + 8, dst = q + 24;
+    } else {
+        return;
+    }
+    if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP) && n >= hl + 4)
+        sport = get16(q + hl), dport = get16(q + hl + 2);
+    p->quoted_proto = proto;
+    set_addr(&p->quoted_src, &p->quoted_src_len, ver, src, sport);
+    set_addr(&p->quoted_dst, &p->quoted_dst_len, ver, dst, dport);
+}
+
+static bool icmp_error(int proto, int type)
+{
+    if (proto == IPPROTO_ICMPV6)
+        return type >= 1 && type <= 4;
+    return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
 int nr_pkt_decode(int dlt, const unsigned char *f, size_t n, struct nr_pkt *p,
                   uint32_t *raw_seq, uint32_t *raw_ack, int *wscale)
 {
     int ver;
     size_t off = link_skip(dlt, f, n, &ver);
     memset(p, 0, sizeof *p);
-    p->icmp_type = p->icmp_code = -1;
+    p->icmp_type = p->icmp_code = p->icmp_id = p->icmp_seq = -1;
     *wscale = -1;
     *raw_seq = *raw_ack = 0;
     if (!ver)
@@ -227,6 +261,12 @@ int nr_pkt_decode(int dlt, const unsigned char *f, size_t n, struct nr_pkt *p,
             return -1;
         p->icmp_type = l4[0], p->icmp_code = l4[1];
         p->len = plen > 8 ? (uint32_t)(plen - 8) : 0;
+        if (icmp_error(p->proto, p->icmp_type) && l4cap > 8)
+            quoted(l4 + 8, l4cap - 8, p);
+        bool echo = p->proto == IPPROTO_ICMP ? p->icmp_type == 0 || p->icmp_type == 8
+                                             : p->icmp_type == 128 || p->icmp_type == 129;
+        if (echo && l4cap >= 8)
+            p->icmp_id = get16(l4 + 4), p->icmp_seq = get16(l4 + 6);
     } else {
         return -1;
     }
@@ -329,16 +369,14 @@ static enum nr_pkt_dir direction(const struct nr_capture *c, const struct nr_pkt
     return same_end(&p->src, &s->local, true) ? NR_PKT_SENT : NR_PKT_RECEIVED;
 }
 
-static void on_packet(unsigned char *arg, const struct pcap_pkthdr *h, const unsigned char *b)
+void nr_capture_feed(struct nr_capture *c, int64_t t, const unsigned char *b, size_t caplen)
 {
-    struct nr_capture *c = (struct nr_capture *)arg;
     struct nr_pkt p;
     uint32_t seq, ack;
     int ws;
     c->seen++;
-    if (nr_pkt_decode(c->dlt, b, h->caplen, &p, &seq, &ack, &ws) < 0)
+    if (nr_pkt_decode(c->dlt, b, caplen, &p, &seq, &ack, &ws) < 0)
         return;
-    int64_t t = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
     if (!c->t0)
         c->t0 = t;
     p.t_us = t - c->t0;
@@ -346,6 +384,22 @@ static void on_packet(unsigned char *arg, const struct pcap_pkthdr *h, const uns
         relative(c, &p, seq, ack, ws);
     p.dir = direction(c, &p);
     c->fn(c->arg, &p);
+}
+
+static void on_packet(unsigned char *arg, const struct pcap_pkthdr *h, const unsigned char *b)
+{
+    nr_capture_feed((struct nr_capture *)arg, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
+                    b, h->caplen);
+}
+
+struct nr_capture *nr_capture_offline(const struct nr_cap_spec *spec, int dlt, nr_cap_fn fn,
+                                      void *arg)
+{
+    struct nr_capture *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->fn = fn, c->arg = arg, c->spec = *spec, c->fd = -1, c->dlt = dlt;
+    return c;
 }
 
 /* Everything the kernel holds now (cnt -1: a burst in one pass); at a
@@ -405,6 +459,14 @@ static const char *host_of(const struct sockaddr_storage *ss, char *buf, size_t 
 static void build_filter(const struct nr_cap_spec *s, char *out, size_t n)
 {
     char h[64], part[256];
+    if (s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6) {
+        /* a ping: its echoes by identifier, and errors about them */
+        bool v6 = s->proto == IPPROTO_ICMPV6;
+        snprintf(out, n, "%s and host %s and (%s = %d or %s)", v6 ? "icmp6" : "icmp",
+                 host_of(&s->remote, h, sizeof h), v6 ? "ip6[44:2]" : "icmp[4:2]", s->icmp_id,
+                 v6 ? "(ip6[40] >= 1 and ip6[40] <= 4)" : "icmp[0] = 3 or icmp[0] = 11");
+        return;
+    }
     const char *proto = s->proto == IPPROTO_TCP ? "tcp" : "udp";
     int k = snprintf(part, sizeof part, "%s", proto);
     if (s->local_len && port_of(&s->local))
@@ -551,6 +613,10 @@ void nr_capture_close(struct nr_capture *c)
 {
     if (!c)
         return;
+    if (!c->p) {   /* offline */
+        free(c);
+        return;
+    }
     nr_capture_drain(c);
     nr_loop_unwatch(c->loop, c->fd);
     nr_capture_finish(c);

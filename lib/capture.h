@@ -22,9 +22,11 @@ typedef void (*nr_cap_fn)(void *arg, const struct nr_pkt *p);
 
 /* What to capture: the protocol, the session's local end (port 0: not yet
  * bound) and its remote end (len 0: a listener, every peer). UDP adds the
- * ICMP errors about it. */
+ * ICMP errors about it. ICMP/ICMPv6 (ping): the messages to and from the
+ * remote host with echo identifier icmp_id. */
 struct nr_cap_spec {
-    int proto;                           /* IPPROTO_TCP or IPPROTO_UDP */
+    int proto;                           /* IPPROTO_TCP, _UDP, _ICMP or _ICMPV6 */
+    int icmp_id;                         /* ICMP: the echo identifier */
     struct sockaddr_storage local, remote;
     socklen_t local_len, remote_len;
 };
@@ -53,6 +55,14 @@ uint64_t nr_capture_drops(struct nr_capture *c);
  * coming to the callback until nr_capture_close(). */
 const char *nr_capture_finish(struct nr_capture *c);
 void nr_capture_close(struct nr_capture *c);
+
+/* Offline, for tests and the fuzzer: a capture without an interface, fed
+ * frames of link type dlt by hand (t: microseconds, any origin); each goes
+ * through the same decoding, relative numbers and direction as live ones.
+ * Freed with nr_capture_close(). */
+struct nr_capture *nr_capture_offline(const struct nr_cap_spec *spec, int dlt, nr_cap_fn fn,
+                                      void *arg);
+void nr_capture_feed(struct nr_capture *c, int64_t t, const unsigned char *frame, size_t caplen);
 
 /* Words for TCP flags in wire order, "SYN+ACK", into buf. */
 const char *nr_tcp_flags_str(unsigned flags, char *buf, size_t n);

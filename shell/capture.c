@@ -195,26 +195,16 @@ static void ladder_row(struct shell *sh, const struct cap_rec *r)
     nr_buf_free(&b);
 }
 
-static void line_print(struct shell *sh, const struct cap_rec *r);
-
-static void rec_print(struct shell *sh, const struct cap_rec *r)
+void sh_packet_line(struct shell *sh, int id, bool time, const struct nr_pkt *p)
 {
-    if (r->ladder && !sh->json) {   /* JSON gets the packets: data, not pictures */
-        ladder_row(sh, r);
-        return;
-    }
-    sh->capture->lad_id = 0;
-    line_print(sh, r);
-}
-
-static void line_print(struct shell *sh, const struct cap_rec *r)
-{
-    const struct nr_pkt *p = &r->p;
     char a[NR_ADDRSTRLEN], b[NR_ADDRSTRLEN], f[64];
     bool ports = p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP;
     out_begin(sh, "packet");
-    out_int(sh, "id", "[%lld] ", r->id);
-    if (r->time)
+    if (id > 0)
+        out_int(sh, "id", "[%lld] ", id);
+    else
+        out_text(sh, "  ");
+    if (time)
         out_int(sh, "t_us", "+%lldus ", p->t_us);
     out_lit(sh, "dir", NULL, p->dir == NR_PKT_SENT ? "sent" : "received");
     out_text(sh, "%s ", p->dir == NR_PKT_SENT ? ">" : "<");
@@ -236,9 +226,30 @@ static void line_print(struct shell *sh, const struct cap_rec *r)
         out_lit(sh, "icmp", "%s ", nr_icmp_str(p->proto, p->icmp_type, p->icmp_code));
         out_int(sh, "icmp_type", "(type %lld ", p->icmp_type);
         out_int(sh, "icmp_code", "code %lld) ", p->icmp_code);
+        if (p->icmp_seq >= 0) {
+            out_int(sh, "icmp_id", NULL, p->icmp_id);
+            out_int(sh, "icmp_seq", "seq=%lld ", p->icmp_seq);
+        }
+        if (p->quoted_proto == IPPROTO_TCP || p->quoted_proto == IPPROTO_UDP) {
+            out_lit(sh, "quoted_proto", "about %s ", proto_name(p->quoted_proto));
+            out_str(sh, "quoted_src", "%s -> ", nr_sockaddr_str((const struct sockaddr *)&p->quoted_src,
+                                                               p->quoted_src_len, a, sizeof a));
+            out_str(sh, "quoted_dst", "%s ", nr_sockaddr_str((const struct sockaddr *)&p->quoted_dst,
+                                                            p->quoted_dst_len, b, sizeof b));
+        }
     }
     out_uint(sh, "len", "len=%llu\n", p->len);
     out_end(sh);
+}
+
+static void rec_print(struct shell *sh, const struct cap_rec *r)
+{
+    if (r->ladder && !sh->json) {   /* JSON gets the packets: data, not pictures */
+        ladder_row(sh, r);
+        return;
+    }
+    sh->capture->lad_id = 0;   /* the next ladder row starts with a head */
+    sh_packet_line(sh, r->id, r->time, &r->p);
 }
 
 /* A stopped capture's summary line. */
@@ -355,9 +366,7 @@ int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
     if (!o->c) {
         free(o);
         if (st == NR_CAP_PERM)
-            return cmd_error(sh, "[%d] live capture needs CAP_NET_RAW: run as root, or "
-                             "sudo setcap cap_net_raw,cap_net_admin=eip %s (trace needs "
-                             "no privilege)", id, "$(command -v netrepl)");
+            return cmd_error(sh, "[%d] %s", id, SH_CAPTURE_PERM);
         return cmd_error(sh, "[%d] %s", id, err);
     }
     t->v[t->n++] = o;
@@ -444,10 +453,8 @@ int sh_capture_ladder(struct shell *sh, int id, bool time)
         return CMD_OK;
     }
     if (sh->json) {   /* the packets themselves: data, not a picture */
-        for (size_t i = 0; i < n; i++) {
-            struct cap_rec r = { got, time, false, v[i] };
-            line_print(sh, &r);
-        }
+        for (size_t i = 0; i < n; i++)
+            sh_packet_line(sh, got, time, &v[i]);
     } else {
         struct pic_style ps = pic_style_out(sh);
         struct ladder_style st = { ladder_width(), ps.utf8, ps.color, time };

@@ -275,6 +275,7 @@ void sh_wire_kick(struct shell *sh);
 
 /* ---- capture (shell/capture.c) ---- */
 struct nr_cap_spec;
+struct nr_pkt;
 /* What to capture for s (-1 with err for a Unix session). */
 int sh_capture_spec(const struct nr_session *s, struct nr_cap_spec *spec, char *err,
                     size_t errlen);
@@ -292,6 +293,11 @@ int sh_capture_stop(struct shell *sh, int id);
 bool sh_captured(const struct shell *sh, int id);
 /* Reads what the kernel holds (a command boundary); prints held packets. */
 void sh_capture_drain(struct shell *sh);
+/* One packet's line (id 0: indented, no session: a ping's packets). */
+void sh_packet_line(struct shell *sh, int id, bool time, const struct nr_pkt *p);
+/* Why a live capture was refused for want of privilege, and the fix. */
+#define SH_CAPTURE_PERM "live capture needs CAP_NET_RAW: run as root, or sudo setcap " \
+    "cap_net_raw,cap_net_admin=eip $(command -v netrepl) (trace needs no privilege)"
 void sh_capture_print(struct shell *sh);
 void sh_capture_free(struct shell *sh);
 /* The packets captured for session id (0: the latest capture's), kept

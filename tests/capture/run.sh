@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # capture and trace on the wire, each case in a network namespace this
 # script makes (unshare -n, only its own lo up: nothing leaves the machine):
-#   examples    the teaching examples (handshake, close, shutdown write, RST,
-#               UDP to a closed port), checked line by line against
+#   examples    the teaching examples (handshake, its ladder, close, shutdown write, RST,
+#               UDP to a closed port, ping with capture on), checked line by line against
 #               tests/examples/NAME.out with the same filters
 #   pcap        --file read back by tcpdump -r: same packet count and flags
 #   listener    listen --capture over 3 concurrent clients: 3 handshakes
@@ -10,6 +10,8 @@
 #               with `ladder 1` after the sessions closed; --json the packets
 #   thousand    a 1,000-datagram exchange captured with no loss and no drop
 #   nobody      without CAP_NET_RAW: one line with the fix; trace still works
+#   json        --json: one object per packet and per traced event, with the
+#               fields of the text lines, as many as the text shows
 # Skips (exit 0, saying why) when not root or namespaces are unavailable.
 # Usage: run.sh NETREPL
 set -u
@@ -27,7 +29,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     
 ns() { unshare -n bash -c 'ip link set lo up && exec "$@"' ns "$@"; }
 
 # ---- examples, line by line ----
-for name in handshake handshake_ladder tcp_close shutdown_write rst_unread udp_refused; do
+for name in handshake handshake_ladder tcp_close shutdown_write rst_unread udp_refused ping_capture; do
     t=$here/examples/$name.nr h=$here/tests/examples/$name.headers
     args=$(sed -n 's/^#args: *//p' "$h" | head -1)
     (cd "$here" && ns timeout 30 "$bin" $args <"$t" >"$work/out" 2>"$work/err")
@@ -147,6 +149,46 @@ out=$(ns setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "
 want='netrepl: 3: capture: [2] live capture needs CAP_NET_RAW: run as root, or sudo setcap cap_net_raw,cap_net_admin=eip $(command -v netrepl) (trace needs no privilege)'
 if grep -qxF "$want" <<<"$out" && grep -qxF '[2] > at 0, 2 bytes: hi' <<<"$out"; then ok "nobody: refused in one line, trace works"
 else bad "nobody" "$out"; fi
+
+# ---- --json: an object per packet and per traced event ----
+cat >"$work/json.nr" <<EOS
+listen tcp 127.0.0.1:16374
+dial tcp 127.0.0.1:16374 --capture
+accept
+trace 2 on
+trace 3 on
+send 2 "hello \\x1b[2J" -l
+recv 3
+send 3 bye
+recv 2
+close 2
+sleep 0.05
+capture stop
+EOS
+ns timeout 30 "$bin" "$work/json.nr" >"$work/text" 2>&1
+ns timeout 30 "$bin" --json "$work/json.nr" >"$work/json" 2>&1
+if python3 - "$work/text" "$work/json" <<'EOP'
+import json, re, sys
+text = open(sys.argv[1]).read().splitlines()
+objs = [json.loads(l) for l in open(sys.argv[2])]
+pk = [o for o in objs if o["type"] == "packet"]
+tr = [o for o in objs if o["type"] == "trace"]
+tpk = [l for l in text if re.match(r"^\[\d+\] [<>] TCP ", l)]
+ttr = [l for l in text if re.match(r"^\[\d+\] [<>] at \d+, ", l)]
+assert len(pk) == len(tpk) >= 8, (len(pk), len(tpk))
+assert len(tr) == len(ttr) == 4, (len(tr), len(ttr))
+for o, l in zip(pk, tpk):
+    for k in ("id", "dir", "proto", "src", "dst", "flags", "seq", "win", "len"):
+        assert k in o, (k, o)
+    assert (l.split()[1] == ">") == (o["dir"] == "sent") and " %s " % o["flags"] in l, (o, l)
+    assert ("ack=%d " % o["ack"] in l) if "ack" in o else "ack=" not in l, (o, l)
+assert pk[0]["flags"] == "SYN" and pk[0]["seq"] == 0, pk[0]
+sent = [o for o in tr if o["id"] == 2 and o["dir"] == "sent"][0]
+assert sent["data"] == "hello \x1b[2J\n" and sent["offset"] == 0 and sent["bytes"] == 11, sent
+assert b"\x1b" not in open(sys.argv[2], "rb").read(), "a raw ESC in the JSON output"
+EOP
+then ok "json: an object per packet ($(grep -c '"type":"packet"' "$work/json")) and per traced event ($(grep -c '"type":"trace"' "$work/json")), as the text"
+else bad "json" "$(head -30 "$work/json")"; fi
 
 echo "capture: $pass passed, $fail failed"
 [ $fail = 0 ]
