@@ -1,6 +1,7 @@
 /* cmds/capture — capture [ID|all|stop]: the real packets of a session,
  * live through libpcap (lib/capture), one line per packet at command
- * boundaries (shell/capture.c); --file writes a pcap as well. */
+ * boundaries (shell/capture.c), or a packet ladder with --ladder; --file
+ * writes a pcap as well. */
 #include "cmds/sess.h"
 #include "lib/capture.h"
 
@@ -10,7 +11,7 @@
 struct capture_opts {
     const char *file;
     long long count;
-    bool time;
+    bool time, ladder;
 };
 
 static int capture_one(struct shell *sh, struct nr_session *s, const struct capture_opts *o)
@@ -20,16 +21,16 @@ static int capture_one(struct shell *sh, struct nr_session *s, const struct capt
     int id = nr_sess_id(s);
     if (sh_capture_spec(s, &spec, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", id, err);
-    if (sh_capture_start(sh, id, &spec, o->file, o->count, o->time) != CMD_OK)
+    if (sh_capture_start(sh, id, &spec, o->file, o->count, o->time, o->ladder) != CMD_OK)
         return CMD_FAIL;
     sh_capture_describe(sh, id);
     return CMD_OK;
 }
 
-int sess_capture_new(struct shell *sh, struct nr_session *s)
+int sess_capture_new(struct shell *sh, struct nr_session *s, bool ladder)
 {
-    static const struct capture_opts none = { 0 };
-    return capture_one(sh, s, &none);
+    const struct capture_opts o = { .ladder = ladder };
+    return capture_one(sh, s, &o);
 }
 
 static int capture_run(struct shell *sh, const struct cmd_call *c)
@@ -78,6 +79,8 @@ static const struct nr_opt capture_options[] = {
       "stop after N packets", NULL, 0, 0 },
     { "--time", NULL, OPT_FLAG, offsetof(struct capture_opts, time), 0, 0, NULL,
       "show the time since the capture started (always shown at the prompt)", NULL, 0, 0 },
+    { "--ladder", NULL, OPT_FLAG, offsetof(struct capture_opts, ladder), 0, 0, NULL,
+      "draw the packets as a ladder (a sequence diagram) instead of lines", NULL, 0, 0 },
     OPT_END,
 };
 
@@ -97,7 +100,13 @@ const struct nr_cmd cmd_capture = {
     "TCP and UDP session; 'capture stop' stops every capture, 'capture ID stop'\n"
     "one, with the count of packets and kernel drops. dial and listen take\n"
     "--capture to start before the first packet.\n"
+    "--ladder draws them instead as a packet ladder: the two ends as columns\n"
+    "headed by their addresses (the session's end on the left), an arrow per\n"
+    "packet in the direction it went, labelled with flags and relative\n"
+    "seq/ack/len; labels shorten to fit the terminal before arrows go (see help\n"
+    "ladder). dial and listen take --ladder too.\n"
     "Example: capture 2 --file /tmp/s2.pcap\n"
+    "Example: capture --ladder\n"
     "Example: capture stop\n",
     .pos = capture_pos,
     .opts = capture_options,

@@ -16,7 +16,7 @@
 struct dial_opts {
     int64_t timeout_us;
     const char *from;
-    bool keepalive, nodelay, capture;
+    bool keepalive, nodelay, capture, ladder;
     struct tls_opts tls;
 };
 
@@ -167,7 +167,7 @@ static int dial_tls(struct shell *sh, struct nr_session *s, struct nr_tls_ctx *c
 /* dial --capture: the capture starts before the first SYN, on the remote
  * end alone (the local port is not known yet); refined once connected. */
 static int dial_capture(struct shell *sh, int id, const struct nr_net *net,
-                        const struct sess_addrs *to)
+                        const struct sess_addrs *to, bool ladder)
 {
     struct nr_cap_spec spec = { 0 };
     if (to->ss[0].ss_family != AF_INET && to->ss[0].ss_family != AF_INET6)
@@ -179,7 +179,7 @@ static int dial_capture(struct shell *sh, int id, const struct nr_net *net,
     spec.proto = net->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
     spec.remote = to->ss[0];
     spec.remote_len = to->len[0];
-    return sh_capture_start(sh, id, &spec, NULL, 0, false);
+    return sh_capture_start(sh, id, &spec, NULL, 0, false, ladder);
 }
 
 static int dial_run(struct shell *sh, const struct cmd_call *c)
@@ -202,12 +202,13 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (!tls && tls_opts_given(&o->tls))
         return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", net.name);
     int id = nr_sess_reserve_id(sh->sessions);
-    if (o->capture && dial_capture(sh, id, &net, &to) != CMD_OK) {
+    bool capture = o->capture || o->ladder;
+    if (capture && dial_capture(sh, id, &net, &to, o->ladder) != CMD_OK) {
         nr_sess_release_id(sh->sessions, id);
         nr_tls_ctx_free(tls);
         return CMD_FAIL;
     }
-    int64_t setup = o->capture ? nr_now_us() - t0 : 0;   /* not part of the connect */
+    int64_t setup = capture ? nr_now_us() - t0 : 0;   /* not part of the connect */
     struct attempt at = { .raw = nr_net_is_raw(&net) };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
@@ -218,14 +219,14 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
         int r = dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
-        if (o->capture)
+        if (capture)
             sh_capture_stop(sh, id);   /* shows the SYN and what answered it */
         return r;
     }
     if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
-        if (o->capture)
+        if (capture)
             sh_capture_stop(sh, id);   /* shows the handshake that failed */
         return CMD_FAIL;
     }
@@ -233,14 +234,14 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (apply_opts(sh, s, o) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
-        if (o->capture)
+        if (capture)
             sh_capture_stop(sh, id);
         return CMD_FAIL;
     }
     sh->current = sh->last_id = id;
     dial_print(sh, s, took, &at);
     int r = CMD_OK;
-    if (o->capture) {
+    if (capture) {
         r = sh_capture_refine(sh, s);
         sh_capture_describe(sh, id);
     }
@@ -266,6 +267,8 @@ static const struct nr_opt dial_options[] = {
     TLS_COMMON_OPTS(struct dial_opts, tls),
     { "--capture", NULL, OPT_FLAG, offsetof(struct dial_opts, capture), 0, 0, NULL,
       "capture its packets from the first SYN (see help capture)", NULL, 0, 0 },
+    { "--ladder", NULL, OPT_FLAG, offsetof(struct dial_opts, ladder), 0, 0, NULL,
+      "capture them drawn as a packet ladder (see help ladder)", NULL, 0, 0 },
     OPT_END,
 };
 

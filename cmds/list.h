@@ -13,6 +13,7 @@ NR_CMD(cmd_expect)      /* cmds/expect.c */
 NR_CMD(cmd_help)        /* cmds/basic.c */
 NR_CMD(cmd_history)     /* cmds/basic.c */
 NR_CMD(cmd_info)        /* cmds/sessions.c */
+NR_CMD(cmd_ladder)      /* cmds/ladder.c */
 NR_CMD(cmd_let)         /* cmds/vars.c */
 NR_CMD(cmd_listen)      /* cmds/listen.c */
 NR_CMD(cmd_lookup)      /* cmds/lookup.c */

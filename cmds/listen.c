@@ -63,7 +63,7 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 }
 
 struct listen_opts {
-    bool echo, daytime, discard, capture;
+    bool echo, daytime, discard, capture, ladder;
     long long backlog, max_clients;
     struct tls_opts tls;
 };
@@ -133,7 +133,7 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
     nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
-    return o->capture ? sess_capture_new(sh, s) : CMD_OK;
+    return o->capture || o->ladder ? sess_capture_new(sh, s, o->ladder) : CMD_OK;
 }
 
 /* ---- accept ---- */
@@ -234,6 +234,8 @@ static const struct nr_opt listen_options[] = {
     TLS_SERVER_OPTS(struct listen_opts, tls),
     { "--capture", NULL, OPT_FLAG, offsetof(struct listen_opts, capture), 0, 0, NULL,
       "capture its packets from the start (every client's; see help capture)", NULL, 0, 0 },
+    { "--ladder", NULL, OPT_FLAG, offsetof(struct listen_opts, ladder), 0, 0, NULL,
+      "capture them drawn as a packet ladder (see help ladder)", NULL, 0, 0 },
     OPT_END,
 };
 

@@ -7,6 +7,7 @@
 #include "lib/dnstype.h"
 #include "lib/lookup.h"
 #include "lib/service.h"
+#include "shell/pics.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -34,6 +35,8 @@ struct req {
     char servers[512];        /* for messages */
     int64_t timeout_us;
     size_t failed;
+    bool from_file;           /* -f: a progress line at the prompt */
+    struct sh_progress *prog; /* while the batch runs, or NULL */
 };
 
 static void req_free(struct req *r)
@@ -140,6 +143,7 @@ static int parse_args(struct shell *sh, const struct cmd_call *c, struct req *r)
     }
     if (o->file && read_names(sh, r, o->file) < 0)
         return -1;
+    r->from_file = o->file != NULL;
     if (r->n == 0)
         return cmd_usage(sh, r->port ? "needs a service name or number" : "needs a name"), -1;
     return 0;
@@ -321,6 +325,8 @@ static void on_result(void *arg, size_t i, int status, struct nr_records *rs)
 {
     struct req *r = arg;
     char buf[128];
+    if (r->prog)
+        sh_progress_hide(r->prog);
     if (status == ARES_SUCCESS)
         print_records(r->sh, r, r->names[i], rs);
     else {
@@ -329,6 +335,11 @@ static void on_result(void *arg, size_t i, int status, struct nr_records *rs)
                   status_text(r, status, buf, sizeof buf));
     }
     nr_records_free(rs);
+}
+
+static uint64_t batch_done(void *b)
+{
+    return nr_batch_delivered(b);
 }
 
 /* Runs every name through one batch; a stall longer than the timeout
@@ -340,6 +351,12 @@ static int run_batch(struct shell *sh, struct req *r)
                                       WINDOW, seed, on_result, r);
     if (!b)
         return cmd_error(sh, "out of memory");
+    struct sh_progress prog = { .sh = sh, .what = "names", .total = r->n,
+                                .done = batch_done, .arg = b };
+    if (r->from_file) {
+        r->prog = &prog;
+        sh_progress_start(&prog);
+    }
     nr_batch_run(b);
     int rc = CMD_OK;
     while (!nr_batch_done(b)) {
@@ -353,6 +370,9 @@ static int run_batch(struct shell *sh, struct req *r)
                            : "stalled", done, r->n);
         }
     }
+    if (r->prog)
+        sh_progress_end(r->prog);
+    r->prog = NULL;
     nr_dns_free(r->tmp);   /* its queries end before the batch goes */
     r->tmp = NULL;
     nr_batch_free(b);

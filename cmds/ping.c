@@ -6,6 +6,7 @@
 #include "lib/dns.h"
 #include "lib/escape.h"
 #include "lib/ping.h"
+#include "shell/pics.h"
 #include "shell/resolve.h"
 
 #include <ctype.h>
@@ -20,6 +21,7 @@ struct ping_req {
     int family;          /* AF_UNSPEC, or AF_INET / AF_INET6 from -4 / -6 */
     long long count, size, ttl;
     int64_t interval_us, wait_us;
+    bool plot;
     long long id, seq;      /* -1: not given */
     struct nr_buf payload;  /* --payload (len 0 and payload_set false: none) */
     bool payload_set;
@@ -27,9 +29,11 @@ struct ping_req {
 };
 
 /* What on_event prints with: the shell, and the capture (or NULL). */
+struct ping_view;
 struct ping_ctx {
     struct shell *sh;
     struct nr_capture *cap;
+    struct ping_view *v;   /* the rtt pictures */
 };
 
 /* --payload: hex digits (blanks and colons allowed) are bytes in hex,
@@ -82,7 +86,7 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
 struct ping_opts {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
-    bool v4, v6, capture;
+    bool v4, v6, plot, capture;
     long long id, seq;
     const char *payload;
 };
@@ -97,6 +101,7 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     q->ttl = o->ttl;
     q->interval_us = o->interval_us;
     q->wait_us = o->wait_us;
+    q->plot = o->plot;
     q->capture = o->capture;
     q->id = cmd_given(c, "--id") ? o->id : -1;
     q->seq = cmd_given(c, "--seq") ? o->seq : -1;
@@ -112,17 +117,89 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     return CMD_OK;
 }
 
+/* ---- the RTT pictures: one rtt per echo, the live line, the plot ---- */
+
+enum { VIEW_MAX = 1 << 20 };   /* echoes remembered for the pictures */
+
+struct ping_view {
+    struct shell *sh;
+    struct nr_ping *p;
+    int64_t *rtt;          /* echo n at [n - 1]: µs, or -1 unanswered */
+    size_t n, cap;         /* echoes known (the highest answered), room */
+    bool live, shown;      /* the updating line at the prompt, and on screen */
+    struct pic_style st;
+};
+
+/* The echo number a reply's sequence stands for: the latest one sent. */
+static size_t echo_number(const struct ping_view *v, uint16_t seq)
+{
+    uint64_t sent = v->p ? (uint64_t)nr_ping_stats(v->p)->transmitted : seq;
+    uint64_t n = (sent & ~(uint64_t)0xffff) | seq;
+    if (n > sent && n >= 0x10000)
+        n -= 0x10000;
+    return (size_t)n;
+}
+
+static void view_add(struct ping_view *v, uint16_t seq, int64_t rtt)
+{
+    size_t n = echo_number(v, seq);
+    if (n == 0 || n > VIEW_MAX)
+        return;
+    if (n > v->cap) {
+        size_t cap = v->cap ? v->cap : 64;
+        while (cap < n)
+            cap *= 2;
+        int64_t *r = realloc(v->rtt, cap * sizeof *r);
+        if (!r)
+            return;
+        v->rtt = r;
+        v->cap = cap;
+    }
+    for (; v->n < n; v->n++)
+        v->rtt[v->n] = -1;
+    if (v->rtt[n - 1] < 0)
+        v->rtt[n - 1] = rtt;
+}
+
+static void clear_line(struct ping_view *v)
+{
+    if (!v->shown)
+        return;
+    int cols = pic_cols(1);
+    printf("\r%*s\r", cols - 1, "");
+    v->shown = false;
+}
+
+/* "rtt ▂▃▁█▂ 0.052 ms": the latest echoes that fit, the last rtt. */
+static void draw_live(struct ping_view *v, int64_t last)
+{
+    int width = pic_cols(1) - 24;
+    if (width < 5 || v->n == 0)
+        return;
+    size_t from = v->n > (size_t)width ? v->n - (size_t)width : 0;
+    struct nr_buf b = { 0 };
+    pic_spark(&b, v->rtt + from, v->n - from, false, v->st);
+    printf("rtt %.*s %lld.%03lld ms", (int)b.len, b.p ? (char *)b.p : "",
+           (long long)(last / 1000), (long long)(last % 1000));
+    fflush(stdout);
+    nr_buf_free(&b);
+    v->shown = true;
+}
+
 static void on_packet(void *arg, const struct nr_pkt *p)
 {
     struct ping_ctx *x = arg;
+    clear_line(x->v);
     sh_packet_line(x->sh, 0, false, p);
 }
 
 static void on_event(void *arg, const struct nr_ping_event *ev)
 {
     struct ping_ctx *x = arg;
+    struct ping_view *v = x->v;
     struct shell *sh = x->sh;
     char from[NR_ADDRSTRLEN];
+    clear_line(v);
     if (x->cap)
         nr_capture_drain(x->cap);   /* the request and the reply first, then what ping saw */
     if (ev->kind == NR_PING_SEND_ERROR) {
@@ -146,6 +223,10 @@ static void on_event(void *arg, const struct nr_ping_event *ev)
         out_text(sh, " (DUP!)");
     out_text(sh, "\n");
     out_end(sh);
+    if (!ev->dup)
+        view_add(v, ev->seq, ev->rtt_us);
+    if (v->live)
+        draw_live(v, ev->rtt_us);
 }
 
 static void print_start(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip,
@@ -206,6 +287,55 @@ static void print_stats(struct shell *sh, const char *host, const struct nr_ping
     out_end(sh);
 }
 
+/* The sparkline of every echo (the latest that fit) with lost ones marked,
+ * then how many rtts fell in each fixed log-scaled bucket (1-2-5 edges), from
+ * the first bucket used to the last, and the lost count. Text only. */
+static void print_plot(struct shell *sh, const struct ping_view *v, long transmitted)
+{
+    int cols = pic_cols(1);
+    size_t n = (size_t)transmitted < VIEW_MAX ? (size_t)transmitted : v->n;
+    int64_t *all = calloc(n ? n : 1, sizeof *all);
+    if (!all)
+        return;
+    long count[PIC_NBUCKETS] = { 0 }, lost = 0, most = 0;
+    for (size_t i = 0; i < n; i++) {
+        all[i] = i < v->n ? v->rtt[i] : -1;
+        if (all[i] < 0)
+            lost++;
+        else if (++count[pic_bucket(all[i])] > most)
+            most = count[pic_bucket(all[i])];
+    }
+    most = lost > most ? lost : most;
+    int width = cols - 24 > 40 ? 40 : cols - 24 < 8 ? 8 : cols - 24;
+    /* "rtt  " and the samples in cols - 1; cut, "rtt  ..." and the latest. */
+    size_t room = cols > 15 ? (size_t)(cols - 6) : 9;
+    size_t from = n > room ? n - (room - 3) : 0;
+    struct nr_buf b = { 0 };
+    pic_spark(&b, all + from, n - from, false, v->st);
+    out_text(sh, "rtt  %s%.*s\n", from ? "..." : "", (int)b.len, b.p ? (char *)b.p : "");
+    int lo = PIC_NBUCKETS, hi = -1;
+    for (int i = 0; i < PIC_NBUCKETS; i++)
+        if (count[i]) {
+            lo = i < lo ? i : lo;
+            hi = i;
+        }
+    char label[32];
+    for (int i = lo; i <= hi; i++) {
+        b.len = 0;
+        pic_bar(&b, (size_t)(count[i] * width / most), v->st);
+        out_text(sh, "%12s |%.*s %ld\n", pic_bucket_label(i, label, sizeof label),
+                 (int)b.len, b.p ? (char *)b.p : "", count[i]);
+    }
+    if (lost) {
+        b.len = 0;
+        for (long i = 0; i < lost * width / most; i++)
+            nr_buf_add(&b, v->st.utf8 ? "×" : "x", v->st.utf8 ? 2 : 1);
+        out_text(sh, "%12s |%.*s %ld\n", "lost", (int)b.len, b.p ? (char *)b.p : "", lost);
+    }
+    nr_buf_free(&b);
+    free(all);
+}
+
 /* --id on a datagram ICMP socket: the kernel picks the identifier. */
 static void print_id_note(struct shell *sh, const struct ping_req *q,
                           const struct nr_icmp_sock *so, bool kept)
@@ -264,7 +394,9 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
                                       err, sizeof err)
                     : nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err)) < 0)
         return cmd_error(sh, "%s", err);
-    struct ping_ctx x = { sh, NULL };
+    struct ping_view v = { .sh = sh, .st = pic_style_out(sh) };
+    v.live = sh->interactive && !sh->json && isatty(1);
+    struct ping_ctx x = { sh, NULL, &v };
     if (q->capture && start_capture(sh, &x, &s, &to, tolen) != CMD_OK) {
         nr_icmp_close(&s);
         return CMD_FAIL;
@@ -281,13 +413,21 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
         nr_capture_close(x.cap);
         return cmd_error(sh, "%s", err);
     }
+    v.p = p;
     sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
     nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
+    const char *term = getenv("TERM");
+    if (v.shown && sh->interrupted && term && *term && strcmp(term, "dumb"))
+        printf("\033[A");   /* back over the line ^C ended, to clear it too */
+    clear_line(&v);
     if (x.cap)
         stop_capture(sh, &x);
     const struct nr_ping_stats *st = nr_ping_stats(p);
     print_stats(sh, q->host, st);
+    if ((v.live || q->plot) && !sh->json)
+        print_plot(sh, &v, st->transmitted);
     long received = st->received;
+    free(v.rtt);
     nr_ping_free(p);
     if (received == 0)
         return cmd_error(sh, "%s: 100%% packet loss", q->host);
@@ -323,6 +463,8 @@ static const struct nr_opt ping_options[] = {
       "time to live / hop limit of the requests", NULL, 0, 0 },
     { "-W", NULL, OPT_SECONDS, offsetof(struct ping_opts, wait_us), 0.001, 3600, "S",
       "seconds to wait for each reply (default 2); later is lost", NULL, 0, 0 },
+    { "--plot", NULL, OPT_FLAG, offsetof(struct ping_opts, plot), 0, 0, NULL,
+      "draw the rtts after the statistics (always at the prompt)", NULL, 0, 0 },
     { "-4", NULL, OPT_FLAG, offsetof(struct ping_opts, v4), 0, 0, NULL,
       "resolve HOST to IPv4 only", NULL, 1, 0 },
     { "-6", NULL, OPT_FLAG, offsetof(struct ping_opts, v6), 0, 0, NULL,
@@ -352,6 +494,10 @@ const struct nr_cmd cmd_ping = {
     "Uses an unprivileged ICMP datagram socket when net.ipv4.ping_group_range\n"
     "includes your group, else a raw socket (root or CAP_NET_RAW). Fails when\n"
     "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
+    "At the prompt a sparkline of the rtts updates on one line as replies come\n"
+    "in, and the statistics end with the whole sparkline (lost echoes marked x)\n"
+    "and a histogram of rtts in fixed log-scaled buckets (0.01, 0.02, 0.05,\n"
+    "0.1 ms ... 2000 ms). --plot draws these in scripts too; --json never does.\n"
     "The echo the user chooses: --id N (on a raw socket; a datagram socket's\n"
     "identifier is picked by the kernel, and ping says so), --seq N (the first\n"
     "sequence number), --payload HEX|TEXT (instead of -s: hex digits, blanks and\n"
@@ -359,6 +505,7 @@ const struct nr_cmd cmd_ping = {
     "round trip is then timed from the send).\n"
     "Example: ping -c 3 127.0.0.1\n"
     "Example: ping -6 -c 2 -i 0.2 localhost\n"
+    "Example: ping -c 20 -i 0.05 --plot 127.0.0.1\n"
     "Example: ping -c 1 --id 13 --seq 37 --payload '' 127.0.0.1\n",
     .pos = ping_pos,
     .opts = ping_options,

@@ -2,6 +2,7 @@
  * peer sent is shown escaped (control bytes, terminal escapes) unless --raw. */
 #include "cmds/sess.h"
 #include "lib/escape.h"
+#include "shell/pics.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
 
 struct recv_opts {
     int64_t timeout;
@@ -117,12 +117,13 @@ static int recv_fail(struct shell *sh, struct nr_session *s, enum nr_wait w, int
                      (double)t / 1e6, n, nr_plural(n, "byte", "bytes"));
 }
 
-/* --all: everything until the peer closes; the timeout is an idle timeout. */
-static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+static int recv_all_wait(struct shell *sh, struct nr_session *s, struct recv_opts *o,
+                         struct sh_progress *p)
 {
     struct until_wait w = { s, o };
     for (;;) {
         enum nr_wait r = sh_wait(sh, stream_ready, &w, nr_now_us() + o->timeout);
+        sh_progress_hide(p);
         if (nr_sess_buffered(s))
             show_chunk(sh, s, o, nr_sess_buffered(s));
         if (stream_ended(s) || r != NR_WAIT_DONE)
@@ -136,6 +137,35 @@ static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
         if (r != NR_WAIT_DONE)
             return recv_fail(sh, s, r, o->timeout);
     }
+}
+
+struct recv_so_far {
+    struct nr_session *s;
+    uint64_t start;
+};
+
+static uint64_t recv_done(void *arg)
+{
+    const struct recv_so_far *f = arg;
+    struct nr_sess_stats st;
+    nr_sess_stats(f->s, &st);
+    return st.bytes_in - f->start;
+}
+
+/* --all: everything until the peer closes; the timeout is an idle timeout.
+ * A long one shows a progress line (bytes, rate) at the prompt. */
+static int recv_all(struct shell *sh, struct nr_session *s, struct recv_opts *o)
+{
+    struct sh_progress p = { .sh = sh, .what = "received", .bytes = true, .done = recv_done };
+    struct recv_so_far f = { s, 0 };
+    struct nr_sess_stats st;
+    nr_sess_stats(s, &st);
+    f.start = st.bytes_in - nr_sess_buffered(s);
+    p.arg = &f;
+    sh_progress_start(&p);
+    int rc = recv_all_wait(sh, s, o, &p);
+    sh_progress_end(&p);
+    return rc;
 }
 
 static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts *o)

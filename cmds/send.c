@@ -3,6 +3,7 @@
 #include "cmds/sess.h"
 #include "lib/escape.h"
 #include "lib/iphdr.h"
+#include "shell/pics.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +146,34 @@ static int send_to(struct shell *sh, struct nr_session *s, const struct send_opt
     return CMD_OK;
 }
 
+struct sent_so_far {
+    struct nr_session *s;
+    size_t total;
+};
+
+static uint64_t sent_done(void *arg)
+{
+    const struct sent_so_far *f = arg;
+    size_t q = nr_sess_queued_out(f->s);
+    return q < f->total ? f->total - q : 0;
+}
+
+/* Waits until every byte went to the socket; a long --file shows progress. */
+static enum nr_wait send_wait(struct shell *sh, struct nr_session *s, const struct send_opts *o,
+                              size_t total, int64_t until)
+{
+    if (nr_sess_flushed(s))
+        return NR_WAIT_DONE;
+    struct sent_so_far f = { s, total };
+    struct sh_progress p = { .sh = sh, .what = "sent", .bytes = true, .total = total,
+                             .done = sent_done, .arg = &f };
+    if (o->file)
+        sh_progress_start(&p);
+    enum nr_wait w = sh_wait(sh, flushed, s, until);
+    sh_progress_end(&p);
+    return w;
+}
+
 static int send_on(struct shell *sh, struct nr_session *s, const struct send_opts *o,
                    const struct nr_buf *b, int sum)
 {
@@ -155,7 +184,7 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     if (r < 0)
         return cmd_error(sh, "[%d] %s", id, err);
     int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s), t0 = nr_now_us();
-    enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE : sh_wait(sh, flushed, s, t0 + t);
+    enum nr_wait w = send_wait(sh, s, o, b->len, t0 + t);
     if (nr_sess_error(s) && nr_sess_is_stream(s))
         return cmd_error(sh, "[%d] %s", id, nr_sess_strerror(s));
     /* The bytes stay queued and go out as the peer reads: say so, so a

@@ -68,7 +68,8 @@ void raw_show_dgram(struct shell *sh, const struct nr_session *s, const struct n
 /* Parses on/off, yes/no, true/false, 1/0. Returns 0 or -1. */
 int sess_parse_bool(const char *w, bool *v);
 
-/* listen --capture: captures s from now on (cmds/capture.c). Returns CMD_*. */
-int sess_capture_new(struct shell *sh, struct nr_session *s);
+/* listen --capture: captures s from now on (cmds/capture.c), drawn as a
+ * ladder or not. Returns CMD_*. */
+int sess_capture_new(struct shell *sh, struct nr_session *s, bool ladder);
 
 #endif

@@ -2,6 +2,7 @@
  * info. */
 #include "cmds/sess.h"
 #include "cmds/tls.h"
+#include "cmds/watch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -270,12 +271,34 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
 }
 
 struct sessions_opts {
-    bool wide;
+    bool wide, watch;
 };
+
+/* --watch [S]: the live view (cmds/watch.c). */
+static int watch_run(struct shell *sh, const struct cmd_call *call)
+{
+    const struct sessions_opts *o = call->opts;
+    int64_t period = 1000000;
+    char err[NR_ERRLEN];
+    if (call->npos && !o->watch)
+        return cmd_usage(sh, "%s: a refresh interval goes with --watch", call->pos[0]);
+    if (call->npos && (nr_parse_seconds(call->pos[0], 3600, &period, err, sizeof err) < 0 ||
+                       period < 100000))
+        return cmd_usage(sh, "%s: not a number of seconds in 0.1..3600", call->pos[0]);
+    if (!sh->interactive || !isatty(0) || !isatty(1))
+        return cmd_error(sh, "--watch needs the interactive prompt on a terminal");
+    if (sh->json)
+        return cmd_error(sh, "--watch draws for a person: not with json output");
+    if (!sh_sessions(sh))
+        return CMD_FAIL;
+    return sessions_watch(sh, period);
+}
 
 static int sessions_run(struct shell *sh, const struct cmd_call *call)
 {
     const struct sessions_opts *o = call->opts;
+    if (o->watch || call->npos)
+        return watch_run(sh, call);
     struct nr_sessions *t = sh_sessions(sh);
     if (!t)
         return CMD_FAIL;
@@ -803,8 +826,12 @@ static void set_complete(struct shell *sh, int argi, const char *const *w, int n
 static const struct nr_opt sessions_options[] = {
     { "-w", "--wide", OPT_FLAG, offsetof(struct sessions_opts, wide), 0, 0, NULL,
       "every column in full, however wide the terminal", NULL, 0, 0 },
+    { "--watch", NULL, OPT_FLAG, offsetof(struct sessions_opts, watch), 0, 0, NULL,
+      "redraw every S seconds (default 1) with rates, until a key or Ctrl-C", NULL, 0, 0 },
     OPT_END,
 };
+
+static const struct nr_pos sessions_pos[] = { { "S", POS_WORD, NULL, POS_OPTIONAL }, POS_END };
 
 const struct nr_cmd cmd_sessions = {
     .name = "sessions",
@@ -823,8 +850,15 @@ const struct nr_cmd cmd_sessions = {
     "OUT, IN and DROPS are left out, long addresses shortened from the left (..)\n"
     "and at last ROLE left out; -w shows everything. Written to a file or pipe,\n"
     "the table is always whole.\n"
+    "--watch [S] redraws the table in place every S seconds (default 1) with\n"
+    "each session's receive and send rate and a sparkline of its recent rate,\n"
+    "until a key is pressed or Ctrl-C; notices wait until it ends. Columns are\n"
+    "dropped on narrow terminals (age, role, local address first). At the\n"
+    "prompt only.\n"
     "Example: ls\n"
-    "Example: sessions -w\n",
+    "Example: sessions -w\n"
+    "Example: sessions --watch 0.5\n",
+    .pos = sessions_pos,
     .opts = sessions_options,
     .opts_size = sizeof(struct sessions_opts),
     .run = sessions_run,

@@ -1,8 +1,12 @@
 /* shell/capture — the UI side of `capture`: one lib/capture handle per
  * captured session id (it outlives the session, so the FIN or RST of a
  * close is seen), packets held and printed with the trace records at
- * command boundaries (shell/trace.c), or above the prompt when idle. */
+ * command boundaries (shell/trace.c), or above the prompt when idle: as
+ * lines, or as a packet ladder (shell/ladder). Each id's packets are also
+ * kept (up to LOG_MAX) for `ladder ID` after the fact. */
 #include "shell/shell.h"
+#include "shell/ladder.h"
+#include "shell/pics.h"
 #include "lib/capture.h"
 #include "lib/addr.h"
 #include "lib/session.h"
@@ -12,13 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HELD_MAX = 65536 };   /* packets waiting to be shown */
+enum {
+    HELD_MAX = 65536,   /* packets waiting to be shown */
+    LOG_MAX = 10000,    /* packets kept per session id for `ladder` */
+    LOGS_MAX = 64,      /* session ids whose packets are kept */
+};
 
 struct cap_one {
     struct shell *sh;
     int id;
     struct nr_capture *c;
-    bool time;
+    bool time, ladder;
     long long count;          /* stop after this many packets (0: no limit) */
     uint64_t shown;
     bool done;                /* --count reached: stopped at the next boundary */
@@ -26,8 +34,16 @@ struct cap_one {
 
 struct cap_rec {
     int id;
-    bool time;
+    bool time, ladder;
     struct nr_pkt p;
+};
+
+/* The packets of one session id, kept for `ladder`. */
+struct cap_log {
+    int id;
+    struct nr_pkt *v;
+    size_t n, cap;
+    uint64_t over;            /* not kept: more than LOG_MAX */
 };
 
 struct sh_capture {
@@ -36,6 +52,10 @@ struct sh_capture {
     struct cap_rec *held;
     size_t nheld, cap;
     uint64_t lost;
+    struct cap_log logs[LOGS_MAX];   /* oldest first */
+    int nlogs;
+    struct ladder lad;        /* the ladder being drawn as packets come */
+    int lad_id;               /* whose (0: none: the next row starts a head) */
 };
 
 static struct sh_capture *state(struct shell *sh)
@@ -58,12 +78,62 @@ bool sh_captured(const struct shell *sh, int id)
     return find(sh->capture, id) >= 0;
 }
 
+static struct cap_log *log_find(struct sh_capture *t, int id)
+{
+    for (int i = 0; t && i < t->nlogs; i++)
+        if (t->logs[i].id == id)
+            return &t->logs[i];
+    return NULL;
+}
+
+/* A fresh log for id (a capture started): the oldest goes when full. */
+static void log_start(struct sh_capture *t, int id)
+{
+    struct cap_log *l = log_find(t, id);
+    if (!l && t->nlogs == LOGS_MAX) {
+        free(t->logs[0].v);
+        memmove(t->logs, t->logs + 1, (LOGS_MAX - 1) * sizeof *t->logs);
+        t->nlogs--;
+    }
+    if (l) {   /* the newest now */
+        struct cap_log keep = *l;
+        memmove(l, l + 1, (size_t)(t->logs + t->nlogs - (l + 1)) * sizeof *l);
+        t->logs[t->nlogs - 1] = keep;
+        l = &t->logs[t->nlogs - 1];
+    } else {
+        l = &t->logs[t->nlogs++];
+        memset(l, 0, sizeof *l);
+        l->id = id;
+    }
+    l->n = 0;
+    l->over = 0;
+}
+
+static void log_add(struct sh_capture *t, int id, const struct nr_pkt *p)
+{
+    struct cap_log *l = log_find(t, id);
+    if (!l)
+        return;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        struct nr_pkt *v = cap <= LOG_MAX ? realloc(l->v, cap * sizeof *v) : NULL;
+        if (!v) {
+            l->over++;
+            return;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = *p;
+}
+
 static void on_pkt(void *arg, const struct nr_pkt *p)
 {
     struct cap_one *o = arg;
     struct sh_capture *t = o->sh->capture;
     if (o->done)
         return;
+    log_add(t, o->id, p);
     if (o->count && ++o->shown >= (uint64_t)o->count)
         o->done = true;
     if (t->nheld == t->cap) {
@@ -76,7 +146,7 @@ static void on_pkt(void *arg, const struct nr_pkt *p)
         t->held = v;
         t->cap = cap;
     }
-    t->held[t->nheld++] = (struct cap_rec){ o->id, o->time || o->sh->interactive, *p };
+    t->held[t->nheld++] = (struct cap_rec){ o->id, o->time || o->sh->interactive, o->ladder, *p };
     sh_wire_kick(o->sh);
 }
 
@@ -96,6 +166,33 @@ static const char *ip_str(const struct sockaddr_storage *ss, char *buf, size_t n
                   ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr
                   : (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
     return inet_ntop(ss->ss_family, a, buf, (socklen_t)n) ? buf : "?";
+}
+
+/* Columns for a ladder: the terminal's, or 80 when output is not one. */
+static int ladder_width(void)
+{
+    int w = sh_columns(1);
+    return w > 0 ? w : 80;
+}
+
+/* The next row of the ladder being drawn (a head first when it is another
+ * session's, or after lines of other kinds). */
+static void ladder_row(struct shell *sh, const struct cap_rec *r)
+{
+    struct sh_capture *t = sh->capture;
+    if (t->lad_id != r->id) {
+        struct pic_style ps = pic_style_out(sh);
+        struct ladder_style st = { ladder_width(), ps.utf8, ps.color, r->time };
+        ladder_init(&t->lad, &st);
+        t->lad_id = r->id;
+    }
+    struct nr_buf b = { 0 };
+    if (ladder_add(&t->lad, &b, &r->p) < 0 || !b.p) {
+        nr_buf_free(&b);
+        return;
+    }
+    out_text(sh, "%.*s", (int)b.len, (const char *)b.p);
+    nr_buf_free(&b);
 }
 
 void sh_packet_line(struct shell *sh, int id, bool time, const struct nr_pkt *p)
@@ -147,12 +244,18 @@ void sh_packet_line(struct shell *sh, int id, bool time, const struct nr_pkt *p)
 
 static void rec_print(struct shell *sh, const struct cap_rec *r)
 {
+    if (r->ladder && !sh->json) {   /* JSON gets the packets: data, not pictures */
+        ladder_row(sh, r);
+        return;
+    }
+    sh->capture->lad_id = 0;   /* the next ladder row starts with a head */
     sh_packet_line(sh, r->id, r->time, &r->p);
 }
 
 /* A stopped capture's summary line. */
 static void summary(struct shell *sh, struct cap_one *o, const char *why)
 {
+    sh->capture->lad_id = 0;
     const char *ferr = nr_capture_finish(o->c);   /* the pcap file complete */
     uint64_t drops = nr_capture_drops(o->c);
     out_begin(sh, "capture_stop");
@@ -243,7 +346,7 @@ int sh_capture_spec(const struct nr_session *s, struct nr_cap_spec *spec, char *
 }
 
 int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
-                     const char *file, long long count, bool time)
+                     const char *file, long long count, bool time, bool ladder)
 {
     struct sh_capture *t = state(sh);
     char err[NR_ERRLEN];
@@ -258,7 +361,7 @@ int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
     struct cap_one *o = calloc(1, sizeof *o);
     if (!o)
         return cmd_error(sh, "out of memory");
-    *o = (struct cap_one){ sh, id, NULL, time, count, 0, false };
+    *o = (struct cap_one){ sh, id, NULL, time, ladder, count, 0, false };
     o->c = nr_capture_open(sh->loop, spec, file, on_pkt, o, &st, err, sizeof err);
     if (!o->c) {
         free(o);
@@ -267,6 +370,9 @@ int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
         return cmd_error(sh, "[%d] %s", id, err);
     }
     t->v[t->n++] = o;
+    log_start(t, id);
+    if (t->lad_id == id)
+        t->lad_id = 0;   /* a fresh capture: a fresh head */
     return CMD_OK;
 }
 
@@ -305,7 +411,67 @@ void sh_capture_free(struct shell *sh)
         nr_capture_close(t->v[i]->c);
         free(t->v[i]);
     }
+    for (int i = 0; i < t->nlogs; i++)
+        free(t->logs[i].v);
     free(t->held);
     free(t);
     sh->capture = NULL;
+}
+
+int sh_capture_packets(struct shell *sh, int id, const struct nr_pkt **v, size_t *n,
+                       uint64_t *over)
+{
+    struct sh_capture *t = sh->capture;
+    if (!t || !t->nlogs)
+        return 0;
+    struct cap_log *l = id ? log_find(t, id) : &t->logs[t->nlogs - 1];
+    if (!l)
+        return 0;
+    *v = l->v;
+    *n = l->n;
+    *over = l->over;
+    return l->id;
+}
+
+int sh_capture_ladder(struct shell *sh, int id, bool time)
+{
+    const struct nr_pkt *v = NULL;
+    size_t n = 0;
+    uint64_t over = 0;
+    sh_capture_drain(sh);   /* what the kernel holds now */
+    int got = sh_capture_packets(sh, id, &v, &n, &over);
+    if (!got && id)
+        return cmd_error(sh, "[%d] has no captured packets: capture %d first (dial "
+                         "--ladder captures from the first SYN)", id, id);
+    if (!got)
+        return cmd_error(sh, "nothing captured yet: capture [ID] first (dial --ladder "
+                         "captures from the first SYN)");
+    if (!n) {
+        out_begin(sh, "ladder");
+        out_int(sh, "id", "[%lld] no packets captured yet\n", got);
+        out_end(sh);
+        return CMD_OK;
+    }
+    if (sh->json) {   /* the packets themselves: data, not a picture */
+        for (size_t i = 0; i < n; i++)
+            sh_packet_line(sh, got, time, &v[i]);
+    } else {
+        struct pic_style ps = pic_style_out(sh);
+        struct ladder_style st = { ladder_width(), ps.utf8, ps.color, time };
+        struct nr_buf b = { 0 };
+        if (ladder_draw(&b, v, n, &st) < 0) {
+            nr_buf_free(&b);
+            return cmd_error(sh, "out of memory");
+        }
+        out_text(sh, "%.*s", (int)b.len, b.p ? (const char *)b.p : "");
+        nr_buf_free(&b);
+    }
+    if (over) {
+        out_begin(sh, "ladder_over");
+        out_int(sh, "id", "[%lld] ", got);
+        out_uint(sh, "packets", "%llu later packets not kept ", over);
+        out_uint(sh, "kept", "(%llu are kept per session)\n", (uint64_t)LOG_MAX);
+        out_end(sh);
+    }
+    return CMD_OK;
 }

@@ -448,6 +448,38 @@ int cmd_usage(struct shell *sh, const char *fmt, ...)
     return CMD_FAIL;
 }
 
+enum { HELD_NOTICES_MAX = 65536 };
+static size_t notices_dropped;
+
+/* Keeps an escaped notice line; past the cap only counts it. */
+static void hold_notice(struct shell *sh, const char *msg, size_t n)
+{
+    struct nr_buf *h = &sh->held_notices;
+    size_t before = h->len;
+    if (h->len + n + 1 > HELD_NOTICES_MAX || nr_escape_text(msg, n, 0, h) < 0 ||
+        nr_buf_add(h, "\n", 1) < 0) {
+        h->len = before;
+        notices_dropped++;
+    }
+}
+
+void sh_notices_hold(struct shell *sh, bool on)
+{
+    sh->hold_notices = on;
+    if (on)
+        return;
+    struct nr_buf *h = &sh->held_notices;
+    if (h->len)
+        repl_print_above(sh, (const char *)h->p, h->len);
+    if (notices_dropped) {
+        char line[80];
+        int n = snprintf(line, sizeof line, "(%zu more notices while watching)", notices_dropped);
+        repl_print_above(sh, line, (size_t)n);
+    }
+    notices_dropped = 0;
+    nr_buf_free(h);
+}
+
 void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...)
 {
     if (!sh->interactive || sh->quiet)
@@ -464,7 +496,9 @@ void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...
     /* Notices carry peer addresses: text escapes the whole line, as errors
      * are (the formats themselves hold nothing that escaping changes). */
     struct nr_buf b = { 0 };
-    if (!sh->json) {
+    if (sh->hold_notices) {
+        hold_notice(sh, msg, (size_t)n);
+    } else if (!sh->json) {
         if (nr_escape_text(msg, (size_t)n, 0, &b) == 0 && b.p)
             repl_print_above(sh, (const char *)b.p, b.len);
     } else {

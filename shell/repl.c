@@ -489,6 +489,19 @@ size_t repl_lines_return(struct shell *sh)
     return unsent;
 }
 
+/* ---- keys lent to sessions --watch ---- */
+
+int repl_input_lend(struct shell *sh, nr_io_fn fn, void *arg)
+{
+    return nr_loop_watch(sh->loop, 0, NR_EV_READ, fn, arg);
+}
+
+void repl_input_return(struct shell *sh)
+{
+    /* Held back (no interest) until the line runner enables it again. */
+    nr_loop_watch(sh->loop, 0, 0, on_tty, sh);
+}
+
 static bool quit_done(void *arg)
 {
     return ((struct shell *)arg)->quit;

@@ -37,6 +37,12 @@ void repl_lines_lend(struct shell *sh, const char *first_prompt, repl_line_fn li
                      repl_key_fn escape, void *arg);
 size_t repl_lines_return(struct shell *sh);
 
+/* Lends the terminal's keys, unedited, to a command that waits for one
+ * (sessions --watch): fn is called when stdin is readable.
+ * repl_input_return() gives them back to the prompt. */
+int repl_input_lend(struct shell *sh, nr_io_fn fn, void *arg);
+void repl_input_return(struct shell *sh);
+
 /* The history file (shell/history.c): open loads it ($XDG_STATE_HOME/
  * netrepl/history), add records a line that ran and appends it to the
  * file at once, close trims the file and forgets it. */

@@ -65,6 +65,8 @@ struct shell {
         int n;
         uint64_t timer;
     } held;
+    struct nr_buf held_notices;  /* notices kept while a live view owns the screen */
+    bool hold_notices;           /* sessions --watch runs: keep them (sh_notices_hold) */
     struct {
         int id;           /* the session attach shows live, 0 none */
         void (*fn)(void *arg, struct nr_session *s, int ev);
@@ -214,6 +216,9 @@ int cmd_usage(struct shell *sh, const char *fmt, ...) __attribute__((format(prin
  * --json one object: {"type":"notice","event":EVENT,"id":ID,"message":TEXT}. */
 void sh_notice(struct shell *sh, const char *event, int id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* While on, notices are kept (up to 64 KiB, then counted) instead of
+ * printed; turning it off prints what was kept, oldest first. */
+void sh_notices_hold(struct shell *sh, bool on);
 /* Flushes stdout (called before the loop blocks and before errors). */
 void out_flush(struct shell *sh);
 /* True once a write to stdout failed (the reader went away, disk full): the
@@ -277,7 +282,7 @@ int sh_capture_spec(const struct nr_session *s, struct nr_cap_spec *spec, char *
 /* Starts (or restarts) the capture of session id. Returns CMD_OK, or
  * CMD_FAIL after printing why (CAP_NET_RAW missing: the fix in one line). */
 int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
-                     const char *file, long long count, bool time);
+                     const char *file, long long count, bool time, bool ladder);
 /* Narrows the capture of s to its addresses now (after a dial connected). */
 int sh_capture_refine(struct shell *sh, struct nr_session *s);
 /* "[ID] capturing on lo: FILTER". */
@@ -295,5 +300,15 @@ void sh_packet_line(struct shell *sh, int id, bool time, const struct nr_pkt *p)
     "cap_net_raw,cap_net_admin=eip $(command -v netrepl) (trace needs no privilege)"
 void sh_capture_print(struct shell *sh);
 void sh_capture_free(struct shell *sh);
+/* The packets captured for session id (0: the latest capture's), kept
+ * after the capture and the session end: *v[0..*n), and *over not kept
+ * (too many). Returns the id, or 0 when id was never captured. */
+struct nr_pkt;
+int sh_capture_packets(struct shell *sh, int id, const struct nr_pkt **v, size_t *n,
+                       uint64_t *over);
+/* `ladder`: the packets kept for id (0: the latest capture's) as packet
+ * ladders, one per connection, times when asked; JSON: the packets.
+ * Returns CMD_*. */
+int sh_capture_ladder(struct shell *sh, int id, bool time);
 
 #endif

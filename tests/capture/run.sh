@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # capture and trace on the wire, each case in a network namespace this
 # script makes (unshare -n, only its own lo up: nothing leaves the machine):
-#   examples    the teaching examples (handshake, close, shutdown write, RST,
+#   examples    the teaching examples (handshake, its ladder, close, shutdown write, RST,
 #               UDP to a closed port, ping with capture on), checked line by line against
 #               tests/examples/NAME.out with the same filters
 #   pcap        --file read back by tcpdump -r: same packet count and flags
 #   listener    listen --capture over 3 concurrent clients: 3 handshakes
+#   ladders     listen --ladder over 2 clients: a ladder each, live and again
+#               with `ladder 1` after the sessions closed; --json the packets
 #   thousand    a 1,000-datagram exchange captured with no loss and no drop
 #   nobody      without CAP_NET_RAW: one line with the fix; trace still works
 #   json        --json: one object per packet and per traced event, with the
@@ -27,7 +29,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     
 ns() { unshare -n bash -c 'ip link set lo up && exec "$@"' ns "$@"; }
 
 # ---- examples, line by line ----
-for name in handshake tcp_close shutdown_write rst_unread udp_refused ping_capture; do
+for name in handshake handshake_ladder tcp_close shutdown_write rst_unread udp_refused ping_capture; do
     t=$here/examples/$name.nr h=$here/tests/examples/$name.headers
     args=$(sed -n 's/^#args: *//p' "$h" | head -1)
     (cd "$here" && ns timeout 30 "$bin" $args <"$t" >"$work/out" 2>"$work/err")
@@ -91,6 +93,45 @@ synack=$(grep -c '^\[1\] > TCP .* SYN+ACK seq=0 ack=1' "$work/out")
 data=$(grep -cE '^\[1\] < TCP .* PSH\+ACK seq=1 ack=1 .* len=(3|5)$' "$work/out")
 if [ "$syn" = 3 ] && [ "$synack" = 3 ] && [ "$data" = 3 ]; then ok "listener: 3 clients, 3 handshakes, 3 requests"
 else bad "listener: $syn SYN, $synack SYN+ACK, $data requests" "$(head -30 "$work/out")"; fi
+
+# ---- ladders: a listener's two clients, live and afterwards ----
+cat >"$work/ladders.nr" <<EOS
+listen tcp 127.0.0.1:16374 --ladder
+dial tcp 127.0.0.1:16374
+sleep 0.05
+dial tcp 127.0.0.1:16374
+sleep 0.05
+close all
+sleep 0.1
+capture stop
+ladder 1
+EOS
+ns timeout 30 "$bin" "$work/ladders.nr" >"$work/out" 2>&1
+# The listener's end on the left: each client's SYN arrives right to left.
+# Live, a connection's rows come under a head of its own again when the
+# other's came between (the two closes interleave); `ladder 1` draws each
+# connection whole, so two heads there.
+head_re='^127\.0\.0\.1:16374 +127\.0\.0\.1:[0-9]{4,5}$'
+heads=$(grep -cE "$head_re" "$work/out")
+after=$(sed -n '/capture stopped/,$p' "$work/out" | grep -cE "$head_re")
+clients=$(grep -E "$head_re" "$work/out" | awk '{print $2}' | sort -u | wc -l)
+syns=$(grep -cE '^ +\|<-+ SYN -+\|$' "$work/out")
+synacks=$(grep -cE '^ +\|-+ SYN\+ACK ack=1 -+>\|$' "$work/out")
+if [ "$heads" -ge 4 ] && [ "$after" = 2 ] && [ "$clients" = 2 ] && [ "$syns" = 4 ] &&
+   [ "$synacks" = 4 ]; then
+    ok "ladders: 2 clients, a ladder each, live and with ladder 1"
+else bad "ladders: $heads heads of $clients clients, $syns SYN, $synacks SYN+ACK" "$(head -40 "$work/out")"; fi
+n=$(grep -c '^\[1\] capture stopped: ' "$work/out")
+pk=$(sed -nE 's/^\[1\] capture stopped: ([0-9]+) packets.*/\1/p' "$work/out")
+ns timeout 30 "$bin" --json "$work/ladders.nr" >"$work/json" 2>&1
+jp=$(python3 -c '
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+stop = [o for o in objs if o.get("type") == "capture_stop"]
+print(sum(1 for o in objs if o.get("type") == "packet"), stop[0]["packets"] if stop else -1)' "$work/json" 2>&1)
+if [ "$n" = 1 ] && [ "${jp% *}" = $((2 * ${jp#* })) ] && [ "${jp#* }" -ge 12 ]; then
+    ok "ladders --json: packets as data, live and from ladder 1 ($jp; text run $pk)"
+else bad "ladders --json: $jp (packets shown, captured)" "$(head -20 "$work/json")"; fi
 
 # ---- 1,000 datagrams, no loss ----
 { echo "listen udp 127.0.0.1:16372"; echo "dial udp 127.0.0.1:16372 --capture"

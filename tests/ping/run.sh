@@ -99,6 +99,8 @@ check loss-raw 1 5 "$NARROW" "$NOECHO" root <<<"$LOSS"
 check loss-dgram 1 5 "$WIDE" "$NOECHO" nobody <<<"$LOSS"
 # 192.0.2.0/24 (TEST-NET-1) routed into lo: sent, looped back, never answered.
 check loss-unanswered 1 5 "$WIDE" 'ip route add 192.0.2.0/24 dev lo' root <<<'ping -c 2 -i 0.1 -W 0.3 192.0.2.1'
+# --plot marks every lost echo: in the sparkline and as a histogram row.
+check loss-plot 1 5 "$WIDE" 'ip route add 192.0.2.0/24 dev lo' root <<<'ping -c 2 -i 0.1 -W 0.3 --plot 192.0.2.1'
 # No route at all: every send fails, still a summary and 100% loss.
 check loss-noroute 1 5 "$NARROW" true root <<<'ping -c 2 -i 0.1 -W 0.3 192.0.2.1
 ping -c 2 -i 0.1 -W 0.3 2001:db8::1'
