@@ -7,7 +7,7 @@
 set -u
 . "$(dirname "$0")/lib.sh" "$1"
 export NO_COLOR=1
-T -f /dev/null new-session -d -s nr -x 200 -y 50 "$bin -q; echo EXIT=\$?; sleep 30"
+start_pane 200 50 "$bin -q; echo EXIT=\$?; sleep 30"
 check "prompt" '^netrepl> ?$'
 
 # Ctrl-C while expect waits: it fails at once, saying what arrived.
@@ -28,8 +28,7 @@ type_line 'close all'
 # saved and replayed.
 T send-keys -t nr 'quit' Enter
 check "quit" '^EXIT=0$'
-T kill-session -t nr
-T -f /dev/null new-session -d -s nr -x 200 -y 50 "$bin -q; echo EXIT=\$?; sleep 30"
+start_pane 200 50 "$bin -q; echo EXIT=\$?; sleep 30"
 check "a fresh shell" '^netrepl> ?$'
 lines=(
     'let msg = "hello expect"'

@@ -6,7 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh" "$1"
 export NO_COLOR=1
-T -f /dev/null new-session -d -s nr -x 160 -y 30 "$bin; echo EXIT=\$?; sleep 30"
+start_pane 160 30 "$bin; echo EXIT=\$?; sleep 30"
 check "banner and prompt" '^netrepl> ?$'
 
 T send-keys -t nr 'echo hello "tty"' Enter
@@ -154,8 +154,7 @@ else
 fi
 
 # History is loaded again by the next session: Up recalls the last line.
-T kill-session -t nr
-T -f /dev/null new-session -d -s nr -x 160 -y 30 "$bin; echo EXIT=\$?; sleep 30"
+start_pane 160 30 "$bin; echo EXIT=\$?; sleep 30"
 check "second session starts" '^netrepl> ?$'
 T send-keys -t nr Up
 check "Up recalls history from the last session" '^netrepl> nosuchcmd$'
@@ -166,8 +165,7 @@ check "quit exits with status 0" '^EXIT=0$'
 
 # Colour on a terminal without NO_COLOR: network and host bits told apart
 # by colour instead of the marker.
-T kill-session -t nr
-T -f /dev/null new-session -d -s nr -x 160 -y 30 "env -u NO_COLOR TERM=xterm $bin; echo EXIT=\$?; sleep 30"
+start_pane 160 30 "env -u NO_COLOR TERM=xterm $bin; echo EXIT=\$?; sleep 30"
 check "colour session starts" '^netrepl> ?$'
 T send-keys -t nr 'mask 10.1.2.3/23' Enter
 check "mask in colour" '^binary +00001010\.00000001\.00000010\.00000011 +address$'
@@ -339,8 +337,7 @@ check "the line still runs" '^abcdefghij.*END$'
 
 # Ctrl-Z and fg (issue 9.11): terminal restored while stopped, prompt and
 # line redrawn after fg.
-T kill-session -t nr
-T new-session -d -s nr -x 160 -y 30 "bash --norc --noprofile -i"
+start_pane 160 30 "bash --norc --noprofile -i"
 sleep 0.3
 T send-keys -t nr "PS1='sh$ '; clear; $bin" Enter
 check "netrepl under a job-control shell" '^netrepl> ?$'
