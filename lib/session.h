@@ -214,7 +214,9 @@ struct nr_tls_ctx;
 struct nr_tls;
 /* Upgrades a connected TCP session in place (STARTTLS; dial tls after the
  * connect): plaintext received and not read is discarded (*discarded
- * counts it), then the handshake starts as client or server (host, sni:
+ * counts it; discarded NULL: a fresh connection, dial tls, whose unread
+ * bytes go to the handshake, where plaintext fails as not TLS), then the
+ * handshake starts as client or server (host, sni:
  * see nr_tls_new); run the loop until nr_sess_handshaking() clears, then
  * nr_sess_error() says how it went. Returns 0 or -1 with err. */
 int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, const char *host,

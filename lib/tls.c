@@ -19,6 +19,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+enum { READ_AHEAD = 64 * 1024 };
+
 struct nr_tls_ctx {
     SSL_CTX *ctx;
     int refs;
@@ -33,6 +35,8 @@ struct nr_tls {
     struct nr_tls_ctx *ctx;
     bool server, done, notified;
     unsigned want;
+    bool more;                   /* the last read left something to read at once */
+    enum nr_tls_st held;         /* what ended the last read after its data */
     char host[256], sni[256];
     char err[640];
     int verr;                    /* first verification error (X509_V_*), 0 none */
@@ -330,6 +334,9 @@ static int ctx_setup(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
 {
     SSL_CTX *x = c->ctx;
     SSL_CTX_set_mode(x, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* Read ahead: one recv takes several records (fewer system calls). */
+    SSL_CTX_set_read_ahead(x, 1);
+    SSL_CTX_set_default_read_buffer_len(x, READ_AHEAD);
     SSL_CTX_set_min_proto_version(x, cfg->version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
     if (cfg->version)
         SSL_CTX_set_max_proto_version(x, cfg->version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
@@ -550,6 +557,8 @@ enum nr_tls_st nr_tls_handshake(struct nr_tls *t)
     if (rc == 1) {
         t->done = true;
         t->want = 0;
+        /* Read ahead may have taken the first records of data too. */
+        t->more = SSL_has_pending(t->ssl) == 1;
         return NR_TLS_OK;
     }
     return classify(t, rc, true);
@@ -560,15 +569,42 @@ bool nr_tls_handshake_done(const struct nr_tls *t)
     return t->done;
 }
 
+/* One SSL_read gives one record (16 KiB at most): read on while records
+ * are already inside (read ahead), so one wakeup takes all that came. What
+ * ends a read after some data (the end of the stream, an error) is kept
+ * for the next call. */
 enum nr_tls_st nr_tls_read(struct nr_tls *t, void *buf, size_t n, size_t *got)
 {
     *got = 0;
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_read_ex(t->ssl, buf, n, got);
-    if (rc == 1)
-        return NR_TLS_OK;
-    return classify(t, rc, false);
+    t->more = false;
+    if (t->held) {
+        enum nr_tls_st st = t->held;
+        t->held = NR_TLS_OK;
+        return st;
+    }
+    for (;;) {
+        size_t k = 0;
+        ERR_clear_error();
+        errno = 0;
+        int rc = SSL_read_ex(t->ssl, (char *)buf + *got, n - *got, &k);
+        if (rc != 1) {
+            enum nr_tls_st st = classify(t, rc, false);
+            if (!*got)
+                return st;
+            if (st != NR_TLS_WANT) {
+                t->held = st;
+                t->more = true;
+            }
+            return NR_TLS_OK;
+        }
+        *got += k;
+        if (*got == n) {
+            t->more = SSL_has_pending(t->ssl) == 1;
+            return NR_TLS_OK;
+        }
+        if (!SSL_has_pending(t->ssl))
+            return NR_TLS_OK;
+    }
 }
 
 enum nr_tls_st nr_tls_write(struct nr_tls *t, const void *p, size_t n, size_t *put)
@@ -583,10 +619,9 @@ enum nr_tls_st nr_tls_write(struct nr_tls *t, const void *p, size_t n, size_t *p
     return st == NR_TLS_WANT ? st : NR_TLS_FAIL;
 }
 
-size_t nr_tls_pending(const struct nr_tls *t)
+bool nr_tls_pending(const struct nr_tls *t)
 {
-    int n = SSL_pending(t->ssl);
-    return n > 0 ? (size_t)n : 0;
+    return t->more;
 }
 
 void nr_tls_close_notify(struct nr_tls *t)

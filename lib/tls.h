@@ -61,8 +61,10 @@ bool nr_tls_handshake_done(const struct nr_tls *t);
 enum nr_tls_st nr_tls_read(struct nr_tls *t, void *buf, size_t n, size_t *got);
 /* Writes from p (*put taken; partial writes happen). */
 enum nr_tls_st nr_tls_write(struct nr_tls *t, const void *p, size_t n, size_t *put);
-/* Decrypted bytes held inside (to read without the socket being readable). */
-size_t nr_tls_pending(const struct nr_tls *t);
+/* The last read stopped with more to read without the socket being
+ * readable (records held inside, or the end of the stream after data):
+ * read again soon. */
+bool nr_tls_pending(const struct nr_tls *t);
 /* Sends close_notify (best effort, once). */
 void nr_tls_close_notify(struct nr_tls *t);
 /* NR_EV_READ / NR_EV_WRITE: what the last WANT waits for. */
