@@ -142,14 +142,19 @@ void tls_close(struct nr_session *s)
 /* ---- operations (lib/session.h) ---- */
 
 /* Drops the plaintext not read yet, buffered and in the socket: bytes that
- * arrived before the upgrade must never pass for TLS data. */
-static size_t discard_plain(struct nr_session *s)
+ * arrived before the upgrade must never pass for TLS data. A server keeps
+ * what waits in the socket when it starts as a TLS handshake record (the
+ * client's ClientHello may come right after the server's "go ahead");
+ * plaintext pipelined behind the STARTTLS command was read with it. */
+static size_t discard_plain(struct nr_session *s, bool server)
 {
     size_t n = s->in.len;
     nr_buf_consume(&s->in, n);
     account(s);
     unsigned char buf[4096];
     ssize_t r;
+    if (server && recv(s->fd, buf, 1, MSG_PEEK | MSG_DONTWAIT) == 1 && buf[0] == 0x16)
+        return n;
     while ((r = recv(s->fd, buf, sizeof buf, MSG_DONTWAIT)) > 0)
         n += (size_t)r;
     return n;
@@ -173,7 +178,7 @@ int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, 
     if (out_pending(s))
         return nr_err(err, errlen, "%zu bytes are still being sent; try again", out_pending(s));
     if (discarded)
-        *discarded = discard_plain(s);
+        *discarded = discard_plain(s, server);
     else if (s->in.len)   /* a fresh connection whose peer spoke first */
         return nr_err(err, errlen, "TLS handshake failed: the peer does not speak TLS (it "
                       "spoke first, in plaintext)");
