@@ -221,6 +221,8 @@ struct nr_tls;
  * nr_sess_error() says how it went. Returns 0 or -1 with err. */
 int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, const char *host,
                      const char *sni, size_t *discarded, char *err, size_t errlen);
+/* The table's cache of the system's trusted certificates (nr_tls_cfg.trust). */
+struct nr_tls_trust **nr_sessions_trust(struct nr_sessions *t);
 /* Listener: its accepted connections speak TLS with ctx (owned by l now). */
 void nr_sess_set_tls_ctx(struct nr_session *l, struct nr_tls_ctx *ctx);
 const struct nr_tls_ctx *nr_sess_tls_ctx(const struct nr_session *s);

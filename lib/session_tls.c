@@ -200,6 +200,11 @@ void nr_sess_set_tls_ctx(struct nr_session *l, struct nr_tls_ctx *ctx)
     l->tls_ctx = ctx;
 }
 
+struct nr_tls_trust **nr_sessions_trust(struct nr_sessions *t)
+{
+    return &t->trust;
+}
+
 const struct nr_tls_ctx *nr_sess_tls_ctx(const struct nr_session *s)
 {
     return s->tls_ctx;

@@ -329,22 +329,34 @@ static int ctx_certs(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
     return 0;
 }
 
-/* The system's trusted certificates, read once and shared by every client
- * context: reading the bundle (some 150 certificates) took ~100 ms, on
- * every dial tls. */
-static X509_STORE *sys_store;
+/* The system's trusted certificates: read once into the caller's cache
+ * (cfg->trust) and shared by every client context after it. Reading the
+ * bundle (some 150 certificates) took ~100 ms, on every dial tls. */
+struct nr_tls_trust {
+    X509_STORE *st;
+};
 
-static int system_store(SSL_CTX *x)
+void nr_tls_trust_free(struct nr_tls_trust *t)
 {
-    if (!sys_store) {
-        X509_STORE *st = X509_STORE_new();
-        if (!st || X509_STORE_set_default_paths(st) != 1) {
-            X509_STORE_free(st);
+    if (!t)
+        return;
+    X509_STORE_free(t->st);
+    free(t);
+}
+
+static int system_store(SSL_CTX *x, struct nr_tls_trust **cache)
+{
+    if (!cache)
+        return SSL_CTX_set_default_verify_paths(x) == 1 ? 0 : -1;
+    if (!*cache) {
+        struct nr_tls_trust *t = calloc(1, sizeof *t);
+        if (!t || !(t->st = X509_STORE_new()) || X509_STORE_set_default_paths(t->st) != 1) {
+            nr_tls_trust_free(t);
             return -1;
         }
-        sys_store = st;
+        *cache = t;
     }
-    SSL_CTX_set1_cert_store(x, sys_store);
+    SSL_CTX_set1_cert_store(x, (*cache)->st);
     return 0;
 }
 
@@ -378,7 +390,7 @@ static int ctx_setup(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
     }
     if (c->alpn_len && SSL_CTX_set_alpn_protos(x, c->alpn, (unsigned)c->alpn_len) != 0)
         return fail(err, errlen, "--alpn", cfg->alpn);
-    if (cfg->ca ? load_ca(x, cfg->ca, err, errlen, "--ca") < 0 : system_store(x) < 0)
+    if (cfg->ca ? load_ca(x, cfg->ca, err, errlen, "--ca") < 0 : system_store(x, cfg->trust) < 0)
         return cfg->ca ? -1 : fail(err, errlen, "the system's trusted certificates", NULL);
     SSL_CTX_set_verify(x, SSL_VERIFY_PEER, verify_cb);
     return 0;

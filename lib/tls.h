@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+/* The system's trusted certificates, read once (a cache its owner frees). */
+struct nr_tls_trust;
+void nr_tls_trust_free(struct nr_tls_trust *t);
+
 /* What a context is made from. Strings are borrowed for the call only. */
 struct nr_tls_cfg {
     const char *ca;          /* client: trust FILE or DIR (NULL: the system store) */
@@ -20,6 +24,7 @@ struct nr_tls_cfg {
     const char *client_ca;   /* server: ask for and verify client certificates */
     int version;             /* 0 any, 12 TLS 1.2 only, 13 TLS 1.3 only */
     bool insecure;           /* client: go on when verification fails */
+    struct nr_tls_trust **trust;   /* client without ca: the system store's cache (NULL: none) */
 };
 
 struct nr_tls_ctx;
