@@ -13,7 +13,7 @@ DESTDIR ?=
 SAN     ?=
 VERSION := 0.1.0
 
-PKGS    := readline libcares libpcre2-8 ldns openssl
+PKGS    := readline libcares libpcre2-8 ldns openssl libpcap
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE -DNETREPL_VERSION='"$(VERSION)"'
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -139,6 +139,19 @@ check-run: godiff
 ping-tests: $(BIN)
 	@bash tests/ping/run.sh $(BIN)
 check-run: ping-tests
+
+# Raw IP sessions (dial/listen ip4:PROTO, ip6:PROTO) in network namespaces
+# (skips unless root).
+.PHONY: raw-tests
+raw-tests: $(BIN)
+	@bash tests/raw/run.sh $(BIN)
+check-run: raw-tests
+
+# trace and capture on the wire in network namespaces (skips unless root).
+.PHONY: capture-tests
+capture-tests: $(BIN)
+	@bash tests/capture/run.sh $(BIN)
+check-run: capture-tests
 
 # The event loop's poll(2) fallback (lib/loop.c without epoll): the unit
 # tests and the transcripts again on a build that forces it.

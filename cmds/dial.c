@@ -4,6 +4,9 @@
 #include "cmds/tls.h"
 #include "lib/resolve.h"
 #include "lib/addr.h"
+#include "lib/capture.h"
+
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +16,7 @@
 struct dial_opts {
     int64_t timeout_us;
     const char *from;
-    bool keepalive, nodelay;
+    bool keepalive, nodelay, capture;
     struct tls_opts tls;
 };
 
@@ -36,6 +39,7 @@ struct attempt {
     int first_err;            /* errno of the first failure (Go reports it) */
     char first_addr[NR_ADDRSTRLEN];
     bool interrupted;
+    bool raw;                 /* raw IP: addresses have no port */
 };
 
 static void note_failure(struct attempt *at, int e, const struct sockaddr_storage *ss,
@@ -45,7 +49,10 @@ static void note_failure(struct attempt *at, int e, const struct sockaddr_storag
     if (at->first_err)
         return;
     at->first_err = e ? e : EIO;
-    sess_addr(ss, len, at->first_addr, sizeof at->first_addr);
+    if (at->raw)
+        sess_host(ss, len, at->first_addr, sizeof at->first_addr);
+    else
+        sess_addr(ss, len, at->first_addr, sizeof at->first_addr);
 }
 
 /* One address: connect, wait; returns the connected session or NULL. */
@@ -86,6 +93,9 @@ static int dial_fail(struct shell *sh, const struct nr_net *net, const struct at
 {
     if (at->interrupted)
         return cmd_error(sh, "%s %s: interrupted", net->name, at->first_addr);
+    const char *raw = sess_raw_refusal(net, at->first_err);
+    if (raw)
+        return cmd_error(sh, "%s %s: %s", net->name, at->first_addr, raw);
     if (at->first_err == ETIMEDOUT)
         return cmd_error(sh, "%s %s: timed out after %g s", net->name, at->first_addr,
                          (double)o->timeout_us / 1e6);
@@ -103,12 +113,25 @@ static int apply_opts(struct shell *sh, struct nr_session *s, const struct dial_
     return CMD_OK;
 }
 
+/* What a raw IP session is, once, as the chapter explains it. */
+static void dial_raw_aside(struct shell *sh, const struct nr_net *net)
+{
+    const char *pn = nr_ip_proto_name(net->proto);
+    out_int(sh, "ip_proto", NULL, net->proto);
+    out_text(sh, " (raw IP, protocol %d%s%s: no handshake; send writes the %s "
+             "payload%s)", net->proto, pn ? " = " : "", pn ? pn : "", pn ? pn : "protocol's",
+             net->family == AF_INET ? ", the kernel adds the IPv4 header; recv shows "
+             "the IPv4 header too" : ", the kernel adds the IPv6 header");
+}
+
 static void dial_print(struct shell *sh, const struct nr_session *s, int64_t us,
                        const struct attempt *at)
 {
     out_begin(sh, "dial");
     sess_out_ends(sh, s);
-    if (!nr_sess_is_stream(s) && nr_sess_net(s)->family != AF_UNIX)
+    if (nr_sess_is_raw(s))
+        dial_raw_aside(sh, nr_sess_net(s));
+    else if (!nr_sess_is_stream(s) && nr_sess_net(s)->family != AF_UNIX)
         out_text(sh, " (UDP: no handshake, the peer is not contacted)");
     else
         out_double(sh, "connect_ms", " (connected in %.3f ms)", (double)us / 1000.0);
@@ -140,6 +163,24 @@ static int dial_tls(struct shell *sh, struct nr_session *s, struct nr_tls_ctx *c
     return rc;
 }
 
+/* dial --capture: the capture starts before the first SYN, on the remote
+ * end alone (the local port is not known yet); refined once connected. */
+static int dial_capture(struct shell *sh, int id, const struct nr_net *net,
+                        const struct sess_addrs *to)
+{
+    struct nr_cap_spec spec = { 0 };
+    if (to->ss[0].ss_family != AF_INET && to->ss[0].ss_family != AF_INET6)
+        return cmd_error(sh, "--capture: %s sessions have no packets (trace shows their "
+                         "bytes)", net->name);
+    if (nr_net_is_raw(net))
+        return cmd_error(sh, "--capture: %s: capture follows TCP, UDP and TLS sessions "
+                         "(recv on a raw session already shows each packet)", net->name);
+    spec.proto = net->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+    spec.remote = to->ss[0];
+    spec.remote_len = to->len[0];
+    return sh_capture_start(sh, id, &spec, NULL, 0, false);
+}
+
 static int dial_run(struct shell *sh, const struct cmd_call *c)
 {
     const struct dial_opts *o = c->opts;
@@ -160,7 +201,13 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     if (!tls && tls_opts_given(&o->tls))
         return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", net.name);
     int id = nr_sess_reserve_id(sh->sessions);
-    struct attempt at = { 0 };
+    if (o->capture && dial_capture(sh, id, &net, &to) != CMD_OK) {
+        nr_sess_release_id(sh->sessions, id);
+        nr_tls_ctx_free(tls);
+        return CMD_FAIL;
+    }
+    int64_t setup = o->capture ? nr_now_us() - t0 : 0;   /* not part of the connect */
+    struct attempt at = { .raw = nr_net_is_raw(&net) };
     struct nr_session *s = NULL;
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
         s = try_one(sh, id, &net, &to, i, o->from ? &from : NULL, deadline, &at);
@@ -169,26 +216,38 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         nr_tls_ctx_free(tls);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
-        return dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+        int r = dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
+        if (o->capture)
+            sh_capture_stop(sh, id);   /* shows the SYN and what answered it */
+        return r;
     }
     if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
+        if (o->capture)
+            sh_capture_stop(sh, id);   /* shows the handshake that failed */
         return CMD_FAIL;
     }
-    int64_t took = nr_now_us() - t0;
+    int64_t took = nr_now_us() - t0 - setup;
     if (apply_opts(sh, s, o) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
+        if (o->capture)
+            sh_capture_stop(sh, id);
         return CMD_FAIL;
     }
     sh->current = sh->last_id = id;
     dial_print(sh, s, took, &at);
+    int r = CMD_OK;
+    if (o->capture) {
+        r = sh_capture_refine(sh, s);
+        sh_capture_describe(sh, id);
+    }
     /* Let a listener of ours accept this connection now, so ids follow the
      * order of the commands; its notices come after dial's own line. */
     fflush(stdout);
     nr_loop_run_once(sh->loop, 0);
-    return CMD_OK;
+    return r;
 }
 
 static const struct dial_opts dial_defaults = { .timeout_us = NR_SESS_TIMEOUT_US };
@@ -204,6 +263,8 @@ static const struct nr_opt dial_options[] = {
       "disable Nagle's algorithm (TCP_NODELAY)", NULL, 0, 0 },
     TLS_CLIENT_OPTS(struct dial_opts, tls),
     TLS_COMMON_OPTS(struct dial_opts, tls),
+    { "--capture", NULL, OPT_FLAG, offsetof(struct dial_opts, capture), 0, 0, NULL,
+      "capture its packets from the first SYN (see help capture)", NULL, 0, 0 },
     OPT_END,
 };
 
@@ -220,11 +281,18 @@ const struct nr_cmd cmd_dial = {
     "NET is tcp, tcp4, tcp6, udp, udp4, udp6, unix or unixgram. ADDR is host:port,\n"
     "[v6%zone]:port, :port (this machine), [ID] (the address of listener ID, so\n"
     "scripts need no fixed ports) or, for unix, a path (@name: abstract).\n"
+    "Raw IP, as Go's DialIP: NET ip4:PROTO or ip6:PROTO, PROTO a number or a\n"
+    "name from /etc/protocols (icmp, ipv6-icmp, udp, 253), ADDR a host without\n"
+    "a port. send writes the payload (ip4: the kernel adds the IP header,\n"
+    "--hdrincl to give it yourself); recv shows each datagram with its source,\n"
+    "for ip4 with its IP header (recv --ip decodes it). Needs root or\n"
+    "CAP_NET_RAW.\n"
     "Names are resolved through the resolver (hosts file first) and each address\n"
     "is tried in turn. Prints [ID] proto local -> remote and the connect time.\n"
     "Example: dial tcp 127.0.0.1:8080\n"
     "Example: dial udp localhost:13 --timeout 2\n"
     "Example: dial tcp [1]\n"
+    "Example: dial ip4:icmp 127.0.0.1\n"
     "tls, tls4 and tls6 connect with TCP, then do a TLS handshake. The server's\n"
     "certificate must chain to a trusted CA (--ca FILE|DIR, or the system store),\n"
     "be valid now and name the host (or --sni NAME; an IP literal is checked\n"

@@ -4,6 +4,7 @@
  * file adds a command. */
 NR_CMD(cmd_accept)      /* cmds/listen.c */
 NR_CMD(cmd_attach)      /* cmds/attach.c */
+NR_CMD(cmd_capture)     /* cmds/capture.c */
 NR_CMD(cmd_close)       /* cmds/sessions.c */
 NR_CMD(cmd_dial)        /* cmds/dial.c */
 NR_CMD(cmd_dns)         /* cmds/dns.c */
@@ -30,5 +31,6 @@ NR_CMD(cmd_sleep)       /* cmds/basic.c */
 NR_CMD(cmd_source)      /* cmds/basic.c */
 NR_CMD(cmd_starttls)    /* cmds/starttls.c */
 NR_CMD(cmd_subnet)      /* cmds/subnet.c */
+NR_CMD(cmd_trace)       /* cmds/trace.c */
 NR_CMD(cmd_use)         /* cmds/sessions.c */
 NR_CMD(cmd_vars)        /* cmds/vars.c */

@@ -26,7 +26,8 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
     enum nr_service svc = nr_sess_svc(s);
     out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "proto", "listening on %s ", nr_sess_proto(s));
-    out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    out_str(sh, "local", "%s", sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l,
+                                            sizeof l));
     out_str(sh, "service", NULL, svc ? nr_sess_service(svc) : NULL);
     out_bool(sh, "all_interfaces", NULL, ad->wildcard);
     /* One aside: "(all interfaces; port chosen by the system; echo service, RFC 862)". */
@@ -36,8 +37,12 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
         aside[n++] = nr_sess_local(s)->ss_family == AF_INET6 &&
                      nr_sess_net(s)->family == AF_UNSPEC
                          ? "all interfaces, IPv4 and IPv6" : "all interfaces";
-    if (ad->port0)
+    if (ad->port0 && !nr_sess_is_raw(s))
         aside[n++] = "port chosen by the system";
+    if (nr_sess_is_raw(s))
+        aside[n++] = nr_sess_net(s)->family == AF_INET
+                         ? "raw IP: every packet of that protocol, IPv4 header included"
+                         : "raw IP: every packet of that protocol, payload only";
     if (svc)
         aside[n++] = service_rfc(svc);
     for (int i = 0; i < n; i++)
@@ -58,7 +63,7 @@ static void listen_print(struct shell *sh, const struct nr_session *s,
 }
 
 struct listen_opts {
-    bool echo, daytime, discard;
+    bool echo, daytime, discard, capture;
     long long backlog, max_clients;
     struct tls_opts tls;
 };
@@ -91,9 +96,14 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
         return cmd_error(sh, "%s: unknown network (%s)", c->pos[0], NR_NET_LIST);
     enum nr_service svc = o->echo ? NR_SVC_ECHO : o->daytime ? NR_SVC_DAYTIME
                         : o->discard ? NR_SVC_DISCARD : NR_SVC_NONE;
+    if (c->npos < 2 && !nr_net_is_raw(&net))
+        return cmd_usage(sh, "missing ADDR (:0 lets the system pick a port)");
+    if (nr_net_is_raw(&net) && svc)
+        return cmd_error(sh, "%s: services are for tcp and udp, not raw IP", net.name);
+    const char *addr = c->npos < 2 ? "" : c->pos[1];
     struct sess_addrs ad;
     if (!sh_sessions(sh) ||
-        sess_resolve(sh, &net, c->pos[1], true, -1, &ad) < 0)
+        sess_resolve(sh, &net, addr, true, -1, &ad) < 0)
         return CMD_FAIL;
     char err[NR_ERRLEN] = "", first[NR_ERRLEN] = "";
     struct nr_session *s = NULL;
@@ -112,15 +122,18 @@ static int listen_run(struct shell *sh, const struct cmd_call *c)
         sess_not_socket(&ad.ss[first_i]))
         return cmd_error(sh, "%s %s: the file exists and is not a socket (remove it or "
                          "choose another path)", net.name, c->pos[1]);
+    if (!s && sess_raw_refusal(&net, first_errno))
+        return cmd_error(sh, "%s%s%s: %s", net.name, *addr ? " " : "", addr,
+                         sess_raw_refusal(&net, first_errno));
     if (!s)
-        return cmd_error(sh, "%s %s: %s%s", net.name, c->pos[1], first,
+        return cmd_error(sh, "%s %s: %s%s", net.name, addr, first,
                          sess_bind_hint(first_errno, &ad.ss[first_i]));
     if (listen_tls(sh, s, o) != CMD_OK)
         return CMD_FAIL;
     nr_sess_set_max_clients(s, (unsigned)o->max_clients);   /* 0: the shell's */
     sh->current = sh->last_id = nr_sess_id(s);
     listen_print(sh, s, &ad);
-    return CMD_OK;
+    return o->capture ? sess_capture_new(sh, s) : CMD_OK;
 }
 
 /* ---- accept ---- */
@@ -219,12 +232,14 @@ static const struct nr_opt listen_options[] = {
       NULL, 0, 0 },
     TLS_COMMON_OPTS(struct listen_opts, tls),
     TLS_SERVER_OPTS(struct listen_opts, tls),
+    { "--capture", NULL, OPT_FLAG, offsetof(struct listen_opts, capture), 0, 0, NULL,
+      "capture its packets from the start (every client's; see help capture)", NULL, 0, 0 },
     OPT_END,
 };
 
 static const struct nr_pos listen_pos[] = {
     { "NET", POS_ENUM, nr_net_names, 0 },
-    { "ADDR", POS_SERVICE, NULL, 0 },
+    { "ADDR", POS_SERVICE, NULL, POS_OPTIONAL },
     POS_END,
 };
 
@@ -257,9 +272,14 @@ const struct nr_cmd cmd_listen = {
     "UDP drops, and reading resumes as data is read. An accepted session no\n"
     "command has used, whose peer closed and which has nothing left to read, gives\n"
     "its socket back at once; it stays listed (closed by peer), the newest 256 such.\n"
+    "Raw IP, as Go's ListenIP: listen ip4:PROTO [ADDR] or ip6:PROTO [ADDR] (a\n"
+    "host, no port; none: all interfaces) queues every packet of that protocol\n"
+    "the machine receives, with its source; recv shows them (ip4: the IP header\n"
+    "included), send --to ADDR writes one. Needs root or CAP_NET_RAW.\n"
     "Example: listen tcp 127.0.0.1:0\n"
     "Example: listen udp :7007 --echo\n"
     "Example: listen tcp :8080 --max-clients 100\n"
+    "Example: listen ip4:icmp\n"
     "tls, tls4 and tls6 listen with TCP and speak TLS to every client (accepted\n"
     "sessions and the services alike). Without --cert/--key the listener makes an\n"
     "ephemeral self-signed EC P-256 certificate for localhost, 127.0.0.1, ::1 and\n"

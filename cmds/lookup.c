@@ -425,23 +425,38 @@ static const struct nr_opt lookup_options[] = {
     OPT_END,
 };
 
-static const char *const lookup_port[] = { "port", NULL };
+/* Words in the TYPE place besides the record types: `lookup port …` and
+ * the keyword `lookup trace NAME [TYPE]`. */
+static const char *const lookup_words[] = { "port", "trace", NULL };
 
 static const struct nr_pos lookup_pos[] = {
-    { "TYPE", POS_RTYPE, lookup_port, POS_OPTIONAL },
+    { "TYPE", POS_RTYPE, lookup_words, POS_OPTIONAL },
     { "NAME", POS_WORD, NULL, POS_REPEAT },
     { "@SERVER[:PORT]", POS_WORD, NULL, POS_OPTIONAL },
     POS_END,
 };
 
-/* After `lookup port`: the networks. */
+struct adder {
+    void (*add)(const char *);
+};
+
+static void add_type(void *arg, const char *name, uint16_t type)
+{
+    ((const struct adder *)arg)->add(name);
+}
+
+/* After `lookup port`: the networks; after `lookup trace NAME`: the record
+ * types (lib/dnstype's table). */
 static void lookup_complete(struct shell *sh, int argi, const char *const *w, int nw,
                             void (*add)(const char *))
 {
     static const char *const nets[] = { "tcp", "udp", NULL };
+    struct adder a = { add };
     if (argi == 1 && !strcmp(w[0], "port"))
         for (int i = 0; nets[i]; i++)
             add(nets[i]);
+    if (argi == 2 && !strcmp(w[0], "trace"))
+        nr_rrtype_each(add_type, &a);
 }
 
 const struct nr_cmd cmd_lookup = {
@@ -477,9 +492,16 @@ const struct nr_cmd cmd_lookup = {
     "recursion off, one block per step: the server asked, the zone it hands\n"
     "over to with its NS names and glue (an NS without glue is looked up\n"
     "from the root), the time; then the answer, a CNAME followed from the\n"
-    "root again. Lame servers, referral loops, unreachable servers and the\n"
-    "step limit (40 queries) each get one line. --roothints FILE takes the\n"
-    "root servers from a named.root file; else the IANA root servers.\n"
+    "root again. A lame server, a referral loop, missing glue, a server that\n"
+    "refuses or does not answer within 2 s (the zone's next server is asked;\n"
+    "when none is left the trace stops) and the step limit (40 queries) each\n"
+    "get one line. --roothints FILE takes the root servers from a named.root\n"
+    "file (or 'dns roothints FILE'); else the IANA root servers. +nsid shows\n"
+    "each server's NSID; +dnssec, +bufsize=N and +tcp shape every query.\n"
+    "With --json each step is one object.\n"
+    "'trace' right after lookup is that keyword: a host named trace is\n"
+    "looked up with its type first (lookup host trace, lookup a trace) or as\n"
+    "trace. with the dot.\n"
     "Example: lookup mx gmail.com\n"
     "Example: lookup srv xmpp-server tcp jabber.org @9.9.9.9\n"
     "Example: lookup port tcp telnet\n"

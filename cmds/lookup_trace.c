@@ -5,11 +5,15 @@
  * servers, referral loops, missing glue, timeouts and the step limit each
  * get one line. Root hints: --roothints FILE (named.root format) or the
  * IANA root servers built in. Queries are built and read by lib/dnsmsg and
- * sent by c-ares on one channel per trace, pointed at each server in turn. */
+ * sent by c-ares on one channel per server, kept open in the shell's pool
+ * (lib/dnspool) across steps and traces. */
 #include "cmds/lookup.h"
 #include "shell/shell.h"
 #include "lib/dns.h"
 #include "lib/dnsmsg.h"
+#include "lib/dnspool.h"
+#include "lib/escape.h"
+#include "lib/roothints.h"
 #include "lib/lookup.h"
 
 #include <ctype.h>
@@ -34,7 +38,7 @@ struct trace {
     int nhints;
     int steps;
     int64_t timeout_us;
-    struct nr_dns *dns;     /* the trace's channel (owned) */
+    struct nr_dns *dns;     /* the channel of the server asked last (sh->dnspool's) */
     const char *fail;       /* set once the trace has failed (already reported) */
     struct lookup_reply q;      /* the query in flight */
 };
@@ -67,16 +71,6 @@ static bool below(const char *child, const char *parent)
 
 /* ---- root hints ---- */
 
-static const char *const builtin_hints[][2] = {
-    { "a.root-servers.net.", "198.41.0.4" }, { "b.root-servers.net.", "170.247.170.2" },
-    { "c.root-servers.net.", "192.33.4.12" }, { "d.root-servers.net.", "199.7.91.13" },
-    { "e.root-servers.net.", "192.203.230.10" }, { "f.root-servers.net.", "192.5.5.241" },
-    { "g.root-servers.net.", "192.112.36.4" }, { "h.root-servers.net.", "198.97.190.53" },
-    { "i.root-servers.net.", "192.36.148.17" }, { "j.root-servers.net.", "192.58.128.30" },
-    { "k.root-servers.net.", "193.0.14.129" }, { "l.root-servers.net.", "199.7.83.42" },
-    { "m.root-servers.net.", "202.12.27.33" },
-};
-
 static struct srv *find_srv(struct srv *s, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -85,58 +79,24 @@ static struct srv *find_srv(struct srv *s, int n, const char *name)
     return NULL;
 }
 
-/* One named.root line: "OWNER [TTL] [IN] TYPE RDATA". */
-static void hint_line(struct trace *t, char *line)
-{
-    char *w[6], *save = NULL;
-    int n = 0;
-    char *semi = strchr(line, ';');
-    if (semi)
-        *semi = 0;
-    for (char *p = strtok_r(line, " \t\r\n", &save); p && n < 6; p = strtok_r(NULL, " \t\r\n", &save))
-        w[n++] = p;
-    int k = 1;
-    while (k < n - 2 && (isdigit((unsigned char)w[k][0]) || !strcasecmp(w[k], "IN")))
-        k++;
-    if (n < 3 || k + 1 >= n)
-        return;
-    char owner[NAMELEN], rd[NAMELEN];
-    canon(w[0], owner, sizeof owner);
-    if (!strcasecmp(w[k], "NS") && !strcmp(owner, ".") && t->nhints < MAX_SRV) {
-        canon(w[k + 1], rd, sizeof rd);
-        if (!find_srv(t->hints, t->nhints, rd))
-            snprintf(t->hints[t->nhints++].name, NAMELEN, "%s", rd);
-    } else if (!strcasecmp(w[k], "A") || !strcasecmp(w[k], "AAAA")) {
-        struct srv *s = find_srv(t->hints, t->nhints, owner);
-        if (s && !s->has_ip && nr_ip_parse(w[k + 1], &s->ip, false) == 0)
-            s->has_ip = s->glue = true;
-    }
-}
-
+/* The hints of path (the shell keeps the file read: a script of traces
+ * reads it once), or the IANA root servers when path is NULL. */
 static int load_hints(struct trace *t, const char *path)
 {
-    if (!path) {
-        for (size_t i = 0; i < sizeof builtin_hints / sizeof builtin_hints[0]; i++) {
-            struct srv *s = &t->hints[t->nhints++];
-            snprintf(s->name, NAMELEN, "%s", builtin_hints[i][0]);
-            s->has_ip = s->glue = nr_ip_parse(builtin_hints[i][1], &s->ip, false) == 0;
-        }
-        return 0;
+    char err[NR_ERRLEN];
+    struct nr_roothints builtin;
+    const struct nr_roothints *h = &builtin;
+    if (!path)
+        nr_roothints_builtin(&builtin);
+    else if (!(h = nr_roothints_cached(&t->sh->roothints_cache, path, err, sizeof err)))
+        return cmd_error(t->sh, "roothints %s: %s", path, err), -1;
+    t->nhints = 0;
+    for (int i = 0; i < h->n && t->nhints < MAX_SRV; i++) {
+        struct srv *s = &t->hints[t->nhints++];
+        memcpy(s->name, h->v[i].name, NAMELEN);
+        s->ip = h->v[i].ip;
+        s->has_ip = s->glue = h->v[i].has_ip;
     }
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return cmd_error(t->sh, "roothints %s: %s", path, strerror(errno)), -1;
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) >= 0)
-        hint_line(t, line);
-    free(line);
-    fclose(f);
-    int usable = 0;
-    for (int i = 0; i < t->nhints; i++)
-        usable += t->hints[i].has_ip;
-    if (!usable)
-        return cmd_error(t->sh, "roothints %s: no root server with an address (want '. NS NAME' and 'NAME A ADDR' lines)", path), -1;
     return 0;
 }
 
@@ -159,19 +119,21 @@ bool lookup_roothints_ok(struct shell *sh, const char *path)
 static struct nr_dnsmsg *ask(struct trace *t, const struct srv *s, const char *name,
                              uint16_t type, const char **why)
 {
-    struct nr_dnsq q = { name, type, false, t->o->dnssec, false, false, (int)t->o->bufsize, false };
+    struct nr_dnsq q = { name, type, false, t->o->dnssec, t->o->nsid, false, (int)t->o->bufsize,
+                         false };
     char csv[NR_ADDRSTRLEN + 8], a[NR_ADDRSTRLEN], err[NR_ERRLEN];
     unsigned char *wire;
     size_t wlen;
     struct nr_dnsmsg *m = NULL;
     nr_hostport_join(nr_ip_str(&s->ip, a, sizeof a), "53", csv, sizeof csv);
     *why = "cannot start c-ares";
-    if (!t->dns) {   /* one channel for the whole trace, pointed at each server in turn */
-        struct nr_dns_conf conf = { csv, t->timeout_us, 1, t->o->tcp ? ARES_FLAG_USEVC : 0 };
-        t->dns = nr_dns_new_conf(t->sh->loop, &conf, err, sizeof err);
-    }
-    if (!t->dns || ares_set_servers_ports_csv(nr_dns_channel(t->dns), csv) != ARES_SUCCESS ||
-        nr_dnsq_build(&q, &wire, &wlen, err, sizeof err) < 0)
+    /* A channel a server, kept open in the shell's pool across steps and
+     * traces: asking the root again is a send and a receive. */
+    struct nr_dns_conf conf = { csv, t->timeout_us, 1, t->o->tcp ? ARES_FLAG_USEVC : 0 };
+    if (!t->sh->dnspool)
+        t->sh->dnspool = nr_dnspool_new(t->sh->loop);
+    t->dns = t->sh->dnspool ? nr_dnspool_get(t->sh->dnspool, &conf, err, sizeof err) : NULL;
+    if (!t->dns || nr_dnsq_build(&q, &wire, &wlen, err, sizeof err) < 0)
         return NULL;
     t->q.done = false, t->q.reply = NULL, t->q.reply_len = 0, t->q.sent_us = nr_now_us();
     ares_send(nr_dns_channel(t->dns), wire, (int)wlen, lookup_reply_cb, &t->q);
@@ -362,27 +324,32 @@ static int handle(struct trace *t, const struct nr_dnsmsg *m, struct level *cur,
     struct shell *sh = t->sh;
     switch (classify(m, cur, qname, type, next, end)) {
     case O_ANSWER:
-        out_str(sh, "result", "        answer from %s:\n", cur->zone);
+        out_str(sh, "result", "        %.0sanswer from", "answer");
+        out_str(sh, "from", " %s:\n", cur->zone);
         put_answer(t, m, addr_out);
         return 0;
     case O_CNAME:
-        out_str(sh, "result", "        CNAME chain, %s", qname);
+        out_str(sh, "result", "        %.0sCNAME chain,", "cname");
+        out_str(sh, NULL, " %s", qname);   /* the step has it as qname */
         out_str(sh, "cname", " -> %s: following it from the root\n", end);
         put_answer(t, m, NULL);
         snprintf(qname, NAMELEN, "%s", end);
         return 2;
     case O_NXDOMAIN:
-        out_str(sh, "result", "        no such domain (NXDOMAIN), says %s\n", s->name);
+        out_str(sh, "result", "        no such domain (%s), says", "NXDOMAIN");
+        out_str(sh, "from", " %s\n", s->name);
         return t->fail = "NXDOMAIN", -1;
     case O_NODATA:
-        out_str(sh, "result", "        no records of that type (NODATA), says %s\n", s->name);
+        out_str(sh, "result", "        no records of that type (%s), says", "NODATA");
+        out_str(sh, "from", " %s\n", s->name);
         return t->fail = "NODATA", -1;
     case O_REFERRAL:
         out_str(sh, "result", NULL, "referral");
         put_ns(t, next);
         return 1;
     case O_LOOP:
-        out_str(sh, "result", "        referral loop: asked as a server of %s, it hands over", cur->zone);
+        out_str(sh, "result", "        %.0sreferral loop:", "loop");
+        out_str(sh, "zone_asked", " asked as a server of %s, it hands over", cur->zone);
         out_str(sh, "loop_zone", " to %s, which is not below it\n", next->zone);
         return t->fail = "referral loop", -1;
     case O_LAME:
@@ -401,18 +368,41 @@ static void at_root(struct trace *t, struct level *l)
     l->n = t->nhints;
 }
 
+/* Why the servers of a zone gave nothing usable, for the one line that
+ * ends a trace when none did: "1 timed out, 1 lame". */
+struct fails {
+    int lame, timeout, noaddr, other;
+    const char *why;   /* the last other failure (connection refused…) */
+};
+
+static void fails_str(const struct fails *f, char *buf, size_t n)
+{
+    const struct { int k; const char *what; } v[] = {
+        { f->lame, "lame" }, { f->timeout, "timed out" }, { f->noaddr, "without an address" },
+        { f->other, f->why },
+    };
+    size_t len = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (v[i].k && len < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%d %s", len ? ", " : "", v[i].k, v[i].what);
+}
+
 /* Asks the servers of cur in turn until one gives a usable reply; returns
  * handle()'s verdict, or -1 when none did (reported). */
 static int step(struct trace *t, struct level *cur, struct level *next, char *qname,
                 uint16_t type, int depth, struct nr_ip *addr_out)
 {
-    char tname[16];
+    char tname[16], why_all[160];
+    struct fails f = { 0 };
     nr_rrtype_str(type, tname, sizeof tname);
     for (int i = 0; i < cur->n; i++) {
         struct srv *s = &cur->ns[i];
         const char *why = NULL;
-        if (!s->has_ip && !find_address(t, s, depth))
+        if (!s->has_ip && !find_address(t, s, depth)) {
+            f.noaddr++;
             continue;
+        }
         if (t->fail)
             return -1;
         if (t->steps >= MAX_STEPS)
@@ -420,6 +410,11 @@ static int step(struct trace *t, struct level *cur, struct level *next, char *qn
                              MAX_STEPS), t->fail = "step limit", -1;
         struct nr_dnsmsg *m = ask(t, s, qname, type, &why);
         put_step(t, s, cur->zone, qname, tname);
+        if (m && m->nsid) {   /* +nsid: which instance of the server answered */
+            out_text(t->sh, "        nsid \"");
+            out_data(t->sh, "nsid", m->nsid, m->nsid_len, NR_ESC_QUOTE, false);
+            out_text(t->sh, "\"\n");
+        }
         int rc = 3;
         if (m)
             rc = handle(t, m, cur, next, qname, type, addr_out, s);
@@ -431,10 +426,17 @@ static int step(struct trace *t, struct level *cur, struct level *next, char *qn
             return cmd_error(t->sh, "trace %s: interrupted", qname), t->fail = "interrupted", -1;
         if (rc != 3)
             return rc;
+        if (m)
+            f.lame++;
+        else if (!strcmp(why, "timed out"))
+            f.timeout++;
+        else
+            f.other++, f.why = why;
     }
+    fails_str(&f, why_all, sizeof why_all);
     if (!t->fail)
-        cmd_error(t->sh, "trace %s: no server of %s answered usefully (lame, unreachable or no address)",
-                  qname, cur->zone);
+        cmd_error(t->sh, "trace %s: no server of %s answered usefully (%s)", qname, cur->zone,
+                  why_all[0] ? why_all : "it has none");
     t->fail = "no server";
     return -1;
 }
@@ -478,7 +480,11 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         return cmd_error(sh, "out of memory");
     t->sh = sh, t->o = c->opts, t->timeout_us = 2000000;
     if (c->npos < 2 || c->npos > 3)
-        rc = cmd_usage(sh, "trace takes NAME [TYPE]");
+        rc = cmd_usage(sh, "trace takes NAME [TYPE] (a host named trace: lookup host trace)");
+    else if (t->o->file || t->o->full)
+        rc = cmd_usage(sh, "trace takes one NAME and shows every reply: no -f, no --full");
+    else if (c->pos[c->npos - 1][0] == '@')
+        rc = cmd_usage(sh, "trace starts at the root servers, not @SERVER (--roothints FILE names others)");
     else if (c->npos == 3 && nr_rrtype_parse(c->pos[2], &type) < 0)
         rc = cmd_error(sh, "trace %s: %s: unknown record type", c->pos[1], c->pos[2]);
     else if (nr_dns_name_check(c->pos[1], c->poslen[1], err, sizeof err) < 0)
@@ -495,7 +501,8 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         rc = resolve(t, c->pos[1], type, 0, NULL) == 0 ? CMD_OK : CMD_FAIL;
         if (rc == CMD_OK || (t->fail && (!strcmp(t->fail, "NXDOMAIN") || !strcmp(t->fail, "NODATA")))) {
             out_begin(sh, "trace_done");
-            out_int(sh, "queries", "done after %lld queries", t->steps);
+            out_int(sh, "queries", "done after %lld", t->steps);
+            out_text(sh, t->steps == 1 ? " query" : " queries");
             out_double(sh, "time_ms", ", %.1f ms\n", (double)(nr_now_us() - t0) / 1000.0);
             out_end(sh);
         }
@@ -505,7 +512,6 @@ int lookup_trace_run(struct shell *sh, const struct cmd_call *c)
         else if (t->fail && !strcmp(t->fail, "referral loop"))
             rc = cmd_error(sh, "trace %s: referral loop", c->pos[1]);
     }
-    nr_dns_free(t->dns);
     free(t);
     return rc;
 }

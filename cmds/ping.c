@@ -2,10 +2,13 @@
  * socket (datagram or raw, lib/icmp), run the echo session (lib/ping) on the
  * loop, print a line per reply and the statistics. All formatting is here. */
 #include "shell/shell.h"
+#include "lib/capture.h"
 #include "lib/dns.h"
+#include "lib/escape.h"
 #include "lib/ping.h"
 #include "shell/resolve.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,37 @@ struct ping_req {
     int family;          /* AF_UNSPEC, or AF_INET / AF_INET6 from -4 / -6 */
     long long count, size, ttl;
     int64_t interval_us, wait_us;
+    long long id, seq;      /* -1: not given */
+    struct nr_buf payload;  /* --payload (len 0 and payload_set false: none) */
+    bool payload_set;
+    bool capture;           /* --capture: the echoes on the wire, line by line */
 };
+
+/* What on_event prints with: the shell, and the capture (or NULL). */
+struct ping_ctx {
+    struct shell *sh;
+    struct nr_capture *cap;
+};
+
+/* --payload: hex digits (blanks and colons allowed) are bytes in hex,
+ * anything else the text as given (escapes already decoded). */
+static int parse_payload(struct shell *sh, const char *w, struct ping_req *q)
+{
+    char err[NR_ERRLEN];
+    bool hex = *w != 0;
+    for (const char *c = w; *c && hex; c++)
+        hex = isxdigit((unsigned char)*c) || *c == ' ' || *c == ':';
+    q->payload_set = true;
+    if (!hex || nr_hex_decode(w, &q->payload, err, sizeof err) < 0) {
+        q->payload.len = 0;
+        if (nr_buf_add(&q->payload, w, strlen(w)) < 0)
+            return cmd_error(sh, "--payload: out of memory");
+    }
+    if (q->payload.len > NR_ICMP_MAXDATA)
+        return cmd_error(sh, "--payload: %zu bytes, at most %d", q->payload.len,
+                         NR_ICMP_MAXDATA);
+    return CMD_OK;
+}
 
 /* HOST to one address: literals directly, names through the resolver (its
  * first choice, as iputils). */
@@ -49,7 +82,9 @@ static int resolve(struct shell *sh, const struct ping_req *q, struct nr_ip *ip)
 struct ping_opts {
     long long count, size, ttl;
     int64_t interval_us, wait_us;
-    bool v4, v6;
+    bool v4, v6, capture;
+    long long id, seq;
+    const char *payload;
 };
 
 static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req *q)
@@ -62,6 +97,13 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     q->ttl = o->ttl;
     q->interval_us = o->interval_us;
     q->wait_us = o->wait_us;
+    q->capture = o->capture;
+    q->id = cmd_given(c, "--id") ? o->id : -1;
+    q->seq = cmd_given(c, "--seq") ? o->seq : -1;
+    if (o->payload && parse_payload(sh, o->payload, q) != CMD_OK)
+        return CMD_FAIL;
+    if (o->payload)
+        q->size = (long long)q->payload.len;
     q->host = c->pos[0];
     if (c->poslen[0] == 0)
         return cmd_error(sh, "empty host name");
@@ -70,10 +112,19 @@ static int parse_req(struct shell *sh, const struct cmd_call *c, struct ping_req
     return CMD_OK;
 }
 
+static void on_packet(void *arg, const struct nr_pkt *p)
+{
+    struct ping_ctx *x = arg;
+    sh_packet_line(x->sh, 0, false, p);
+}
+
 static void on_event(void *arg, const struct nr_ping_event *ev)
 {
-    struct shell *sh = arg;
+    struct ping_ctx *x = arg;
+    struct shell *sh = x->sh;
     char from[NR_ADDRSTRLEN];
+    if (x->cap)
+        nr_capture_drain(x->cap);   /* the request and the reply first, then what ping saw */
     if (ev->kind == NR_PING_SEND_ERROR) {
         out_begin(sh, "ping_error");
         out_int(sh, "icmp_seq", "icmp_seq=%lld", ev->seq);
@@ -155,6 +206,51 @@ static void print_stats(struct shell *sh, const char *host, const struct nr_ping
     out_end(sh);
 }
 
+/* --id on a datagram ICMP socket: the kernel picks the identifier. */
+static void print_id_note(struct shell *sh, const struct ping_req *q,
+                          const struct nr_icmp_sock *so, bool kept)
+{
+    out_begin(sh, "ping_id");
+    out_int(sh, "id", "identifier %lld", so->id);
+    out_bool(sh, "id_as_given", NULL, kept);
+    if (kept)
+        out_text(sh, " (as given; raw socket)\n");
+    else
+        out_text(sh, " (not %lld: on a datagram ICMP socket the kernel picks the identifier; "
+                 "--id needs a raw socket: root or CAP_NET_RAW)\n", q->id);
+    out_end(sh);
+}
+
+/* --capture: the echoes of this ping (its identifier) on the interface
+ * toward the host, each packet a line as it comes. */
+static int start_capture(struct shell *sh, struct ping_ctx *x, const struct nr_icmp_sock *so,
+                         const struct sockaddr_storage *to, socklen_t tolen)
+{
+    struct nr_cap_spec spec = { 0 };
+    char err[NR_ERRLEN];
+    enum nr_cap_status st;
+    spec.proto = to->ss_family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+    spec.icmp_id = so->id;
+    spec.remote = *to;
+    spec.remote_len = tolen;
+    x->cap = nr_capture_open(sh->loop, &spec, NULL, on_packet, x, &st, err, sizeof err);
+    if (!x->cap)
+        return cmd_error(sh, "--capture: %s", st == NR_CAP_PERM ? SH_CAPTURE_PERM : err);
+    return CMD_OK;
+}
+
+static void stop_capture(struct shell *sh, struct ping_ctx *x)
+{
+    nr_capture_drain(x->cap);   /* the last reply's packets, a late one */
+    out_begin(sh, "capture_stop");
+    out_uint(sh, "packets", "  (%llu ", nr_capture_seen(x->cap));
+    out_text(sh, "%s captured, ", nr_plural(nr_capture_seen(x->cap), "packet", "packets"));
+    out_uint(sh, "drops", "%llu dropped by the kernel)\n", nr_capture_drops(x->cap));
+    out_end(sh);
+    nr_capture_close(x->cap);
+    x->cap = NULL;
+}
+
 static int run_echoes(struct shell *sh, const struct ping_req *q, const struct nr_ip *ip)
 {
     char err[NR_ERRLEN];
@@ -163,16 +259,32 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     struct nr_icmp_sock s;
     if (nr_ip_sockaddr(ip, 0, &to, &tolen, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", q->host, err);
-    if (nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err) < 0)
+    bool id_kept = false;
+    if ((q->id >= 0 ? nr_icmp_open_id(&s, to.ss_family, (int)q->ttl, (uint16_t)q->id, &id_kept,
+                                      err, sizeof err)
+                    : nr_icmp_open(&s, to.ss_family, (int)q->ttl, err, sizeof err)) < 0)
         return cmd_error(sh, "%s", err);
+    struct ping_ctx x = { sh, NULL };
+    if (q->capture && start_capture(sh, &x, &s, &to, tolen) != CMD_OK) {
+        nr_icmp_close(&s);
+        return CMD_FAIL;
+    }
     print_start(sh, q, ip, &s);
-    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size };
+    if (q->id >= 0)
+        print_id_note(sh, q, &s, id_kept);
+    struct nr_ping_opts o = { q->count, q->interval_us, q->wait_us, (size_t)q->size,
+                              q->seq >= 0, (uint16_t)(q->seq >= 0 ? q->seq : 0),
+                              q->payload_set ? q->payload.p : NULL };
     struct nr_ping *p = nr_ping_start(sh->loop, &s, (struct sockaddr *)&to, tolen, &o,
-                                      on_event, sh, err, sizeof err);
-    if (!p)
+                                      on_event, &x, err, sizeof err);
+    if (!p) {
+        nr_capture_close(x.cap);
         return cmd_error(sh, "%s", err);
+    }
     sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
     nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
+    if (x.cap)
+        stop_capture(sh, &x);
     const struct nr_ping_stats *st = nr_ping_stats(p);
     print_stats(sh, q->host, st);
     long received = st->received;
@@ -186,10 +298,14 @@ static int ping_run(struct shell *sh, const struct cmd_call *c)
 {
     struct ping_req q;
     struct nr_ip ip;
-    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK)
+    if (parse_req(sh, c, &q) != CMD_OK || resolve(sh, &q, &ip) != CMD_OK) {
+        nr_buf_free(&q.payload);
         return CMD_FAIL;
+    }
     nr_ip_unmap(&ip);   /* ::ffff:a.b.c.d is an IPv4 host */
-    return run_echoes(sh, &q, &ip);
+    int r = run_echoes(sh, &q, &ip);
+    nr_buf_free(&q.payload);
+    return r;
 }
 
 static const struct ping_opts ping_defaults = {
@@ -202,7 +318,7 @@ static const struct nr_opt ping_options[] = {
     { "-i", NULL, OPT_SECONDS, offsetof(struct ping_opts, interval_us), 0.002, 3600, "S",
       "seconds between requests (default 1, at least 0.002)", NULL, 0, 0 },
     { "-s", NULL, OPT_INT, offsetof(struct ping_opts, size), 0, NR_ICMP_MAXDATA, "SIZE",
-      "payload bytes (default 56; the first 8 carry the send time)", NULL, 0, 0 },
+      "payload bytes (default 56; the first 8 carry the send time)", NULL, 2, 0 },
     { "-t", NULL, OPT_INT, offsetof(struct ping_opts, ttl), 1, 255, "TTL",
       "time to live / hop limit of the requests", NULL, 0, 0 },
     { "-W", NULL, OPT_SECONDS, offsetof(struct ping_opts, wait_us), 0.001, 3600, "S",
@@ -211,6 +327,15 @@ static const struct nr_opt ping_options[] = {
       "resolve HOST to IPv4 only", NULL, 1, 0 },
     { "-6", NULL, OPT_FLAG, offsetof(struct ping_opts, v6), 0, 0, NULL,
       "resolve HOST to IPv6 only", NULL, 1, 0 },
+    { "--id", NULL, OPT_INT, offsetof(struct ping_opts, id), 0, 65535, "N",
+      "the identifier (needs a raw socket; a datagram socket's is the kernel's)", NULL, 0, 0 },
+    { "--seq", NULL, OPT_INT, offsetof(struct ping_opts, seq), 0, 65535, "N",
+      "the first sequence number (default 1; then N+1, ...)", NULL, 0, 0 },
+    { "--payload", NULL, OPT_STR, offsetof(struct ping_opts, payload), 0, 0, "HEX|TEXT",
+      "these payload bytes (hex digits: hex; else the text) instead of time and pattern",
+      NULL, 2, 0 },
+    { "--capture", NULL, OPT_FLAG, offsetof(struct ping_opts, capture), 0, 0, NULL,
+      "show the echo requests and replies on the wire (needs CAP_NET_RAW)", NULL, 0, 0 },
     OPT_END,
 };
 
@@ -227,8 +352,14 @@ const struct nr_cmd cmd_ping = {
     "Uses an unprivileged ICMP datagram socket when net.ipv4.ping_group_range\n"
     "includes your group, else a raw socket (root or CAP_NET_RAW). Fails when\n"
     "no reply came back (100% loss). Ctrl-C stops and prints the statistics.\n"
+    "The echo the user chooses: --id N (on a raw socket; a datagram socket's\n"
+    "identifier is picked by the kernel, and ping says so), --seq N (the first\n"
+    "sequence number), --payload HEX|TEXT (instead of -s: hex digits, blanks and\n"
+    "colons are bytes in hex, 'de ad be ef'; anything else the text as given; the\n"
+    "round trip is then timed from the send).\n"
     "Example: ping -c 3 127.0.0.1\n"
-    "Example: ping -6 -c 2 -i 0.2 localhost\n",
+    "Example: ping -6 -c 2 -i 0.2 localhost\n"
+    "Example: ping -c 1 --id 13 --seq 37 --payload '' 127.0.0.1\n",
     .pos = ping_pos,
     .opts = ping_options,
     .opts_size = sizeof(struct ping_opts),

@@ -16,7 +16,7 @@ struct recv_opts {
     long long max;
     const char *until;
     size_t until_len;
-    bool all, hex, raw;
+    bool all, hex, raw, ip;
     bool open_line;   /* the last text shown did not end in a newline */
     size_t shown;   /* bytes shown so far (hexdump offsets) */
 };
@@ -201,7 +201,10 @@ static int recv_dgram(struct shell *sh, struct nr_session *s, struct recv_opts *
         return recv_fail(sh, s, r, o->timeout);
     for (long long i = 0; nr_sess_dgram_count(s) && (o->max <= 0 || i < o->max); i++) {
         struct nr_dgram *d = nr_sess_dgram_pop(s);
-        show_dgram(sh, s, o, d);
+        if (nr_sess_is_raw(s))
+            raw_show_dgram(sh, s, d, o->hex, o->ip, o->raw);
+        else
+            show_dgram(sh, s, o, d);
         free(d);
     }
     return CMD_OK;
@@ -214,6 +217,9 @@ static int recv_run(struct shell *sh, const struct cmd_call *c)
     if (nr_sess_role_of(s) == NR_ROLE_LISTEN && nr_sess_is_stream(s))
         return cmd_error(sh, "[%d] is a listener: 'accept' its connections, recv on those",
                          nr_sess_id(s));
+    if (o.ip && !nr_sess_is_raw(s))
+        return cmd_error(sh, "--ip is for raw IP sessions (ip4:PROTO, ip6:PROTO); [%d] is %s",
+                         nr_sess_id(s), nr_sess_proto(s));
     if (o.until && !*o.until)
         return cmd_usage(sh, "--until needs a non-empty text");
     o.until_len = o.until ? strlen(o.until) : 0;
@@ -244,6 +250,9 @@ static const struct nr_opt recv_options[] = {
       "a hexdump", NULL, 0, 0 },
     { "--raw", NULL, OPT_FLAG, offsetof(struct recv_opts, raw), 0, 0, NULL,
       "the bytes as they are, escapes and all (unsafe on a terminal)", NULL, 0, 0 },
+    { "--ip", NULL, OPT_FLAG, offsetof(struct recv_opts, ip), 0, 0, NULL,
+      "raw IP sessions: decode the IPv4 header (and ICMP), then the bytes after it",
+      NULL, 0, OPTF_DGRAM },
     OPT_END,
 };
 
@@ -255,7 +264,9 @@ const struct nr_cmd cmd_recv = {
     "up to the timeout (default 5 s, see 'set ID timeout') when there are none.\n"
     "Control bytes and terminal escapes from the peer are shown escaped (\\r,\n"
     "\\x1b, a backslash as \\\\; C1, bidi and invisible characters byte by byte,\n"
-    "\\xe2\\x80\\xae). UDP: each datagram with its source. When the peer has\n"
+    "\\xe2\\x80\\xae). UDP: each datagram with its source. Raw IP (ip4:PROTO):\n"
+    "each datagram with its source and its IPv4 header (--ip decodes it, and an\n"
+    "ICMP header; ip6: the payload only). When the peer has\n"
     "closed, recv says so, and how much is still buffered.\n"
     "Example: recv --until \"\\r\\n\\r\\n\"\n"
     "Example: recv 2 --all --timeout 10\n",

@@ -2,9 +2,11 @@
  * one datagram with --to), waiting until the socket takes them. */
 #include "cmds/sess.h"
 #include "lib/escape.h"
+#include "lib/iphdr.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +39,58 @@ static int read_file(struct shell *sh, const char *path, struct nr_buf *b)
 
 struct send_opts {
     const char *hex, *file, *to;
-    bool nl, crlf;
+    bool nl, crlf, icmp_sum, hdrincl;
     int64_t timeout;
 };
+
+/* --icmp-checksum: fills the RFC 1071 checksum into the ICMP message (after
+ * the IPv4 header with --hdrincl, whose protocol must then be ICMP). Only on
+ * ICMP sessions: elsewhere bytes 2-3 are something else (a UDP port). On
+ * ip6:ipv6-icmp it is left alone: the checksum covers the IPv6 pseudo-header,
+ * which the kernel fills in. *sum gets the checksum, -1 for ICMPv6.
+ * Returns 0 or -1 after the error. */
+static int icmp_sum(struct shell *sh, const struct nr_session *s, const struct send_opts *o,
+                    struct nr_buf *b, int *sum)
+{
+    const struct nr_net *net = nr_sess_net(s);
+    size_t off = 0;
+    *sum = -1;
+    bool v6 = net->family == AF_INET6;
+    if (!nr_net_is_raw(net) || (v6 && net->proto != IPPROTO_ICMPV6) ||
+        (!v6 && !o->hdrincl && net->proto != IPPROTO_ICMP))
+        return cmd_error(sh, "--icmp-checksum is for ICMP sessions (ip4:icmp, ip6:ipv6-icmp); "
+                         "[%d] is %s", nr_sess_id(s), nr_sess_proto(s)), -1;
+    if (v6)
+        return 0;
+    if (o->hdrincl) {
+        struct nr_ip4hdr h;
+        int n = nr_ip4_parse(b->p, b->len, &h);
+        if (n < 0)
+            return cmd_error(sh, "--icmp-checksum: the data does not start with an IPv4 "
+                             "header (--hdrincl)"), -1;
+        if (h.proto != IPPROTO_ICMP)
+            return cmd_error(sh, "--icmp-checksum: the IPv4 header you wrote says protocol "
+                             "%u, not 1 (icmp)", h.proto), -1;
+        off = (size_t)n;
+    }
+    if ((*sum = nr_icmp_fill_checksum(b->p + off, b->len - off)) < 0)
+        return cmd_error(sh, "--icmp-checksum: %zu bytes cannot hold an ICMP header (type, "
+                         "code, checksum: at least 4)", b->len - off), -1;
+    return 0;
+}
+
+/* The aside after "sent N bytes" for --icmp-checksum. */
+static void sum_aside(struct shell *sh, int sum)
+{
+    if (sum < 0) {
+        out_bool(sh, "kernel_checksum", NULL, true);
+        out_text(sh, " (ICMPv6: the kernel computes the checksum over the IPv6 "
+                 "pseudo-header; bytes 2-3 are replaced)");
+        return;
+    }
+    out_uint(sh, "icmp_checksum", " (checksum 0x%04llx filled in at bytes 2-3)",
+             (unsigned long long)sum);
+}
 
 /* The bytes to send: words joined by blanks, then --hex, --file, line end. */
 static int send_data(struct shell *sh, const struct send_opts *o, const char *const *w,
@@ -65,7 +116,7 @@ static bool flushed(void *arg)
 }
 
 static int send_to(struct shell *sh, struct nr_session *s, const struct send_opts *o,
-                   const struct nr_buf *b)
+                   const struct nr_buf *b, int sum)
 {
     struct sess_addrs ad;
     char err[NR_ERRLEN], a[NR_ADDRSTRLEN];
@@ -76,24 +127,32 @@ static int send_to(struct shell *sh, struct nr_session *s, const struct send_opt
     net.family = fam == AF_INET6 && net.family == AF_UNSPEC ? AF_UNSPEC : fam;
     if (sess_resolve(sh, &net, o->to, false, nr_now_us() + nr_sess_timeout(s), &ad) < 0)
         return CMD_FAIL;
-    if (nr_sess_sendto(s, b->p, b->len, (struct sockaddr *)&ad.ss[0], ad.len[0],
-                       err, sizeof err) < 0)
+    int r = o->hdrincl ? nr_sess_send_hdrincl(s, b->p, b->len, (struct sockaddr *)&ad.ss[0],
+                                              ad.len[0], err, sizeof err)
+                       : nr_sess_sendto(s, b->p, b->len, (struct sockaddr *)&ad.ss[0],
+                                        ad.len[0], err, sizeof err);
+    if (r < 0)
         return cmd_error(sh, "[%d] to %s: %s", id, o->to, err);
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
     out_text(sh, "%s", b->len == 1 ? "byte" : "bytes");
-    out_str(sh, "to", " to %s\n", sess_addr(&ad.ss[0], ad.len[0], a, sizeof a));
+    out_str(sh, "to", " to %s", sess_addr_of(s, &ad.ss[0], ad.len[0], a, sizeof a));
+    if (o->icmp_sum)
+        sum_aside(sh, sum);
+    out_text(sh, "\n");
     out_end(sh);
     return CMD_OK;
 }
 
 static int send_on(struct shell *sh, struct nr_session *s, const struct send_opts *o,
-                   const struct nr_buf *b)
+                   const struct nr_buf *b, int sum)
 {
     char err[NR_ERRLEN];
     int id = nr_sess_id(s);
-    if (nr_sess_send(s, b->p, b->len, err, sizeof err) < 0)
+    int r = o->hdrincl ? nr_sess_send_hdrincl(s, b->p, b->len, NULL, 0, err, sizeof err)
+                       : nr_sess_send(s, b->p, b->len, err, sizeof err);
+    if (r < 0)
         return cmd_error(sh, "[%d] %s", id, err);
     int64_t t = o->timeout >= 0 ? o->timeout : nr_sess_timeout(s), t0 = nr_now_us();
     enum nr_wait w = nr_sess_flushed(s) ? NR_WAIT_DONE : sh_wait(sh, flushed, s, t0 + t);
@@ -110,7 +169,10 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
-    out_text(sh, "%s\n", b->len == 1 ? "byte" : "bytes");
+    out_text(sh, "%s", b->len == 1 ? "byte" : "bytes");
+    if (o->icmp_sum)
+        sum_aside(sh, sum);
+    out_text(sh, "\n");
     out_end(sh);
     return CMD_OK;
 }
@@ -134,7 +196,9 @@ static int send_run(struct shell *sh, const struct cmd_call *c)
     if (send_data(sh, o, c->pos, c->poslen, c->npos, &b) == 0) {
         if (!b.p)
             nr_buf_add(&b, "", 0);
-        r = o->to ? send_to(sh, s, o, &b) : send_on(sh, s, o, &b);
+        int sum = -1;
+        if (!o->icmp_sum || icmp_sum(sh, s, o, &b, &sum) == 0)
+            r = o->to ? send_to(sh, s, o, &b, sum) : send_on(sh, s, o, &b, sum);
     }
     nr_buf_free(&b);
     return r;
@@ -155,6 +219,12 @@ static const struct nr_opt send_options[] = {
       "append \\r\\n", NULL, 0, 0 },
     { "--timeout", NULL, OPT_SECONDS, offsetof(struct send_opts, timeout), 0, 86400, "S",
       "wait at most S for a slow peer to take the bytes", NULL, 0, 0 },
+    { "--icmp-checksum", NULL, OPT_FLAG, offsetof(struct send_opts, icmp_sum), 0, 0, NULL,
+      "ICMP sessions: fill in the checksum at bytes 2-3 (RFC 1071; ICMPv6: the kernel)",
+      NULL, 0, 0 },
+    { "--hdrincl", NULL, OPT_FLAG, offsetof(struct send_opts, hdrincl), 0, 0, NULL,
+      "ip4:PROTO: the data starts with the whole IPv4 header (IP_HDRINCL)", NULL, 0,
+      OPTF_DGRAM },
     OPT_END,
 };
 
@@ -172,8 +242,13 @@ const struct nr_cmd cmd_send = {
     "then the line end of -l or --crlf.\n"
     "A leading number is the session id when more follows: send 2 hello.\n"
     "Prints the byte count.\n"
+    "Raw IP sessions (dial ip4:icmp HOST): the data is the payload, e.g. an ICMP\n"
+    "message you built; --icmp-checksum fills its checksum in (ip4:icmp, or\n"
+    "after a --hdrincl header of protocol 1; on ip6:ipv6-icmp the kernel\n"
+    "computes it); --hdrincl (ip4) sends a whole IPv4 header you wrote.\n"
     "Example: send \"GET / HTTP/1.0\\r\\n\\r\\n\"\n"
-    "Example: send 3 --hex 'de ad be ef'\n",
+    "Example: send 3 --hex 'de ad be ef'\n"
+    "Example: send --hex '0800 0000 000d 0025' --icmp-checksum\n",
     .pos = send_pos,
     .opts = send_options,
     .opts_size = sizeof(struct send_opts),

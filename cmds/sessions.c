@@ -58,10 +58,11 @@ static void role_text(const struct nr_session *s, char *buf, size_t n)
 }
 
 /* An address as the table shows it: escaped (a Unix peer names itself). */
-static const char *addr_text(const struct sockaddr_storage *ss, socklen_t len, struct nr_buf *b)
+static const char *addr_text(const struct nr_session *s, const struct sockaddr_storage *ss,
+                             socklen_t len, struct nr_buf *b)
 {
     char a[NR_ADDRSTRLEN];
-    return out_escaped(sess_addr(ss, len, a, sizeof a), b);
+    return out_escaped(sess_addr_of(s, ss, len, a, sizeof a), b);
 }
 
 /* BUF: unread bytes; for datagrams with some queued, BYTES/DATAGRAMS (so
@@ -84,8 +85,11 @@ static struct layout measure(const struct nr_sessions *t)
         const struct nr_session *s = nr_sess_at(t, i);
         struct nr_sess_stats st;
         nr_sess_stats(s, &st);
-        widen(&l.w[C_LOCAL], (int)strlen(addr_text(nr_sess_local(s), nr_sess_local_len(s), &b)));
-        widen(&l.w[C_REMOTE], (int)strlen(addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &b)));
+        widen(&l.w[C_PROTO], (int)strlen(nr_sess_proto(s)));
+        widen(&l.w[C_LOCAL],
+              (int)strlen(addr_text(s, nr_sess_local(s), nr_sess_local_len(s), &b)));
+        widen(&l.w[C_REMOTE],
+              (int)strlen(addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s), &b)));
         widen(&l.w[C_IN], digits(st.bytes_in));
         widen(&l.w[C_OUT], digits(st.bytes_out));
         widen(&l.w[C_BUF], (int)strlen(buf_text(&st, a, sizeof a)));
@@ -197,11 +201,11 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
     cell(sh, l, C_ID, &first, "%d", id);
     cell(sh, l, C_PROTO, &first, "%s", nr_sess_proto(s));
     cell(sh, l, C_ROLE, &first, "%s", role);
-    addr_cell(cellbuf, sizeof cellbuf, addr_text(nr_sess_local(s), nr_sess_local_len(s), &eb),
+    addr_cell(cellbuf, sizeof cellbuf, addr_text(s, nr_sess_local(s), nr_sess_local_len(s), &eb),
               l->w[C_LOCAL]);
     cell(sh, l, C_LOCAL, &first, "%s", cellbuf);
-    addr_cell(cellbuf, sizeof cellbuf, addr_text(nr_sess_remote(s), nr_sess_remote_len(s), &eb),
-              l->w[C_REMOTE]);
+    addr_cell(cellbuf, sizeof cellbuf,
+              addr_text(s, nr_sess_remote(s), nr_sess_remote_len(s), &eb), l->w[C_REMOTE]);
     nr_buf_free(&eb);
     cell(sh, l, C_REMOTE, &first, "%s", cellbuf);
     cell(sh, l, C_STATE, &first, "%s", sess_state_text(s));
@@ -210,7 +214,24 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
     cell(sh, l, C_BUF, &first, "%s", buf_text(&st, b, sizeof b));
     cell(sh, l, C_DROPS, &first, "%llu", (unsigned long long)st.drops);
     cell(sh, l, C_AGE, &first, "%.1fs", (double)(now - nr_sess_created_us(s)) / 1e6);
+    if (sh_captured(sh, id))
+        out_text(sh, " captured");
+    if (sh_traced(sh, id))
+        out_text(sh, " traced");
     out_text(sh, "\n");
+}
+
+/* The remote address field: "-" as text and null in JSON when none. */
+static void remote_field(struct shell *sh, const struct nr_session *s, bool info)
+{
+    char r[NR_ADDRSTRLEN];
+    socklen_t len = nr_sess_remote_len(s);
+    const char *a = len || !sh->json ? sess_addr_of(s, nr_sess_remote(s), len, r, sizeof r)
+                                     : NULL;
+    if (info)
+        out_str(sh, "remote", "  remote      %s\n", a);
+    else
+        out_str(sh, "remote", NULL, a);
 }
 
 static void session_row(struct shell *sh, const struct nr_session *s, int64_t now,
@@ -226,8 +247,9 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
     out_bool(sh, "current", NULL, id == sh->current);
     out_str(sh, "proto", NULL, nr_sess_proto(s));
     out_str(sh, "role", NULL, role);
-    out_str(sh, "local", NULL, sess_addr(nr_sess_local(s), nr_sess_local_len(s), a, sizeof a));
-    sess_out_addr(sh, "remote", NULL, nr_sess_remote(s), nr_sess_remote_len(s));
+    out_str(sh, "local", NULL,
+            sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), a, sizeof a));
+    remote_field(sh, s, false);
     out_str(sh, "state", NULL, sess_state_text(s));
     if (tls_state_word(s))
         out_str(sh, "tls", NULL, tls_state_word(s));
@@ -238,6 +260,11 @@ static void session_row(struct shell *sh, const struct nr_session *s, int64_t no
         out_uint(sh, "datagrams", NULL, st.datagrams);
     out_uint(sh, "drops", NULL, st.drops);
     out_double(sh, "age_s", NULL, (double)(now - nr_sess_created_us(s)) / 1e6);
+    /* Marks past the last column, only when set (issue 13: captured, traced). */
+    if (sh_captured(sh, id))
+        out_bool(sh, "captured", NULL, true);
+    if (sh_traced(sh, id))
+        out_bool(sh, "traced", NULL, true);
     session_text(sh, s, now, l);
     out_end(sh);
 }
@@ -601,8 +628,8 @@ static void info_session(struct shell *sh, const struct nr_session *s, bool pem)
     out_str(sh, "role", "  role        %s\n", role);
     out_str(sh, "state", "  state       %s\n", sess_state_text(s));
     out_str(sh, "local", "  local       %s\n",
-            sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
-    sess_out_addr(sh, "remote", "  remote      %s\n", nr_sess_remote(s), nr_sess_remote_len(s));
+            sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    remote_field(sh, s, true);
     if (nr_sess_role_of(s) == NR_ROLE_ACCEPTED)
         out_int(sh, "listener", "  listener    [%lld]\n", nr_sess_listener(s));
     out_double(sh, "age_s", "  age         %.1f s\n",

@@ -40,14 +40,31 @@ const char *sess_addr(const struct sockaddr_storage *ss, socklen_t len, char *bu
     return nr_sockaddr_str((const struct sockaddr *)ss, len, buf, n);
 }
 
+const char *sess_host(const struct sockaddr_storage *ss, socklen_t len, char *buf, size_t n)
+{
+    struct nr_ip ip;
+    uint16_t port;
+    if (len == 0 || nr_sockaddr_ip((const struct sockaddr *)ss, &ip, &port) < 0)
+        return sess_addr(ss, len, buf, n);
+    return nr_ip_str(&ip, buf, n);
+}
+
+const char *sess_addr_of(const struct nr_session *s, const struct sockaddr_storage *ss,
+                         socklen_t len, char *buf, size_t n)
+{
+    return nr_sess_is_raw(s) ? sess_host(ss, len, buf, n) : sess_addr(ss, len, buf, n);
+}
+
 void sess_out_ends(struct shell *sh, const struct nr_session *s)
 {
-    char l[NR_ADDRSTRLEN];
+    char l[NR_ADDRSTRLEN], r[NR_ADDRSTRLEN];
     out_int(sh, "id", "[%lld] ", nr_sess_id(s));
     out_str(sh, "proto", "%s ", nr_sess_proto(s));
-    out_str(sh, "local", "%s", sess_addr(nr_sess_local(s), nr_sess_local_len(s), l, sizeof l));
+    out_str(sh, "local", "%s", sess_addr_of(s, nr_sess_local(s), nr_sess_local_len(s), l,
+                                            sizeof l));
     if (nr_sess_remote_len(s))
-        sess_out_addr(sh, "remote", " -> %s", nr_sess_remote(s), nr_sess_remote_len(s));
+        out_str(sh, "remote", " -> %s", sess_addr_of(s, nr_sess_remote(s),
+                                                    nr_sess_remote_len(s), r, sizeof r));
     else
         out_null(sh, "remote");   /* a listener: no arrow to nowhere */
 }
@@ -80,6 +97,14 @@ const char *sess_bind_hint(int e, const struct sockaddr_storage *ss)
     snprintf(hint, sizeof hint, " (ports below %ld need root or CAP_NET_BIND_SERVICE; "
              "see sysctl net.ipv4.ip_unprivileged_port_start)", start);
     return hint;
+}
+
+const char *sess_raw_refusal(const struct nr_net *net, int e)
+{
+    if (net->type != SOCK_RAW || (e != EPERM && e != EACCES))
+        return NULL;
+    return "raw IP sockets need root or CAP_NET_RAW (run as root, or give the binary "
+           "the capability: sudo setcap cap_net_raw+ep $(command -v netrepl))";
 }
 
 bool sess_not_socket(const struct sockaddr_storage *ss)
@@ -195,6 +220,29 @@ static int resolve_session(struct shell *sh, const struct nr_net *net, const cha
     return 0;
 }
 
+/* Raw IP (ip4:PROTO, ip6:PROTO): ADDR is a host without a port, as Go's
+ * ResolveIPAddr; empty: all interfaces (listen) or this machine (dial). */
+static int resolve_raw(struct shell *sh, const struct nr_net *net, const char *addr,
+                       bool passive, int64_t deadline_us, struct sess_addrs *out)
+{
+    struct nr_ip ip;
+    if (!*addr) {
+        out->wildcard = passive;
+        add_default_host(net, passive, 0, out);
+    } else if (nr_ip_parse(addr, &ip, true) == 0) {
+        add_ip(out, net, ip, 0);
+        if (!out->n)
+            return cmd_error(sh, "%s: not an %s address (network %s)", addr,
+                             net->family == AF_INET ? "IPv4" : "IPv6", net->name), -1;
+    } else if (strchr(addr, ':') && !strchr(addr, '.')) {
+        return cmd_error(sh, "%s: not an IP address (a raw IP network takes a host "
+                         "without a port)", addr), -1;
+    } else if (resolve_name(sh, net, addr, 0, deadline_us, out) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
 int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
                  bool passive, int64_t deadline_us, struct sess_addrs *out)
 {
@@ -208,6 +256,8 @@ int sess_resolve(struct shell *sh, const struct nr_net *net, const char *addr,
         out->n = 1;
         return 0;
     }
+    if (net->type == SOCK_RAW)
+        return resolve_raw(sh, net, addr, passive, deadline_us, out);
     struct nr_target t;
     if (nr_target_split(addr, true, work, sizeof work, &t, err, sizeof err) < 0)
         return cmd_error(sh, "%s: %s", addr, err), -1;

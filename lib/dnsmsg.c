@@ -7,119 +7,149 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 enum { EDNS_NSID = 3, DEFAULT_BUFSIZE = 1232 };
 
-int nr_rrtype_parse(const char *w, uint16_t *type)
+static unsigned char *put16(unsigned char *p, unsigned v)
 {
-    long long v;
-    if (!*w)
-        return -1;
-    if (strspn(w, "0123456789") == strlen(w)) {
-        if (nr_parse_ll(w, 1, 65535, &v, NULL, 0) < 0)
-            return -1;
-        *type = (uint16_t)v;
-        return 0;
-    }
-    if (!strncasecmp(w, "type", 4) && w[4] && strspn(w + 4, "0123456789") == strlen(w + 4)) {
-        if (nr_parse_ll(w + 4, 1, 65535, &v, NULL, 0) < 0)
-            return -1;
-        *type = (uint16_t)v;
-        return 0;
-    }
-    ldns_rr_type t = ldns_get_rr_type_by_name(w);
-    if (t == 0)
-        return -1;
-    *type = (uint16_t)t;
-    return 0;
+    p[0] = (unsigned char)(v >> 8), p[1] = (unsigned char)v;
+    return p + 2;
 }
 
-char *nr_rrtype_str(uint16_t type, char *buf, size_t n)
-{
-    char *s = ldns_rr_type2str((ldns_rr_type)type);
-    snprintf(buf, n, "%s", s ? s : "?");
-    free(s);
-    return buf;
-}
-
-/* EDNS options: NSID asked for with an empty option. */
-static int add_nsid(ldns_pkt *p)
-{
-    static const uint8_t opt[4] = { 0, EDNS_NSID, 0, 0 };
-    ldns_rdf *d = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_UNKNOWN, sizeof opt, opt);
-    if (!d)
-        return -1;
-    ldns_pkt_set_edns_data(p, d);
-    return 0;
-}
-
+/* The query is written here byte by byte (RFC 1035 4.1, RFC 6891 6.1.2:
+ * header, question, and an OPT record when EDNS is asked for) rather than
+ * through an ldns_pkt and ldns_pkt2wire, whose name compression and
+ * allocations were a tenth of a trace step; the name is still read by ldns
+ * (escapes, label and name lengths). tests/unit/test_dnsmsg.c checks the
+ * bytes against ldns_pkt2wire for every combination of flags. */
 int nr_dnsq_build(const struct nr_dnsq *q, unsigned char **wire, size_t *len,
                   char *err, size_t errlen)
 {
-    ldns_rdf *name = ldns_dname_new_frm_str(q->name);
+    ldns_rdf *name = NULL;
     *wire = NULL;
-    if (!name)
+    if (ldns_str2rdf_dname(&name, q->name) != LDNS_STATUS_OK || !name)
         return nr_err(err, errlen, "not a valid domain name");
-    ldns_pkt *p = ldns_pkt_query_new(name, (ldns_rr_type)q->type, LDNS_RR_CLASS_IN,
-                                     (uint16_t)((q->rd ? LDNS_RD : 0) | (q->cd ? LDNS_CD : 0)));
-    if (!p)
+    bool edns = q->dnssec || q->nsid || q->bufsize || q->edns;
+    size_t nlen = ldns_rdf_size(name), n = 12 + nlen + 4 + (edns ? 11 + (q->nsid ? 4 : 0) : 0);
+    unsigned char *w = malloc(n), *p = w;
+    uint16_t id;
+    if (!w) {
+        ldns_rdf_deep_free(name);
         return nr_err(err, errlen, "out of memory");
-    ldns_pkt_set_random_id(p);
-    if (q->dnssec || q->nsid || q->bufsize || q->edns) {
-        ldns_pkt_set_edns_udp_size(p, (uint16_t)(q->bufsize ? q->bufsize : DEFAULT_BUFSIZE));
-        ldns_pkt_set_edns_do(p, q->dnssec);
-        if (q->nsid && add_nsid(p) < 0) {
-            ldns_pkt_free(p);
-            return nr_err(err, errlen, "out of memory");
-        }
     }
-    uint8_t *w = NULL;
-    ldns_status st = ldns_pkt2wire(&w, p, len);
-    ldns_pkt_free(p);
-    if (st != LDNS_STATUS_OK)
-        return nr_err(err, errlen, "%s", ldns_get_errorstr_by_id(st));
+    /* c-ares 1.18's ares_send() keeps the id it is given, so it must be
+     * unpredictable: getrandom(2), one system call (ldns's own draw went
+     * through OpenSSL's RNG, whose set-up cost more than a whole step). */
+    if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id)
+        id = ldns_get_random();
+    p = put16(p, id);
+    p = put16(p, (q->rd ? 0x0100u : 0) | (q->cd ? 0x0010u : 0));
+    p = put16(p, 1), p = put16(p, 0), p = put16(p, 0), p = put16(p, edns ? 1 : 0);
+    memcpy(p, ldns_rdf_data(name), nlen);
+    p += nlen;
+    p = put16(p, q->type), p = put16(p, LDNS_RR_CLASS_IN);
+    if (edns) {
+        *p++ = 0;                                              /* the root */
+        p = put16(p, LDNS_RR_TYPE_OPT);
+        p = put16(p, (unsigned)(q->bufsize ? q->bufsize : DEFAULT_BUFSIZE));
+        p = put16(p, 0);                                       /* extended rcode, version */
+        p = put16(p, q->dnssec ? 0x8000u : 0);                 /* DO */
+        p = put16(p, q->nsid ? 4 : 0);
+        if (q->nsid)
+            p = put16(p, EDNS_NSID), p = put16(p, 0);          /* NSID, asked empty */
+    }
+    ldns_rdf_deep_free(name);
     *wire = w;
+    *len = (size_t)(p - w);
     return 0;
 }
 
 /* ---- replies ---- */
 
-static char *rdf_str(const ldns_rdf *r)
+/* Every string of a message is written into one ldns buffer and copied
+ * out (buf_take), rather than a buffer made and freed per field: a trace
+ * step reads a whole reply this way, and the allocations were most of it. */
+static char *buf_take(ldns_buffer *b)
 {
-    char *s = r ? ldns_rdf2str(r) : NULL;
-    return s ? s : strdup("");
-}
-
-/* The record's rdata fields in presentation format, joined by spaces. */
-static char *rdata_str(const ldns_rr *rr)
-{
-    ldns_buffer *b = ldns_buffer_new(256);
     char *s = NULL;
-    if (!b)
-        return NULL;
-    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
-        if (i)
-            ldns_buffer_printf(b, " ");
-        ldns_rdf2buffer_str(b, ldns_rr_rdf(rr, i));
-    }
     if (ldns_buffer_status_ok(b))
-        s = ldns_buffer_export2str(b);
-    ldns_buffer_free(b);
+        s = strndup((const char *)ldns_buffer_begin(b), ldns_buffer_position(b));
+    ldns_buffer_clear(b);
     return s;
 }
 
-static int take_rr(const ldns_rr *rr, bool question, struct nr_dnsrr *o)
+/* A domain name in presentation format exactly as ldns writes it
+ * (ldns_rdf2buffer_str_dname: '.', ';', '(', ')' and '\\' after a
+ * backslash, any byte but printable ASCII as \DDD, the root as "."), in one
+ * write: ldns calls printf once a byte, and names are most of a reply's
+ * text. tests/unit/test_dnsmsg.c compares the two on random names. */
+static void dname_str(ldns_buffer *b, const ldns_rdf *r)
 {
-    o->owner = rdf_str(ldns_rr_owner(rr));
+    const uint8_t *d = ldns_rdf_data(r);
+    size_t n = ldns_rdf_size(r), o = 0;
+    char out[4 * LDNS_MAX_DOMAINLEN + 8];
+    if (n > LDNS_MAX_DOMAINLEN || !d) {
+        ldns_rdf2buffer_str(b, r);   /* ldns's own error */
+        return;
+    }
+    if (n == 1)
+        out[o++] = '.';
+    for (size_t i = 0; n > 1 && i < n && d[i];) {
+        size_t len = d[i++];
+        for (size_t k = 0; k < len && i < n; k++, i++) {
+            unsigned c = d[i];
+            if (c == '.' || c == ';' || c == '(' || c == ')' || c == '\\')
+                out[o++] = '\\', out[o++] = (char)c;
+            else if (!(isascii((int)c) && isgraph((int)c)))
+                o += (size_t)snprintf(out + o, sizeof out - o, "\\%03u", c);
+            else
+                out[o++] = (char)c;
+        }
+        if (i < n)
+            out[o++] = '.';
+    }
+    if (ldns_buffer_reserve(b, o))
+        ldns_buffer_write(b, out, o);
+}
+
+static void rdf_str(ldns_buffer *b, const ldns_rdf *r)
+{
+    if (ldns_rdf_get_type(r) == LDNS_RDF_TYPE_DNAME)
+        dname_str(b, r);
+    else
+        ldns_rdf2buffer_str(b, r);
+}
+
+/* The record's rdata fields in presentation format, joined by spaces. */
+static void rdata_str(ldns_buffer *b, const ldns_rr *rr)
+{
+    for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+        if (i)
+            ldns_buffer_printf(b, " ");
+        rdf_str(b, ldns_rr_rdf(rr, i));
+    }
+}
+
+static int take_rr(ldns_buffer *b, const ldns_rr *rr, bool question, struct nr_dnsrr *o)
+{
+    if (ldns_rr_owner(rr))
+        rdf_str(b, ldns_rr_owner(rr));
+    o->owner = buf_take(b);
     o->ttl = question ? 0 : ldns_rr_ttl(rr);
-    o->cls = ldns_rr_class2str(ldns_rr_get_class(rr));
+    ldns_rr_class2buffer_str(b, ldns_rr_get_class(rr));
+    o->cls = buf_take(b);
     o->rtype = (uint16_t)ldns_rr_get_type(rr);
-    o->type = ldns_rr_type2str(ldns_rr_get_type(rr));
-    o->rdata = question ? strdup("") : rdata_str(rr);
+    ldns_rr_type2buffer_str(b, ldns_rr_get_type(rr));
+    o->type = buf_take(b);
+    if (!question)
+        rdata_str(b, rr);
+    o->rdata = buf_take(b);
     return o->owner && o->cls && o->type && o->rdata ? 0 : -1;
 }
 
-static int take_section(const ldns_rr_list *l, bool question, struct nr_dnsrr **out, size_t *n)
+static int take_section(ldns_buffer *b, const ldns_rr_list *l, bool question,
+                        struct nr_dnsrr **out, size_t *n)
 {
     size_t k = l ? ldns_rr_list_rr_count(l) : 0;
     *n = 0;
@@ -128,7 +158,7 @@ static int take_section(const ldns_rr_list *l, bool question, struct nr_dnsrr **
         return -1;
     for (size_t i = 0; i < k; i++) {
         (*n)++;
-        if (take_rr(ldns_rr_list_rr(l, i), question, &(*out)[i]) < 0)
+        if (take_rr(b, ldns_rr_list_rr(l, i), question, &(*out)[i]) < 0)
             return -1;
     }
     return 0;
@@ -186,16 +216,19 @@ int nr_dnsmsg_parse(const unsigned char *buf, size_t len, struct nr_dnsmsg **out
     if (st != LDNS_STATUS_OK)
         return nr_err(err, errlen, "malformed reply (%s)", ldns_get_errorstr_by_id(st));
     struct nr_dnsmsg *m = calloc(1, sizeof *m);
-    int rc = m ? 0 : -1;
-    if (m) {
+    ldns_buffer *b = ldns_buffer_new(256);
+    int rc = m && b ? 0 : -1;
+    if (rc == 0) {
         take_header(p, m);
         ldns_rr_list *secs[NR_SEC_N] = { ldns_pkt_question(p), ldns_pkt_answer(p),
                                           ldns_pkt_authority(p), ldns_pkt_additional(p) };
         for (int i = 0; i < NR_SEC_N && rc == 0; i++)
-            rc = take_section(secs[i], i == NR_SEC_QUESTION, &m->sec[i], &m->n[i]);
+            rc = take_section(b, secs[i], i == NR_SEC_QUESTION, &m->sec[i], &m->n[i]);
         if (rc == 0)
             rc = take_nsid(p, m);
     }
+    if (b)
+        ldns_buffer_free(b);
     ldns_pkt_free(p);
     if (rc < 0) {
         nr_dnsmsg_free(m);

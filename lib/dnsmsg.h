@@ -11,11 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A record type by name or number: "a", "HTTPS", "type65534", "65534".
- * Returns 0, or -1 when the word names no type. */
-int nr_rrtype_parse(const char *word, uint16_t *type);
-/* "HTTPS", "TYPE65534". buf holds 16. Returns buf. */
-char *nr_rrtype_str(uint16_t type, char *buf, size_t n);
+#include "lib/dnstype.h"   /* record types by name: nr_rrtype_parse/_str */
 
 struct nr_dnsq {
     const char *name;
@@ -27,7 +23,8 @@ struct nr_dnsq {
     int bufsize;      /* EDNS UDP size; 0: 1232 when EDNS is needed, else no EDNS */
     bool edns;        /* EDNS even without DO or NSID */
 };
-/* The query in wire form. Caller frees *wire with free(). 0, or -1 with err. */
+/* The query in wire form, with a random id. Caller frees *wire with
+ * free(). 0, or -1 with err. */
 int nr_dnsq_build(const struct nr_dnsq *q, unsigned char **wire, size_t *len,
                   char *err, size_t errlen);
 

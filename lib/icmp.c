@@ -286,6 +286,27 @@ int nr_icmp_open(struct nr_icmp_sock *s, int family, int ttl, char *err, size_t 
     return 0;
 }
 
+int nr_icmp_open_id(struct nr_icmp_sock *s, int family, int ttl, uint16_t id, bool *id_kept,
+                    char *err, size_t errlen)
+{
+    int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+    *id_kept = false;
+    s->family = family;
+    s->kind = NR_ICMP_RAW;
+    s->fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+    if (s->fd < 0)
+        return nr_icmp_open(s, family, ttl, err, errlen);
+    if (setup(s, ttl) < 0) {
+        int e = errno;
+        nr_icmp_close(s);
+        errno = e;
+        return nr_err(err, errlen, "raw ICMP socket: %s", strerror(e));
+    }
+    s->id = id;
+    *id_kept = true;
+    return 0;
+}
+
 void nr_icmp_close(struct nr_icmp_sock *s)
 {
     if (s->fd >= 0)

@@ -92,6 +92,12 @@ struct nr_icmp_sock {
  * allow it (net.ipv4.ping_group_range, CAP_NET_RAW). Returns 0 or -1.
  * The caller closes s->fd with nr_icmp_close(). */
 int nr_icmp_open(struct nr_icmp_sock *s, int family, int ttl, char *err, size_t errlen);
+/* The same with the identifier given (ping --id): a raw socket first, as
+ * only there is the identifier ours (a datagram ICMP socket's is its local
+ * port, which the kernel picks); when raw sockets are refused, the datagram
+ * socket with the kernel's identifier and *id_kept false. */
+int nr_icmp_open_id(struct nr_icmp_sock *s, int family, int ttl, uint16_t id, bool *id_kept,
+                    char *err, size_t errlen);
 void nr_icmp_close(struct nr_icmp_sock *s);
 const char *nr_icmp_kind_str(enum nr_icmp_kind k);
 

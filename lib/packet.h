@@ -29,8 +29,14 @@ struct nr_pkt {
     uint32_t win;              /* TCP: window (scaled when the scale was seen) */
     uint32_t len;              /* payload bytes */
     int icmp_type, icmp_code;  /* ICMP/ICMPv6, -1 otherwise */
+    int icmp_id, icmp_seq;     /* echo request/reply, -1 otherwise */
     struct sockaddr_storage src, dst;
     socklen_t src_len, dst_len;
+    /* ICMP errors: the datagram they quote (quoted_proto 0: none, or cut
+     * short), with its ports when TCP or UDP. */
+    int quoted_proto;
+    struct sockaddr_storage quoted_src, quoted_dst;
+    socklen_t quoted_src_len, quoted_dst_len;
 };
 
 #endif

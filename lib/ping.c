@@ -143,6 +143,29 @@ static void schedule_next(struct nr_ping *p)
     p->send_timer = nr_loop_timer(p->loop, when > now ? when : now, on_send_timer, p);
 }
 
+/* The sequence number echo n carries (n counts from 1). */
+static uint16_t seq_of(const struct nr_ping *p, uint64_t n)
+{
+    return (uint16_t)(n - 1 + (p->o.has_seq0 ? p->o.seq0 : 1u));
+}
+
+/* Echo n into buf: ours (send time, pattern) or the user's payload. */
+static int build(struct nr_ping *p, uint8_t *buf, uint64_t n, int64_t tx_ns)
+{
+    bool v6 = p->s.family == AF_INET6;
+    int len = nr_icmp_build_echo(buf, p->txcap, v6, p->s.id, seq_of(p, n), p->o.size, tx_ns);
+    if (len < 0 || !p->o.payload)
+        return len;
+    memcpy(buf + NR_ICMP_HDRLEN, p->o.payload, p->o.size);
+    if (!v6) {
+        buf[2] = buf[3] = 0;
+        uint16_t c = nr_icmp_checksum(buf, (size_t)len);
+        buf[2] = (uint8_t)(c >> 8);
+        buf[3] = (uint8_t)c;
+    }
+    return len;
+}
+
 static void send_one(struct nr_ping *p)
 {
     uint64_t n = ++p->sent;
@@ -151,14 +174,13 @@ static void send_one(struct nr_ping *p)
     sl->n = n;
     sl->state = S_FREE;
     sl->tx_ns = nr_realtime_ns();
-    int len = nr_icmp_build_echo(p->tx, p->txcap, p->s.family == AF_INET6, p->s.id,
-                                 (uint16_t)n, p->o.size, sl->tx_ns);
+    int len = build(p, p->tx, n, sl->tx_ns);
     sl->tx_mono = nr_now_us();
     if (p->sent == 1)
         p->st.start_us = sl->tx_mono;
     p->st.transmitted++;
     if (nr_icmp_send(&p->s, p->tx, (size_t)len, (struct sockaddr *)&p->to, p->tolen) < 0) {
-        struct nr_ping_event ev = { .kind = NR_PING_SEND_ERROR, .seq = (uint16_t)n,
+        struct nr_ping_event ev = { .kind = NR_PING_SEND_ERROR, .seq = seq_of(p, n),
                                     .ttl = -1, .err = errno };
         p->st.errors++;
         p->cb(p->arg, &ev);
@@ -181,7 +203,7 @@ static void on_send_timer(struct nr_loop *loop, void *arg)
  * NULL for a sequence never sent; *gone when its slot was reused. */
 static struct slot *slot_for(struct nr_ping *p, uint16_t seq, bool *gone)
 {
-    uint64_t back = (uint16_t)((uint16_t)p->sent - seq);
+    uint64_t back = (uint16_t)(seq_of(p, p->sent) - seq);
     *gone = false;
     if (back >= p->sent)
         return NULL;
@@ -196,8 +218,7 @@ static bool payload_ok(struct nr_ping *p, const struct slot *sl, const struct nr
 {
     if (r->datalen != p->o.size)
         return false;
-    nr_icmp_build_echo(p->want, p->txcap, p->s.family == AF_INET6, p->s.id,
-                       (uint16_t)sl->n, p->o.size, sl->tx_ns);
+    build(p, p->want, sl->n, sl->tx_ns);
     return memcmp(r->data, p->want + NR_ICMP_HDRLEN, r->datalen) == 0;
 }
 

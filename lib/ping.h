@@ -20,6 +20,13 @@ struct nr_ping_opts {
     int64_t interval_us;   /* between requests */
     int64_t wait_us;       /* per echo: a reply later than this is lost */
     size_t size;           /* payload bytes */
+    /* The echo the user chooses (ping --seq, --payload): the first sequence
+     * number (when has_seq0; else 1, as iputils; later ones count on from it), and the payload
+     * sent as it is instead of the send time and pattern (size bytes; NULL:
+     * the default). Borrowed until nr_ping_free. */
+    bool has_seq0;
+    uint16_t seq0;
+    const uint8_t *payload;
 };
 
 struct nr_ping_stats {

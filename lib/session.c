@@ -291,6 +291,11 @@ const char *nr_sess_proto(const struct nr_session *s)
     return s->net.name;
 }
 
+bool nr_sess_is_raw(const struct nr_session *s)
+{
+    return s->net.type == SOCK_RAW;
+}
+
 bool nr_sess_is_stream(const struct nr_session *s)
 {
     return s->net.type == SOCK_STREAM;

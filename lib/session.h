@@ -97,6 +97,12 @@ int nr_sess_send(struct nr_session *s, const void *p, size_t n, char *err, size_
 int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen);
 bool nr_sess_flushed(const struct nr_session *s);
+/* ip4:PROTO sessions: one datagram p[0..n) that starts with the IPv4 header
+ * the user wrote (IP_HDRINCL; the kernel still fills in the total length,
+ * the header checksum, and the id and source when they are 0), to `to` or,
+ * when NULL, to the connected peer. Returns 0 or -1 with err. */
+int nr_sess_send_hdrincl(struct nr_session *s, const void *p, size_t n,
+                         const struct sockaddr *to, socklen_t tolen, char *err, size_t errlen);
 
 /* Drops n bytes from the front of the unread bytes; resumes reading below
  * the bound. */
@@ -127,6 +133,8 @@ const char *nr_sess_service(enum nr_service svc);
 int nr_sess_id(const struct nr_session *s);
 /* The network as the user named it: "tcp4", "udp", "unix". */
 const char *nr_sess_proto(const struct nr_session *s);
+/* A raw IP session (ip4:PROTO, ip6:PROTO). */
+bool nr_sess_is_raw(const struct nr_session *s);
 /* A byte stream (TCP, Unix stream), not datagrams. */
 bool nr_sess_is_stream(const struct nr_session *s);
 /* The stream bytes buffered on s and not yet read: a pointer valid until
@@ -244,6 +252,17 @@ size_t nr_sessions_held(const struct nr_sessions *t);
 /* The client maximum new listeners get (0: the default). */
 void nr_sessions_set_max_clients(struct nr_sessions *t, unsigned n);
 unsigned nr_sessions_max_clients(const struct nr_sessions *t);
+
+/* ---- taps (trace) ---- */
+/* A trace tap sees every byte the session's socket takes or gives, as it
+ * happens: dir, the bytes (borrowed for the call), the time (nr_now_us).
+ * Served connections have none. fn NULL removes it. The tap must not close
+ * s or run the loop. */
+enum nr_tap_dir { NR_TAP_SENT, NR_TAP_RECEIVED };
+typedef void (*nr_sess_tap_fn)(void *arg, struct nr_session *s, enum nr_tap_dir dir,
+                               const void *p, size_t n, int64_t t_us);
+void nr_sess_set_tap(struct nr_session *s, nr_sess_tap_fn fn, void *arg);
+bool nr_sess_tapped(const struct nr_session *s);
 
 /* The RFC 867 daytime text for now ("Mon Nov 23 19:53:08 2026\r\n"). */
 size_t nr_daytime(char *buf, size_t n);

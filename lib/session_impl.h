@@ -80,6 +80,8 @@ struct nr_session {
     struct nr_session *snext, *sprev;   /* served: siblings */
     struct nr_session *served;          /* service listener: its clients */
     struct nr_session *bnext, *bprev;   /* paused for the budget: the others */
+    nr_sess_tap_fn tap;      /* trace: sees the bytes (session_tap.c) */
+    void *tap_arg;
     struct nr_sessions *tab;
     /* TLS (lib/session_tls.c): the connection, a listener's context, the
      * handshake in progress, how the peer closed, the read-again timer. */
@@ -149,6 +151,8 @@ ssize_t tls_send(struct nr_session *s, const void *p, size_t n);
 ssize_t tls_recv(struct nr_session *s, void *buf, size_t n);
 void tls_accepted(struct nr_session *l, struct nr_session *c);
 void tls_close(struct nr_session *s);
+/* session_tap.c: calls the trace tap, if any (cheap when there is none). */
+void sess_tap(struct nr_session *s, enum nr_tap_dir dir, const void *p, size_t n);
 
 /* session_open.c */
 void accept_ready(struct nr_session *l);

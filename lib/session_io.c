@@ -206,6 +206,7 @@ static int flush(struct nr_session *s)
             break;
         if (n < 0)
             return write_failed(s, errno);
+        sess_tap(s, NR_TAP_SENT, s->out.p + s->out_off, (size_t)n);
         s->out_off += (size_t)n;
         count_out(s, (size_t)n);
     }
@@ -243,7 +244,8 @@ int nr_sess_send(struct nr_session *s, const void *p, size_t n, char *err, size_
 {
     if (s->role == NR_ROLE_LISTEN)
         return nr_err(err, errlen, is_stream(s) ? "is a listener: send on an accepted "
-                      "session instead" : "is an unconnected UDP socket: use --to ADDR");
+                      "session instead" : s->net.type == SOCK_RAW ? "is an unconnected raw "
+                      "IP socket: use --to ADDR" : "is an unconnected UDP socket: use --to ADDR");
     if (s->connecting)
         return nr_err(err, errlen, "still connecting");
     if (s->tls_hs)
@@ -258,6 +260,7 @@ int nr_sess_send(struct nr_session *s, const void *p, size_t n, char *err, size_
         ssize_t r = send(s->fd, p, n, MSG_NOSIGNAL);
         if (r < 0)
             return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
+        sess_tap(s, NR_TAP_SENT, p, (size_t)r);
         s->bytes_out += (uint64_t)r;
         return 0;
     }
@@ -270,10 +273,11 @@ int nr_sess_sendto(struct nr_session *s, const void *p, size_t n,
                    const struct sockaddr *sa, socklen_t len, char *err, size_t errlen)
 {
     if (is_stream(s))
-        return nr_err(err, errlen, "--to is for UDP sockets (this one is %s)", s->net.name);
+        return nr_err(err, errlen, "--to is for datagram sockets (this one is %s)", s->net.name);
     ssize_t r = sendto(s->fd, p, n, MSG_NOSIGNAL, sa, len);
     if (r < 0)
         return nr_err(err, errlen, "%s", nr_sock_strerror(errno));
+    sess_tap(s, NR_TAP_SENT, p, (size_t)r);
     s->bytes_out += (uint64_t)r;
     return 0;
 }
@@ -373,6 +377,7 @@ static void read_stream(struct nr_session *s)
         stream_closed(s, n);
         return;
     }
+    sess_tap(s, NR_TAP_RECEIVED, buf, (size_t)n);
     s->bytes_in += (uint64_t)n;
     if (s->role == NR_ROLE_SERVED) {
         serve_data(s, buf, (size_t)n);
@@ -445,6 +450,7 @@ static void read_dgrams(struct nr_session *s)
             emit(s, NR_SEV_ERROR, 0);
             continue;
         }
+        sess_tap(s, NR_TAP_RECEIVED, buf, (size_t)n);
         s->bytes_in += (uint64_t)n;
         if (s->svc != NR_SVC_NONE)
             serve_dgram(s, buf, (size_t)n, (struct sockaddr *)&from, fromlen);

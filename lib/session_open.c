@@ -162,7 +162,7 @@ struct nr_session *nr_sess_dial(struct nr_sessions *t, int id, const struct nr_n
                                 const struct sockaddr *from, socklen_t fromlen,
                                 int *errnum, char *err, size_t errlen)
 {
-    int fd = nr_sock_open(sa->sa_family, net->type);
+    int fd = nr_sock_open_net(net, sa->sa_family);
     if (fd < 0)
         return sess_open_fail(-1, errnum, err, errlen, "socket: ");
     if (from && bind(fd, from, fromlen) < 0)
@@ -190,7 +190,9 @@ struct nr_session *nr_sess_dial(struct nr_sessions *t, int id, const struct nr_n
 static int listen_opts(int fd, const struct nr_net *net, int family)
 {
     int one = 1, v6only = net->family == AF_INET6;
-    if (family == AF_UNIX)
+    /* Raw IP: one family already, and IPV6_V6ONLY is refused once the
+     * protocol is bound (it is, from socket() on). */
+    if (family == AF_UNIX || net->type == SOCK_RAW)
         return 0;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
         return -1;
@@ -204,7 +206,7 @@ struct nr_session *nr_sess_listen(struct nr_sessions *t, const struct nr_net *ne
                                   const struct sockaddr *sa, socklen_t len, int backlog,
                                   enum nr_service svc, char *err, size_t errlen)
 {
-    int fd = nr_sock_open(sa->sa_family, net->type);
+    int fd = nr_sock_open_net(net, sa->sa_family);
     if (fd < 0)
         return sess_open_fail(-1, NULL, err, errlen, "socket: ");
     if (listen_opts(fd, net, sa->sa_family) < 0 || bind(fd, sa, len) < 0)

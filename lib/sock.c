@@ -5,26 +5,78 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netdb.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 static const struct nr_net nets[] = {
-    { "tcp", AF_UNSPEC, SOCK_STREAM }, { "tcp4", AF_INET, SOCK_STREAM },
-    { "tcp6", AF_INET6, SOCK_STREAM }, { "udp", AF_UNSPEC, SOCK_DGRAM },
-    { "udp4", AF_INET, SOCK_DGRAM },   { "udp6", AF_INET6, SOCK_DGRAM },
-    { "unix", AF_UNIX, SOCK_STREAM },  { "unixgram", AF_UNIX, SOCK_DGRAM },
-    { "tls", AF_UNSPEC, SOCK_STREAM }, { "tls4", AF_INET, SOCK_STREAM },
-    { "tls6", AF_INET6, SOCK_STREAM },
+    { "tcp", AF_UNSPEC, SOCK_STREAM, 0 }, { "tcp4", AF_INET, SOCK_STREAM, 0 },
+    { "tcp6", AF_INET6, SOCK_STREAM, 0 }, { "udp", AF_UNSPEC, SOCK_DGRAM, 0 },
+    { "udp4", AF_INET, SOCK_DGRAM, 0 },   { "udp6", AF_INET6, SOCK_DGRAM, 0 },
+    { "unix", AF_UNIX, SOCK_STREAM, 0 },  { "unixgram", AF_UNIX, SOCK_DGRAM, 0 },
+    { "tls", AF_UNSPEC, SOCK_STREAM, 0 }, { "tls4", AF_INET, SOCK_STREAM, 0 },
+    { "tls6", AF_INET6, SOCK_STREAM, 0 },
 };
 
 const char *const nr_net_names[] = {
-    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", "tls", "tls4", "tls6", NULL,
+    "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "unixgram", "tls", "tls4", "tls6",
+    "ip4:icmp", "ip6:ipv6-icmp", "ip4:udp", NULL,
 };
+
+/* When /etc/protocols is missing (containers): the ones Go knows, and a few. */
+static const struct { const char *name; int p; } protos[] = {
+    { "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 }, { "ipv6-icmp", 58 },
+    { "icmpv6", 58 }, { "gre", 47 }, { "esp", 50 }, { "ah", 51 }, { "sctp", 132 },
+    { "udplite", 136 }, { "raw", 255 },
+};
+
+int nr_ip_proto(const char *s)
+{
+    char *end;
+    if (*s >= '0' && *s <= '9') {
+        long v = strtol(s, &end, 10);
+        return *end || v < 1 || v > 255 ? -1 : (int)v;
+    }
+    struct protoent pe, *r = NULL;
+    char buf[1024];
+    if (getprotobyname_r(s, &pe, buf, sizeof buf, &r) == 0 && r && r->p_proto > 0 &&
+        r->p_proto <= 255)
+        return r->p_proto;
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
+        if (!strcasecmp(s, protos[i].name))
+            return protos[i].p;
+    return -1;
+}
+
+const char *nr_ip_proto_name(int p)
+{
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
+        if (protos[i].p == p)
+            return protos[i].name;
+    return NULL;
+}
+
+static int raw_net_parse(const char *s, struct nr_net *net)
+{
+    int fam = !strncmp(s, "ip4:", 4) ? AF_INET : !strncmp(s, "ip6:", 4) ? AF_INET6 : 0;
+    int p = fam ? nr_ip_proto(s + 4) : -1;
+    if (p < 0 || strlen(s) >= sizeof net->name)
+        return -1;
+    memset(net, 0, sizeof *net);
+    strcpy(net->name, s);
+    net->family = fam;
+    net->type = SOCK_RAW;
+    net->proto = p;
+    return 0;
+}
 
 int nr_net_parse(const char *s, struct nr_net *net)
 {
+    if (!strncmp(s, "ip4:", 4) || !strncmp(s, "ip6:", 4))
+        return raw_net_parse(s, net);
     for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++) {
         if (!strcmp(s, nets[i].name)) {
             *net = nets[i];
@@ -42,6 +94,12 @@ bool nr_net_is_tls(const struct nr_net *net)
 int nr_sock_open(int family, int type)
 {
     return socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+int nr_sock_open_net(const struct nr_net *net, int family)
+{
+    return socket(family, net->type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                  net->type == SOCK_RAW ? net->proto : 0);
 }
 
 int nr_sock_connect(int fd, const struct sockaddr *sa, socklen_t len)

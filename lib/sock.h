@@ -11,23 +11,37 @@
 
 /* A network as Dial/Listen name it. */
 struct nr_net {
-    char name[12];  /* "tcp", "udp4", "unix", "unixgram" */
+    char name[40];  /* "tcp", "udp4", "unix", "unixgram", "ip4:icmp" */
     int family;     /* AF_UNSPEC (tcp, udp), AF_INET, AF_INET6 or AF_UNIX */
-    int type;       /* SOCK_STREAM or SOCK_DGRAM */
+    int type;       /* SOCK_STREAM, SOCK_DGRAM or SOCK_RAW (ip4:PROTO, ip6:PROTO) */
+    int proto;      /* SOCK_RAW: the IP protocol number (1..255); else 0 */
 };
 
 /* The networks dial and listen take, NULL-terminated: tcp tcp4 tcp6 udp
- * udp4 udp6 unix unixgram. */
+ * udp4 udp6 unix unixgram tls tls4 tls6, and for completion the common raw IP networks
+ * (ip4:icmp ip6:ipv6-icmp ip4:udp); any ip4:PROTO / ip6:PROTO parses. */
 extern const char *const nr_net_names[];
 /* "tcp, tcp4, …, unixgram" for messages. */
-#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram, tls, tls4, tls6"
+#define NR_NET_LIST "tcp, tcp4, tcp6, udp, udp4, udp6, unix, unixgram, tls, tls4, tls6, " \
+    "ip4:PROTO, ip6:PROTO"
 /* tls, tls4, tls6: TCP with TLS on top. */
 bool nr_net_is_tls(const struct nr_net *net);
-/* Parses one of nr_net_names. Returns 0 or -1. */
+/* Parses one of nr_net_names, or ip4:PROTO / ip6:PROTO (Go's DialIP
+ * networks: PROTO a number 1..255 or a name from /etc/protocols, with a
+ * built-in table when that file is missing). Returns 0 or -1. */
 int nr_net_parse(const char *s, struct nr_net *net);
+/* An IP protocol by number or name ("icmp", "ipv6-icmp", "17"). Returns
+ * the number (1..255) or -1. */
+int nr_ip_proto(const char *s);
+/* The name of protocol p ("icmp", "udp"), or NULL when unknown. */
+const char *nr_ip_proto_name(int p);
+/* A raw IP network (ip4:PROTO, ip6:PROTO). */
+static inline bool nr_net_is_raw(const struct nr_net *n) { return n->type == SOCK_RAW; }
 
 /* socket() non-blocking and close-on-exec. Returns fd or -1 with errno. */
 int nr_sock_open(int family, int type);
+/* The same for net (its type and, for raw IP, its protocol). */
+int nr_sock_open_net(const struct nr_net *net, int family);
 
 /* Starts a non-blocking connect. Returns 0 when connected at once, 1 when in
  * progress (wait for writable, then nr_sock_error()), -1 with errno. */

@@ -335,6 +335,7 @@ int cmd_run(struct shell *sh, const struct nr_args *a)
           : preconditions(sh, c, &call, pos, poslen);
     if (r == CMD_OK)
         r = c->run(sh, &call);
+    sh_trace_flush(sh);   /* a command boundary: what the trace saw, in order */
     if (pos != (const char **)small)
         free(pos);
     sh->cmd = NULL;

@@ -2,8 +2,10 @@
  * command name first, then for each word what the descriptor says goes
  * there: option names (after '-' or '+'), an option's enum values or file
  * names after it, and per positional argument its enum words, session ids,
- * record types, service names (after host:) or file names. */
+ * record types (lookup's words, then every type of lib/dnstype), service
+ * names (after host:) or file names. */
 #include "shell/repl.h"
+#include "lib/dnstype.h"
 #include "lib/lookup.h"
 #include "lib/service.h"
 #include "lib/session.h"
@@ -69,6 +71,16 @@ static void add_service(void *arg, const char *name, const char *proto, uint16_t
     add_word(name);
 }
 
+/* A record type ldns names that is not one of lookup's own words (a, mx,
+ * host… come first, from lib/lookup.c). */
+static void add_rrtype(void *arg, const char *name, uint16_t type)
+{
+    for (size_t i = 0; nr_qtype_word(i); i++)
+        if (!strcmp(nr_qtype_word(i), name))
+            return;
+    add_word(name);
+}
+
 static void add_values(const char *const *v)
 {
     for (int i = 0; v && v[i]; i++)
@@ -124,6 +136,7 @@ static bool complete_pos(struct shell *sh, const struct nr_pos *p, const char *t
     case POS_RTYPE:
         for (size_t i = 0; nr_qtype_word(i); i++)
             add_word(nr_qtype_word(i));
+        nr_rrtype_each(add_rrtype, NULL);
         break;
     case POS_SERVICE: {
         const char *colon = strrchr(text, ':');

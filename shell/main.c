@@ -1,6 +1,8 @@
 /* shell/main — options, mode selection, start-up and shutdown. */
 #include "shell/repl.h"
 #include "lib/dns.h"
+#include "lib/dnspool.h"
+#include "lib/roothints.h"
 #include "lib/session.h"
 
 #include <errno.h>
@@ -168,9 +170,15 @@ int main(int argc, char **argv)
     }
     nr_loop_on_idle(sh.loop, on_idle, &sh);
     int status = run(&sh, &cl);
+    sh_trace_flush(&sh);
     nr_sessions_free(sh.sessions);   /* closes every session, removes Unix files */
+    sh_trace_flush(&sh);   /* the close's last packets */
+    sh_capture_free(&sh);
+    sh_trace_free(&sh);
     sh_vars_free(&sh);
     nr_dns_free(sh.dns);
+    nr_dnspool_free(sh.dnspool);
+    nr_roothints_cache_free(sh.roothints_cache);
     nr_loop_free(sh.loop);
     free(sh.dns_servers);
     free(sh.roothints);

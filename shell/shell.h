@@ -15,6 +15,8 @@
 
 struct shell;
 struct nr_dns;
+struct nr_dnspool;
+struct nr_roothints_cache;
 struct nr_sessions;
 struct nr_session;
 struct nr_vars;
@@ -24,6 +26,8 @@ struct shell {
     struct nr_dns *dns;               /* created on first use (see sh_dns) */
     char *dns_servers;                /* --dns / NETREPL_DNS, or NULL */
     char *roothints;                  /* `dns roothints FILE` for lookup trace, or NULL */
+    struct nr_dnspool *dnspool;       /* lookup trace's open channels, one a server (first use) */
+    struct nr_roothints_cache *roothints_cache;   /* the hints file read last (lib/roothints) */
     struct nr_sessions *sessions;     /* live sockets (lib/session) */
 
     bool interactive;     /* readline on a terminal */
@@ -49,6 +53,9 @@ struct shell {
     struct nr_buf log;    /* the top-level commands that succeeded, one a line (save) */
 
     int muted_id;         /* the session a command is reading: no data notices */
+    struct sh_trace *trace;   /* trace settings and held records (shell/trace.c) */
+    struct sh_capture *capture;   /* live captures and held packets (shell/capture.c) */
+    uint64_t wire_timer;      /* prints held trace records and packets when idle */
     struct {              /* data notices merged per session (shell/sessions.c) */
         struct sh_held {
             int id;
@@ -247,5 +254,46 @@ void sh_mute(struct shell *sh, int id);
  * id 0 removes the tap. ev is an enum nr_sess_event. */
 typedef void (*sh_tap_fn)(void *arg, struct nr_session *s, int ev);
 void sh_tap(struct shell *sh, int id, sh_tap_fn fn, void *arg);
+
+/* ---- trace (shell/trace.c) ---- */
+/* Turns the trace of s on (replacing its settings) or off. path: the
+ * records also go to that file (appended). Returns 0 or -1 with err. */
+int sh_trace_set(struct shell *sh, struct nr_session *s, bool on, bool hex, bool time,
+                 const char *path, char *err, size_t errlen);
+bool sh_traced(const struct shell *sh, int id);
+/* Prints the held trace records (a command boundary; above the prompt when
+ * idle at a terminal). */
+void sh_trace_flush(struct shell *sh);
+void sh_trace_free(struct shell *sh);
+/* Something was held: print it soon when idle at the prompt. */
+void sh_wire_kick(struct shell *sh);
+
+/* ---- capture (shell/capture.c) ---- */
+struct nr_cap_spec;
+struct nr_pkt;
+/* What to capture for s (-1 with err for a Unix session). */
+int sh_capture_spec(const struct nr_session *s, struct nr_cap_spec *spec, char *err,
+                    size_t errlen);
+/* Starts (or restarts) the capture of session id. Returns CMD_OK, or
+ * CMD_FAIL after printing why (CAP_NET_RAW missing: the fix in one line). */
+int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
+                     const char *file, long long count, bool time);
+/* Narrows the capture of s to its addresses now (after a dial connected). */
+int sh_capture_refine(struct shell *sh, struct nr_session *s);
+/* "[ID] capturing on lo: FILTER". */
+void sh_capture_describe(struct shell *sh, int id);
+/* Stops the capture of id (0: all), printing what is left and a summary.
+ * Returns how many were stopped. */
+int sh_capture_stop(struct shell *sh, int id);
+bool sh_captured(const struct shell *sh, int id);
+/* Reads what the kernel holds (a command boundary); prints held packets. */
+void sh_capture_drain(struct shell *sh);
+/* One packet's line (id 0: indented, no session: a ping's packets). */
+void sh_packet_line(struct shell *sh, int id, bool time, const struct nr_pkt *p);
+/* Why a live capture was refused for want of privilege, and the fix. */
+#define SH_CAPTURE_PERM "live capture needs CAP_NET_RAW: run as root, or sudo setcap " \
+    "cap_net_raw,cap_net_admin=eip $(command -v netrepl) (trace needs no privilege)"
+void sh_capture_print(struct shell *sh);
+void sh_capture_free(struct shell *sh);
 
 #endif

@@ -14,6 +14,7 @@ pc libcares libc-ares-dev
 pc libpcre2-8 libpcre2-dev
 pc ldns libldns-dev
 pc openssl libssl-dev
+pc libpcap libpcap-dev
 file /etc/ssl/certs/ca-certificates.crt ca-certificates'
 
 test_list='pc cmocka libcmocka-dev
@@ -30,7 +31,8 @@ cmd ip iproute2
 cmd setpriv util-linux
 cmd unshare util-linux
 cmd flock util-linux
-cmd go golang-go'
+cmd go golang-go
+cmd tcpdump tcpdump'
 
 list=$build_list
 [ "$mode" = test ] && list="$build_list

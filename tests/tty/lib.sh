@@ -12,7 +12,28 @@ bin=$(realpath "$1")
 work=$(mktemp -d)
 sock="$work/tmux.sock"
 T() { tmux -S "$sock" "$@"; }
-cleanup() { T kill-server 2>/dev/null; rm -rf "$work"; }
+# Every process started here carries NR_TTY_RUN=$work in its environment;
+# whatever is left at the end (a shell whose pane was killed while the leak
+# checker was stopping its threads, say) is killed rather than left spinning.
+export NR_TTY_RUN=$work
+leftovers() {
+    local e p
+    for e in /proc/[0-9]*/environ; do
+        p=${e#/proc/}; p=${p%/environ}
+        [ "$p" != $$ ] && grep -qzx "NR_TTY_RUN=$work" "$e" 2>/dev/null && echo "$p"
+    done
+}
+cleanup() {
+    T kill-server 2>/dev/null
+    local p n=0
+    sleep 0.2
+    for p in $(leftovers); do
+        local what
+        what=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-80)
+        kill -9 "$p" 2>/dev/null && n=$((n + 1)) && echo "note: killed a process left over: $what"
+    done
+    rm -rf "$work"
+}
 trap cleanup EXIT
 pass=0 fail=0
 

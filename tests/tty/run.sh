@@ -22,6 +22,14 @@ T send-keys -t nr 'help sl' Tab
 check "Tab completes help's argument" '^netrepl> help sleep ?$'
 T send-keys -t nr C-u
 check "C-u clears the line" '^netrepl> ?$'
+# lookup: record types from lib/dnstype (ldns's too) and the keyword trace.
+T send-keys -t nr 'lookup htt' Tab
+check "Tab completes an ldns record type" '^netrepl> lookup https ?$'
+T send-keys -t nr C-u 'lookup tra' Tab
+check "Tab completes lookup's keyword trace" '^netrepl> lookup trace ?$'
+T send-keys -t nr 'x.test dnsk' Tab
+check "Tab completes the type after lookup trace NAME" '^netrepl> lookup trace x.test dnskey ?$'
+T send-keys -t nr C-u
 T send-keys -t nr 'this line is thrown away'
 wait_for 'thrown away$'
 T send-keys -t nr C-c
@@ -353,6 +361,25 @@ T send-keys -t nr 'quit' Enter
 check "netrepl leaves after fg" '^sh\$ ?$'
 
 T send-keys -t nr 'exit' Enter
+
+# trace (issue 13): what a traced session reads arrives as notices above the
+# prompt while a line is half typed; the line survives them, and the peer's
+# bytes (an ESC that would clear the screen) stay escaped.
+start
+T send-keys -t nr 'listen tcp 127.0.0.1:16353' Enter
+check "trace: a listener" '^netrepl\[1\]> ?$'
+(sleep 1.5; printf 'hi \033[2J there\n'; sleep 1) | socat -t 2 - TCP:127.0.0.1:16353 2>/dev/null &
+check "trace: the client accepted" '^\[2\] accepted 127\.0\.0\.1:[0-9]+ on \[1\]$'
+T send-keys -t nr 'trace 2 on' Enter
+check "trace: on" '^\[2\] trace on$'
+T send-keys -t nr 'echo half typed'
+check "trace: the record above the prompt" '^\[2\] \+[0-9]+us < at 0, 14 bytes: hi \\x1b\[2J there\\n$' 4
+check "trace: the half-typed line survives it" '^netrepl\[1\]> echo half typed$'
+T send-keys -t nr Enter
+check "trace: the line then runs" '^half typed$'
+check_not "trace: the ESC reached no terminal raw" $'\033'
+wait
+T send-keys -t nr 'quit' Enter
 
 # SIGTERM and SIGHUP (issue 10.10): terminal restored, history kept, Unix
 # listener files removed.

@@ -16,6 +16,8 @@
 
 #include "shell/shell.h"
 #include "shell/token.h"
+#include "lib/dnstype.h"
+#include "lib/lookup.h"
 
 #include <stdalign.h>
 
@@ -315,8 +317,7 @@ static void test_completion_places(void **st)
     complete("lookup ", &c);
     assert_true(has(&c, "mx"));
     assert_true(has(&c, "port"));
-    assert_false(has(&c, "http"));
-    assert_true(c.n < 40);
+    assert_false(has(&c, "http"));   /* record types, not service names */
     complete("lookup mx ", &c);
     assert_false(has(&c, "mx"));
     assert_true(complete("send --file ", &c));
@@ -331,6 +332,63 @@ static void test_completion_places(void **st)
     assert_true(has(&c, "dial"));
     complete("ping -", &c);
     assert_true(has(&c, "-4") && has(&c, "-W"));
+    cands_free(&c);
+}
+
+struct typeset {
+    const struct cands *offered;
+    int n, missing;
+};
+
+static void check_offered(void *arg, const char *name, uint16_t type)
+{
+    struct typeset *t = arg;
+    t->n++;
+    if (!has(t->offered, name)) {
+        print_error("'lookup <Tab>' does not offer %s (type %u)\n", name, type);
+        t->missing++;
+    }
+}
+
+/* `lookup <Tab>`: lookup's own words, the keywords port and trace, and
+ * every record type of lib/dnstype's table (the ldns ones too), once each;
+ * everything offered is a word lookup takes. After `lookup trace NAME` the
+ * record types again; where a name goes, none. */
+static void test_lookup_completes_every_type(void **st)
+{
+    struct cands c = { .n = 0 };
+    complete("lookup ", &c);
+    static const char *const want[] = {
+        "host", "ip", "addr", "a", "aaaa", "cname", "mx", "ns", "srv", "txt", "soa", "caa",
+        "port", "trace", "https", "svcb", "dnskey", "ds", "rrsig", "nsec", "nsec3", "tlsa",
+        "sshfp", "naptr", "loc", "cds", "openpgpkey", "any",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!has(&c, want[i]))
+            fail_msg("'lookup <Tab>' does not offer %s", want[i]);
+    struct typeset t = { &c, 0, 0 };
+    nr_rrtype_each(check_offered, &t);
+    assert_int_equal(t.missing, 0);
+    assert_true(t.n > 60);   /* ldns knows 70-odd types */
+    for (int i = 0; i < c.n; i++) {
+        enum nr_qtype q;
+        uint16_t type;
+        if (nr_qtype_parse(c.w[i], &q) < 0 && nr_rrtype_parse(c.w[i], &type) < 0 &&
+            strcmp(c.w[i], "port") && strcmp(c.w[i], "trace"))
+            fail_msg("'lookup <Tab>' offers %s, which lookup does not take", c.w[i]);
+        for (int k = 0; k < i; k++)
+            if (!strcmp(c.w[k], c.w[i]))
+                fail_msg("'lookup <Tab>' offers %s twice", c.w[i]);
+    }
+    complete("lookup h", &c);
+    assert_true(has(&c, "https") && has(&c, "host") && has(&c, "hinfo"));
+    complete("lookup trace www.example.org ", &c);
+    assert_true(has(&c, "aaaa") && has(&c, "https") && has(&c, "dnskey"));
+    assert_false(has(&c, "trace") || has(&c, "host") || has(&c, "port"));
+    complete("lookup trace ", &c);
+    assert_int_equal(c.n, 0);   /* the name goes here */
+    complete("lookup https ", &c);
+    assert_false(has(&c, "https"));
     cands_free(&c);
 }
 
@@ -375,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_every_option_documented),
         cmocka_unit_test(test_every_option_completes),
         cmocka_unit_test(test_completion_places),
+        cmocka_unit_test(test_lookup_completes_every_type),
         cmocka_unit_test(test_examples_parse),
     };
     return cmocka_run_group_tests_name("cmdtab", tests, NULL, NULL);
