@@ -92,6 +92,7 @@ tty: $(BIN)
 	@bash tests/tty/run.sh $(BIN)
 	@bash tests/tty/polish.sh $(BIN)
 	@bash tests/tty/expect.sh $(BIN)
+	@bash tests/tty/tls.sh $(BIN)
 
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)
