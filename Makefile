@@ -93,6 +93,7 @@ tty: $(BIN)
 	@bash tests/tty/polish.sh $(BIN)
 	@bash tests/tty/expect.sh $(BIN)
 	@bash tests/tty/pics.sh $(BIN)
+	@bash tests/tty/tls.sh $(BIN)
 
 docs: $(BIN)
 	@bash tests/docs/check.sh $(BIN)

@@ -158,8 +158,7 @@ static int dial_tls(struct shell *sh, struct nr_session *s, struct nr_tls_ctx *c
         snprintf(host, sizeof host, "%s", t.host);
     if (addr[0] == '[' && sess_is_id(addr))
         snprintf(host, sizeof host, "localhost");
-    size_t discarded;
-    int rc = tls_upgrade(sh, "dial", s, ctx, false, host, &o->tls, deadline, &discarded);
+    int rc = tls_upgrade(sh, "dial", s, ctx, false, host, &o->tls, deadline, NULL);
     nr_tls_ctx_free(ctx);
     return rc;
 }

@@ -38,7 +38,8 @@ bool tls_opts_given(const struct tls_opts *o);
 struct nr_tls_ctx *tls_ctx_from(struct shell *sh, const char *cmd, const struct tls_opts *o,
                                 bool server, const struct sockaddr *bound);
 /* Starts TLS on s and waits for the handshake (deadline, Ctrl-C). Client:
- * enforces verification unless --insecure. Returns CMD_OK, or CMD_FAIL
+ * enforces verification unless --insecure. discarded: see
+ * nr_sess_starttls (NULL for dial tls). Returns CMD_OK, or CMD_FAIL
  * after printing the error (s is then left for the caller to close). */
 int tls_upgrade(struct shell *sh, const char *cmd, struct nr_session *s, struct nr_tls_ctx *ctx,
                 bool server, const char *host, const struct tls_opts *o, int64_t deadline,

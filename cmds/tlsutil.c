@@ -20,6 +20,7 @@ struct nr_tls_ctx *tls_ctx_from(struct shell *sh, const char *cmd, const struct 
         .ca = o->ca, .cert = o->cert, .key = o->key, .alpn = o->alpn,
         .client_ca = o->client_ca, .insecure = o->insecure,
         .version = o->v12 ? 12 : o->v13 ? 13 : 0,
+        .trust = sh_sessions(sh) ? nr_sessions_trust(sh_sessions(sh)) : NULL,
     };
     struct nr_tls_ctx *c = nr_tls_ctx_new(&cfg, server, bound, err, sizeof err);
     if (!c)

@@ -31,6 +31,7 @@ void nr_sessions_free(struct nr_sessions *t)
         return;
     while (t->n)
         nr_sess_close(t->v[t->n - 1]);
+    nr_tls_trust_free(t->trust);
     free(t->v);
     free(t);
 }

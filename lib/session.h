@@ -222,11 +222,15 @@ struct nr_tls_ctx;
 struct nr_tls;
 /* Upgrades a connected TCP session in place (STARTTLS; dial tls after the
  * connect): plaintext received and not read is discarded (*discarded
- * counts it), then the handshake starts as client or server (host, sni:
+ * counts it; discarded NULL: a fresh connection, dial tls, whose unread
+ * bytes go to the handshake, where plaintext fails as not TLS), then the
+ * handshake starts as client or server (host, sni:
  * see nr_tls_new); run the loop until nr_sess_handshaking() clears, then
  * nr_sess_error() says how it went. Returns 0 or -1 with err. */
 int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, const char *host,
                      const char *sni, size_t *discarded, char *err, size_t errlen);
+/* The table's cache of the system's trusted certificates (nr_tls_cfg.trust). */
+struct nr_tls_trust **nr_sessions_trust(struct nr_sessions *t);
 /* Listener: its accepted connections speak TLS with ctx (owned by l now). */
 void nr_sess_set_tls_ctx(struct nr_session *l, struct nr_tls_ctx *ctx);
 const struct nr_tls_ctx *nr_sess_tls_ctx(const struct nr_session *s);

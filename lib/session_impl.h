@@ -104,6 +104,7 @@ struct nr_sessions {
     struct nr_session *bpaused;   /* sessions paused for the budget */
     unsigned max_clients;    /* default for new listeners */
     size_t released;         /* forgettable sessions listed (see RELEASED_KEEP) */
+    struct nr_tls_trust *trust;   /* the system's trusted certificates, once read */
 };
 
 /* session.c */

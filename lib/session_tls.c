@@ -6,9 +6,27 @@
 #include "lib/session_impl.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Records may wait inside OpenSSL (read ahead) while the socket is not
+ * readable: read them on the next turn of the loop. */
+static void kick(struct nr_loop *loop, void *arg)
+{
+    struct nr_session *s = arg;
+    s->tls_kick = 0;
+    if (s->fd >= 0 && !s->pause)
+        on_io(loop, s->fd, NR_EV_READ, s);
+}
+
+static void kick_soon(struct nr_session *s)
+{
+    if (!s->tls_kick)
+        s->tls_kick = nr_loop_timer(s->tab->loop, 0, kick, s);
+}
 
 unsigned tls_events(struct nr_session *s)
 {
@@ -16,8 +34,11 @@ unsigned tls_events(struct nr_session *s)
         return nr_tls_want(s->tls);
     unsigned ev = 0;
     bool dead = s->err || s->peer_eof || s->rd_shut;
-    if (!dead && !s->pause)
+    if (!dead && !s->pause) {
         ev |= NR_EV_READ;
+        if (nr_tls_pending(s->tls))
+            kick_soon(s);   /* reading again (after a pause): what waits inside first */
+    }
     if (out_pending(s) && !s->err)
         ev |= NR_EV_WRITE;
     return ev;
@@ -32,7 +53,7 @@ void tls_step(struct nr_session *s)
     }
     s->tls_hs = false;
     if (st == NR_TLS_OK) {
-        update_events(s);
+        update_events(s);   /* kicks when data came with the handshake */
         return;
     }
     s->err = EPROTO;
@@ -58,24 +79,14 @@ ssize_t tls_send(struct nr_session *s, const void *p, size_t n)
     return -1;
 }
 
-/* Decrypted bytes may wait inside OpenSSL while the socket is not
- * readable: read them on the next turn of the loop. */
-static void kick(struct nr_loop *loop, void *arg)
-{
-    struct nr_session *s = arg;
-    s->tls_kick = 0;
-    if (s->fd >= 0 && !s->pause)
-        on_io(loop, s->fd, NR_EV_READ, s);
-}
-
 ssize_t tls_recv(struct nr_session *s, void *buf, size_t n)
 {
     size_t got;
     enum nr_tls_st st = nr_tls_read(s->tls, buf, n, &got);
     switch (st) {
     case NR_TLS_OK:
-        if (nr_tls_pending(s->tls) && !s->tls_kick)
-            s->tls_kick = nr_loop_timer(s->tab->loop, 0, kick, s);
+        if (nr_tls_pending(s->tls))
+            kick_soon(s);
         return (ssize_t)got;
     case NR_TLS_WANT:
         errno = EAGAIN;
@@ -92,6 +103,15 @@ ssize_t tls_recv(struct nr_session *s, void *buf, size_t n)
     }
 }
 
+/* TLS sessions do not wait on Nagle: a record is written whole, and a
+ * handshake flight or a small record held back for an ACK (delayed by up
+ * to 40 ms on the other side) only costs time (as curl, Go and nginx). */
+static void no_delay(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 void tls_accepted(struct nr_session *l, struct nr_session *c)
 {
     char err[NR_ERRLEN];
@@ -103,6 +123,7 @@ void tls_accepted(struct nr_session *l, struct nr_session *c)
         return;
     }
     c->tls_hs = true;
+    no_delay(c->fd);
     snprintf(c->net.name, sizeof c->net.name, "%s", l->net.name);
 }
 
@@ -121,14 +142,19 @@ void tls_close(struct nr_session *s)
 /* ---- operations (lib/session.h) ---- */
 
 /* Drops the plaintext not read yet, buffered and in the socket: bytes that
- * arrived before the upgrade must never pass for TLS data. */
-static size_t discard_plain(struct nr_session *s)
+ * arrived before the upgrade must never pass for TLS data. A server keeps
+ * what waits in the socket when it starts as a TLS handshake record (the
+ * client's ClientHello may come right after the server's "go ahead");
+ * plaintext pipelined behind the STARTTLS command was read with it. */
+static size_t discard_plain(struct nr_session *s, bool server)
 {
     size_t n = s->in.len;
     nr_buf_consume(&s->in, n);
     account(s);
     unsigned char buf[4096];
     ssize_t r;
+    if (server && recv(s->fd, buf, 1, MSG_PEEK | MSG_DONTWAIT) == 1 && buf[0] == 0x16)
+        return n;
     while ((r = recv(s->fd, buf, sizeof buf, MSG_DONTWAIT)) > 0)
         n += (size_t)r;
     return n;
@@ -137,7 +163,8 @@ static size_t discard_plain(struct nr_session *s)
 int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, const char *host,
                      const char *sni, size_t *discarded, char *err, size_t errlen)
 {
-    *discarded = 0;
+    if (discarded)
+        *discarded = 0;
     if (s->net.type != SOCK_STREAM || s->net.family == AF_UNIX || s->role == NR_ROLE_LISTEN)
         return nr_err(err, errlen, "is not a TCP connection (%s, %s)", s->net.name, nr_sess_role(s));
     if (s->tls)
@@ -150,10 +177,15 @@ int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, 
         return nr_err(err, errlen, "is half-closed");
     if (out_pending(s))
         return nr_err(err, errlen, "%zu bytes are still being sent; try again", out_pending(s));
-    *discarded = discard_plain(s);
+    if (discarded)
+        *discarded = discard_plain(s, server);
+    else if (s->in.len)   /* a fresh connection whose peer spoke first */
+        return nr_err(err, errlen, "TLS handshake failed: the peer does not speak TLS (it "
+                      "spoke first, in plaintext)");
     if (!(s->tls = nr_tls_new(ctx, s->fd, server, host, sni, err, errlen)))
         return -1;
     s->tls_hs = true;
+    no_delay(s->fd);
     char fam[4] = "";
     if (s->net.name[3] == '4' || s->net.name[3] == '6')
         fam[0] = s->net.name[3];
@@ -166,6 +198,11 @@ void nr_sess_set_tls_ctx(struct nr_session *l, struct nr_tls_ctx *ctx)
 {
     nr_tls_ctx_free(l->tls_ctx);
     l->tls_ctx = ctx;
+}
+
+struct nr_tls_trust **nr_sessions_trust(struct nr_sessions *t)
+{
+    return &t->trust;
 }
 
 const struct nr_tls_ctx *nr_sess_tls_ctx(const struct nr_session *s)

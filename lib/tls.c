@@ -19,6 +19,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+enum { READ_AHEAD = 64 * 1024 };
+
 struct nr_tls_ctx {
     SSL_CTX *ctx;
     int refs;
@@ -33,6 +35,8 @@ struct nr_tls {
     struct nr_tls_ctx *ctx;
     bool server, done, notified;
     unsigned want;
+    bool more;                   /* the last read left something to read at once */
+    enum nr_tls_st held;         /* what ended the last read after its data */
     char host[256], sni[256];
     char err[640];
     int verr;                    /* first verification error (X509_V_*), 0 none */
@@ -325,11 +329,45 @@ static int ctx_certs(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
     return 0;
 }
 
+/* The system's trusted certificates: read once into the caller's cache
+ * (cfg->trust) and shared by every client context after it. Reading the
+ * bundle (some 150 certificates) took ~100 ms, on every dial tls. */
+struct nr_tls_trust {
+    X509_STORE *st;
+};
+
+void nr_tls_trust_free(struct nr_tls_trust *t)
+{
+    if (!t)
+        return;
+    X509_STORE_free(t->st);
+    free(t);
+}
+
+static int system_store(SSL_CTX *x, struct nr_tls_trust **cache)
+{
+    if (!cache)
+        return SSL_CTX_set_default_verify_paths(x) == 1 ? 0 : -1;
+    if (!*cache) {
+        struct nr_tls_trust *t = calloc(1, sizeof *t);
+        if (!t || !(t->st = X509_STORE_new()) || X509_STORE_set_default_paths(t->st) != 1) {
+            nr_tls_trust_free(t);
+            return -1;
+        }
+        *cache = t;
+    }
+    SSL_CTX_set1_cert_store(x, (*cache)->st);
+    return 0;
+}
+
 static int ctx_setup(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const struct sockaddr *bound,
                      char *err, size_t errlen)
 {
     SSL_CTX *x = c->ctx;
     SSL_CTX_set_mode(x, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    /* Read ahead: one recv takes several records (fewer system calls). */
+    SSL_CTX_set_read_ahead(x, 1);
+    SSL_CTX_set_default_read_buffer_len(x, READ_AHEAD);
     SSL_CTX_set_min_proto_version(x, cfg->version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
     if (cfg->version)
         SSL_CTX_set_max_proto_version(x, cfg->version == 13 ? TLS1_3_VERSION : TLS1_2_VERSION);
@@ -352,8 +390,7 @@ static int ctx_setup(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
     }
     if (c->alpn_len && SSL_CTX_set_alpn_protos(x, c->alpn, (unsigned)c->alpn_len) != 0)
         return fail(err, errlen, "--alpn", cfg->alpn);
-    if (cfg->ca ? load_ca(x, cfg->ca, err, errlen, "--ca") < 0
-                : SSL_CTX_set_default_verify_paths(x) != 1)
+    if (cfg->ca ? load_ca(x, cfg->ca, err, errlen, "--ca") < 0 : system_store(x, cfg->trust) < 0)
         return cfg->ca ? -1 : fail(err, errlen, "the system's trusted certificates", NULL);
     SSL_CTX_set_verify(x, SSL_VERIFY_PEER, verify_cb);
     return 0;
@@ -550,6 +587,8 @@ enum nr_tls_st nr_tls_handshake(struct nr_tls *t)
     if (rc == 1) {
         t->done = true;
         t->want = 0;
+        /* Read ahead may have taken the first records of data too. */
+        t->more = SSL_has_pending(t->ssl) == 1;
         return NR_TLS_OK;
     }
     return classify(t, rc, true);
@@ -560,15 +599,42 @@ bool nr_tls_handshake_done(const struct nr_tls *t)
     return t->done;
 }
 
+/* One SSL_read gives one record (16 KiB at most): read on while records
+ * are already inside (read ahead), so one wakeup takes all that came. What
+ * ends a read after some data (the end of the stream, an error) is kept
+ * for the next call. */
 enum nr_tls_st nr_tls_read(struct nr_tls *t, void *buf, size_t n, size_t *got)
 {
     *got = 0;
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_read_ex(t->ssl, buf, n, got);
-    if (rc == 1)
-        return NR_TLS_OK;
-    return classify(t, rc, false);
+    t->more = false;
+    if (t->held) {
+        enum nr_tls_st st = t->held;
+        t->held = NR_TLS_OK;
+        return st;
+    }
+    for (;;) {
+        size_t k = 0;
+        ERR_clear_error();
+        errno = 0;
+        int rc = SSL_read_ex(t->ssl, (char *)buf + *got, n - *got, &k);
+        if (rc != 1) {
+            enum nr_tls_st st = classify(t, rc, false);
+            if (!*got)
+                return st;
+            if (st != NR_TLS_WANT) {
+                t->held = st;
+                t->more = true;
+            }
+            return NR_TLS_OK;
+        }
+        *got += k;
+        if (*got == n) {
+            t->more = SSL_has_pending(t->ssl) == 1;
+            return NR_TLS_OK;
+        }
+        if (!SSL_has_pending(t->ssl))
+            return NR_TLS_OK;
+    }
 }
 
 enum nr_tls_st nr_tls_write(struct nr_tls *t, const void *p, size_t n, size_t *put)
@@ -583,10 +649,9 @@ enum nr_tls_st nr_tls_write(struct nr_tls *t, const void *p, size_t n, size_t *p
     return st == NR_TLS_WANT ? st : NR_TLS_FAIL;
 }
 
-size_t nr_tls_pending(const struct nr_tls *t)
+bool nr_tls_pending(const struct nr_tls *t)
 {
-    int n = SSL_pending(t->ssl);
-    return n > 0 ? (size_t)n : 0;
+    return t->more;
 }
 
 void nr_tls_close_notify(struct nr_tls *t)

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+/* The system's trusted certificates, read once (a cache its owner frees). */
+struct nr_tls_trust;
+void nr_tls_trust_free(struct nr_tls_trust *t);
+
 /* What a context is made from. Strings are borrowed for the call only. */
 struct nr_tls_cfg {
     const char *ca;          /* client: trust FILE or DIR (NULL: the system store) */
@@ -20,6 +24,7 @@ struct nr_tls_cfg {
     const char *client_ca;   /* server: ask for and verify client certificates */
     int version;             /* 0 any, 12 TLS 1.2 only, 13 TLS 1.3 only */
     bool insecure;           /* client: go on when verification fails */
+    struct nr_tls_trust **trust;   /* client without ca: the system store's cache (NULL: none) */
 };
 
 struct nr_tls_ctx;
@@ -61,8 +66,10 @@ bool nr_tls_handshake_done(const struct nr_tls *t);
 enum nr_tls_st nr_tls_read(struct nr_tls *t, void *buf, size_t n, size_t *got);
 /* Writes from p (*put taken; partial writes happen). */
 enum nr_tls_st nr_tls_write(struct nr_tls *t, const void *p, size_t n, size_t *put);
-/* Decrypted bytes held inside (to read without the socket being readable). */
-size_t nr_tls_pending(const struct nr_tls *t);
+/* The last read stopped with more to read without the socket being
+ * readable (records held inside, or the end of the stream after data):
+ * read again soon. */
+bool nr_tls_pending(const struct nr_tls *t);
 /* Sends close_notify (best effort, once). */
 void nr_tls_close_notify(struct nr_tls *t);
 /* NR_EV_READ / NR_EV_WRITE: what the last WANT waits for. */

@@ -158,3 +158,39 @@ check "listen tls --client-ca: a client certificate is required and verified" "$
 $cc1" \
   'listen: --key key\.pem: No such file or directory' '^with a cert' '^to the client' '  verify      verified' \
   '    subject     CN=netrepl test client' '  alpn        h2'
+
+# ---- starttls --server: netrepl accepts, a Python ssl client upgrades ----
+# srv_tcp SCRIPT: as srv, for a plain TCP listener on $port.
+srv_tcp() {
+    timeout 30 "$bin" -k <<<"$1" >"$work/srv.out" 2>&1 &
+    srvpid=$!
+    for i in $(seq 50); do grep -q "listening on tcp 127.0.0.1:$port" "$work/srv.out" && return; sleep 0.1; done
+}
+starttls_server() {   # plain|inject
+    srv_tcp "listen tcp 127.0.0.1:$port
+accept --timeout 5
+send --crlf \"220 ready\"
+recv --until \"\\n\" --timeout 5
+sleep 0.2
+send --crlf \"220 go ahead\"
+starttls --server --cert good.chain.pem --key good.key
+recv --until \"\\n\" --timeout 5
+send --crlf \"250 secure\"
+sleep 0.3
+sessions
+info"
+    cl=$(timeout 20 python3 "$here/starttls_client.py" $port ca.pem $([ "$1" = inject ] && echo inject) 2>&1)
+    wait $srvpid
+    out="$(cat "$work/srv.out")
+$cl"
+}
+port=16334
+starttls_server plain
+check "starttls --server: a Python ssl client upgrades after STARTTLS" "$out" \
+  '^\[2\] tls 127\.0\.0\.1:16334 -> 127\.0\.0\.1:[0-9]+ TLSv1\.3 ' '^hello tls' \
+  '^tls: TLSv1\.3 localhost$' '^answer: 250 secure$' '  tls         TLSv1\.3 ' '!discarded'
+port=16335
+starttls_server inject
+check "starttls --server: plaintext pipelined behind STARTTLS is discarded" "$out" \
+  '  discarded 10 bytes of plaintext received before the upgrade' '^hello tls' \
+  '^answer: 250 secure$' '!INJECTED\\r'
