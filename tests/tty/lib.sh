@@ -23,6 +23,22 @@ leftovers() {
         [ "$p" != $$ ] && grep -qzx "NR_TTY_RUN=$work" "$e" 2>/dev/null && echo "$p"
     done
 }
+# A shell of ours whose pane is gone and that has not ended after 2 s (a
+# sanitizer build can stick in the leak check when its terminal vanishes,
+# spinning a core): killed now, not at the end of the suite.
+reap_stuck() {
+    local i p stuck
+    for ((i = 0; i < 20; i++)); do
+        stuck=
+        for p in $(leftovers); do
+            [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$bin" ] &&
+                readlink "/proc/$p/fd/0" 2>/dev/null | grep -q '(deleted)$' && stuck="$stuck $p"
+        done
+        [ -z "$stuck" ] && return 0
+        sleep 0.1
+    done
+    kill -9 $stuck 2>/dev/null && echo "note: killed a shell whose pane was gone:$stuck"
+}
 cleanup() {
     T kill-server 2>/dev/null
     local p n=0
@@ -84,7 +100,7 @@ type_line() {
 # fails).
 start_pane() {
     T has-session -t keep 2>/dev/null || T -f /dev/null new-session -d -s keep 'sleep 3600'
-    T kill-session -t nr 2>/dev/null
+    T kill-session -t nr 2>/dev/null && reap_stuck
     T -f /dev/null new-session -d -s nr -x "$1" -y "$2" "$3"
 }
 
