@@ -50,16 +50,6 @@ struct level {
     int n;
 };
 
-static void canon(const char *in, char *out, size_t n)
-{
-    size_t k = 0;
-    for (; in[k] && k + 2 < n; k++)
-        out[k] = (char)tolower((unsigned char)in[k]);
-    if (k == 0 || out[k - 1] != '.')
-        out[k++] = '.';
-    out[k] = 0;
-}
-
 /* child is parent or below it ("." holds everything). */
 static bool below(const char *child, const char *parent)
 {
@@ -211,15 +201,15 @@ static bool take_referral(const struct nr_dnsmsg *m, struct level *next)
         const struct nr_dnsrr *r = &m->sec[NR_SEC_AUTHORITY][i];
         if (r->rtype != 2 || next->n >= MAX_SRV)
             continue;
-        canon(r->owner, next->zone, sizeof next->zone);
+        nr_dname_canon(r->owner, next->zone, sizeof next->zone);
         struct srv *s = &next->ns[next->n++];
         memset(s, 0, sizeof *s);
-        canon(r->rdata, s->name, sizeof s->name);
+        nr_dname_canon(r->rdata, s->name, sizeof s->name);
     }
     for (size_t i = 0; i < m->n[NR_SEC_ADDITIONAL]; i++) {
         const struct nr_dnsrr *r = &m->sec[NR_SEC_ADDITIONAL][i];
         char o[NAMELEN];
-        canon(r->owner, o, sizeof o);
+        nr_dname_canon(r->owner, o, sizeof o);
         struct srv *s = find_srv(next->ns, next->n, o);
         if (s && !s->has_ip && r->rtype == 1)   /* IPv4 glue: what a v4-only host can reach */
             s->has_ip = s->glue = nr_ip_parse(r->rdata, &s->ip, false) == 0;
@@ -260,7 +250,7 @@ static bool answer_has(const struct nr_dnsmsg *m, const char *qname, uint16_t ty
         bool moved = false;
         for (size_t i = 0; i < m->n[NR_SEC_ANSWER]; i++) {
             const struct nr_dnsrr *r = &m->sec[NR_SEC_ANSWER][i];
-            canon(r->owner, o, sizeof o);
+            nr_dname_canon(r->owner, o, sizeof o);
             if (strcasecmp(o, cur))
                 continue;
             if (r->rtype == type || type == 255) {
@@ -268,7 +258,7 @@ static bool answer_has(const struct nr_dnsmsg *m, const char *qname, uint16_t ty
                 return true;
             }
             if (r->rtype == 5 && !moved) {
-                canon(r->rdata, cur, sizeof cur);
+                nr_dname_canon(r->rdata, cur, sizeof cur);
                 moved = true;
             }
         }
@@ -447,7 +437,7 @@ static int resolve(struct trace *t, const char *name, uint16_t type, int depth,
     struct level *cur = malloc(sizeof *cur), *next = malloc(sizeof *next);
     char qname[NAMELEN];
     int rc = -1, cnames = 0;
-    canon(name, qname, sizeof qname);
+    nr_dname_canon(name, qname, sizeof qname);
     if (cur && next)
         at_root(t, cur);
     while (cur && next) {

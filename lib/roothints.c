@@ -31,8 +31,7 @@ void nr_roothints_builtin(struct nr_roothints *h)
     }
 }
 
-/* Lowercase, with the final dot. */
-static void canon(const char *in, char *out, size_t n)
+void nr_dname_canon(const char *in, char *out, size_t n)
 {
     size_t k = 0;
     for (; in[k] && k + 2 < n; k++)
@@ -66,9 +65,9 @@ static void hint_line(struct nr_roothints *h, char *line)
     if (n < 3 || k + 1 >= n)
         return;
     char owner[256], rd[256];
-    canon(w[0], owner, sizeof owner);
+    nr_dname_canon(w[0], owner, sizeof owner);
     if (!strcasecmp(w[k], "NS") && !strcmp(owner, ".") && h->n < NR_ROOTHINTS_MAX) {
-        canon(w[k + 1], rd, sizeof rd);
+        nr_dname_canon(w[k + 1], rd, sizeof rd);
         if (!find(h, rd))
             snprintf(h->v[h->n++].name, sizeof h->v[0].name, "%s", rd);
     } else if (!strcasecmp(w[k], "A") || !strcasecmp(w[k], "AAAA")) {

@@ -36,4 +36,8 @@ const struct nr_roothints *nr_roothints_cached(struct nr_roothints_cache **cache
                                                char *err, size_t errlen);
 void nr_roothints_cache_free(struct nr_roothints_cache *cache);
 
+/* A domain name lowercased, with its final dot, into out (n bytes, at
+ * least 2; longer names are cut). */
+void nr_dname_canon(const char *in, char *out, size_t n);
+
 #endif

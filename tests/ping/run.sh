@@ -28,27 +28,8 @@ if [ "${1:-}" = --inner ]; then
     exec "$2" -k
 fi
 
-# Suites that use fixed loopback ports or raw ICMP take turns machine-wide,
-# so two checkouts testing at once cannot see each other's traffic (the
-# --inner re-run above runs under the lock its caller holds).
-exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
-flock 9
-
-[ $# -eq 1 ] || { echo "usage: $0 NETREPL" >&2; exit 2; }
-bin=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-self="$here/$(basename "$0")"
-
-skip() { echo "ping-tests: skipped: $*"; exit 0; }
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, sysctls, setpriv)"
-for c in unshare ip setpriv timeout; do
-    command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"
-done
-unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n failed)"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export NETREPL_DNS=127.0.0.1:9 HOME=$work XDG_STATE_HOME=$work/state
+suite=ping-tests why="network namespaces, sysctls, setpriv"
+. "$(dirname "$0")/../ns-suite.sh" "$@"
 
 WIDE="0 2147483647"
 NARROW="1 0"

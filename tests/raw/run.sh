@@ -37,25 +37,8 @@ if [ "${1:-}" = --inner ]; then
     exec "$2" -k $5
 fi
 
-# Raw ICMP suites take turns machine-wide (see tests/ping/run.sh).
-exec 9>"${TMPDIR:-/tmp}/netrepl-tests.lock"
-flock 9
-
-[ $# -eq 1 ] || { echo "usage: $0 NETREPL" >&2; exit 2; }
-bin=$(realpath "$1")
-here=$(cd "$(dirname "$0")" && pwd)
-self="$here/$(basename "$0")"
-
-skip() { echo "raw-tests: skipped: $*"; exit 0; }
-[ "$(id -u)" = 0 ] || skip "needs root (raw sockets, network namespaces, setpriv)"
-for c in unshare ip setpriv timeout; do
-    command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"
-done
-unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n failed)"
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export NETREPL_DNS=127.0.0.1:9 HOME=$work XDG_STATE_HOME=$work/state
+suite=raw-tests why="raw sockets, network namespaces, setpriv"
+. "$(dirname "$0")/../ns-suite.sh" "$@"
 pass=0 fail=0
 
 # The IPv4 header's id and checksum change from packet to packet.

@@ -53,6 +53,10 @@ cleanup() {
 trap cleanup EXIT
 pass=0 fail=0
 
+# The screen holds UTF-8 (line drawing, bars): patterns like /─+/ must
+# count characters, not bytes, whatever locale the suite was started in
+# (CI runs with none).
+grep() { LC_ALL=C.UTF-8 command grep "$@"; }
 screen() { T capture-pane -p -t nr; }
 show_screen() { screen | grep -v '^$' | sed 's/^/     | /'; }
 # wait_for REGEX [SECONDS]: poll the screen until a line matches.
