@@ -16,6 +16,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 for c in openssl socat python3; do
     command -v $c >/dev/null || { echo "tls: $c missing (make test-deps)"; exit 1; }
 done
+# The peers below take fixed ports: one already taken (a peer left over
+# from another run) would answer in their place with another PKI, and every
+# case would fail for a reason that is not netrepl's. Say so instead.
+busy=$(ss -Htln 2>/dev/null | awk '{ print $4 }' | grep -E ':(163[0-4][0-9])$' | sort -u | tr '\n' ' ')
+if [ -n "$busy" ]; then
+    echo "FAIL tls: test ports already in use by another process: $busy"
+    ss -Htlnp 2>/dev/null | grep -E ':163[0-4][0-9] ' | sed 's/^/     | /'
+    exit 1
+fi
 work=$(mktemp -d)
 pids=""
 cleanup() {
