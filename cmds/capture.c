@@ -105,6 +105,8 @@ const struct nr_cmd cmd_capture = {
     "packet in the direction it went, labelled with flags and relative\n"
     "seq/ack/len; labels shorten to fit the terminal before arrows go (see help\n"
     "ladder). dial and listen take --ladder too.\n"
+    "At most 65536 packet lines wait for the next command boundary; more are\n"
+    "counted and said.\n"
     "Example: capture 2 --file /tmp/s2.pcap\n"
     "Example: capture --ladder\n"
     "Example: capture stop\n",

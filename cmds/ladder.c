@@ -48,7 +48,8 @@ const struct nr_cmd cmd_ladder = {
     .summary = "draw a session's captured packets as a sequence diagram",
     .help =
     "The packets captured for session ID (capture, dial --capture, listen\n"
-    "--capture; kept after the capture and the session end, up to 10000) as a\n"
+    "--capture; kept after the capture and the session end, up to 10000 for\n"
+    "each of the 64 sessions captured last) as a\n"
     "packet ladder: the two ends as columns headed by their addresses (the\n"
     "session's end on the left), one arrow per packet in the direction it\n"
     "travelled, labelled with its flags and relative seq/ack/len (SYN, SYN+ACK\n"
