@@ -76,7 +76,7 @@ static const struct nr_opt capture_options[] = {
     { "--file", NULL, OPT_PATH, offsetof(struct capture_opts, file), 0, 0, "F.pcap",
       "also write the packets to a pcap file (tcpdump -r, Wireshark)", NULL, 0, 0 },
     { "--count", NULL, OPT_INT, offsetof(struct capture_opts, count), 1, 1e9, "N",
-      "stop after N packets", NULL, 0, 0 },
+      "stop after N packets (the file, too, holds the first N)", NULL, 0, 0 },
     { "--time", NULL, OPT_FLAG, offsetof(struct capture_opts, time), 0, 0, NULL,
       "show the time since the capture started (always shown at the prompt)", NULL, 0, 0 },
     { "--ladder", NULL, OPT_FLAG, offsetof(struct capture_opts, ladder), 0, 0, NULL,
@@ -98,7 +98,8 @@ const struct nr_cmd cmd_capture = {
     "after each command (times only with --time). The capture outlives the\n"
     "session, so the packets of close are seen. 'capture all' captures every\n"
     "TCP and UDP session; 'capture stop' stops every capture, 'capture ID stop'\n"
-    "one, with the count of packets and kernel drops. dial and listen take\n"
+    "one, with the count of packets and kernel drops (with --file, the file's\n"
+    "own: it is a second capture, of whole packets). dial and listen take\n"
     "--capture to start before the first packet.\n"
     "--ladder draws them instead as a packet ladder: the two ends as columns\n"
     "headed by their addresses (the session's end on the left), an arrow per\n"

@@ -30,6 +30,7 @@ struct nr_capture {
     struct nr_pcapfile *file;     /* --file: its own capture, in a process of its own */
     char file_err[NR_ERRLEN];     /* why the file is incomplete, "" */
     uint64_t file_packets, file_drops;
+    bool file_done;               /* a file was written and finished */
     int fd, dlt;
     nr_cap_fn fn;
     void *arg;
@@ -538,7 +539,8 @@ static int open_file(struct nr_capture *c, const char *path, enum nr_cap_status 
                      size_t errlen)
 {
     int perm;
-    c->file = nr_pcapfile_open(path, c->ifname, c->filter, SNAPLEN, BUF_BYTES, &perm, err, errlen);
+    c->file = nr_pcapfile_open(path, c->ifname, c->filter, SNAPLEN, BUF_BYTES, c->spec.count,
+                               &perm, err, errlen);
     if (!c->file && perm)
         *st = NR_CAP_PERM;
     return c->file ? 0 : -1;
@@ -579,7 +581,9 @@ int nr_capture_refine(struct nr_capture *c, const struct nr_cap_spec *spec,
                       char *err, size_t errlen)
 {
     nr_capture_drain(c);
+    uint64_t count = c->spec.count;
     c->spec = *spec;
+    c->spec.count = count;
     if (set_filter(c, err, errlen) < 0)
         return -1;
     return c->file ? nr_pcapfile_filter(c->file, c->filter, err, errlen) : 0;
@@ -593,6 +597,7 @@ const char *nr_capture_finish(struct nr_capture *c)
                               sizeof c->file_err) == 0)
             c->file_err[0] = 0;
         c->file = NULL;
+        c->file_done = true;
     }
     return c->file_err[0] ? c->file_err : NULL;
 }
@@ -605,8 +610,15 @@ uint64_t nr_capture_drops(struct nr_capture *c)
 {
     struct pcap_stat ps;
     if (pcap_stats(c->p, &ps) < 0)
-        return c->file_drops;
-    return (uint64_t)ps.ps_drop + ps.ps_ifdrop + c->file_drops;
+        return 0;
+    return (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+}
+
+bool nr_capture_file_counts(const struct nr_capture *c, uint64_t *packets, uint64_t *drops)
+{
+    *packets = c->file_packets;
+    *drops = c->file_drops;
+    return c->file_done;
 }
 
 void nr_capture_close(struct nr_capture *c)

@@ -29,6 +29,7 @@ struct nr_cap_spec {
     int icmp_id;                         /* ICMP: the echo identifier */
     struct sockaddr_storage local, remote;
     socklen_t local_len, remote_len;
+    uint64_t count;                      /* --file: the first count packets (0: all) */
 };
 
 enum nr_cap_status { NR_CAP_OK, NR_CAP_PERM, NR_CAP_FAIL };
@@ -47,9 +48,14 @@ void nr_capture_drain(struct nr_capture *c);
 /* The BPF filter in use, and the interface. */
 const char *nr_capture_filter(const struct nr_capture *c);
 const char *nr_capture_ifname(const struct nr_capture *c);
-/* Packets seen, and dropped by the kernel (pcap_stats). */
+/* Packets seen, and dropped by the kernel (pcap_stats), by the capture
+ * that feeds the callback. */
 uint64_t nr_capture_seen(const struct nr_capture *c);
 uint64_t nr_capture_drops(struct nr_capture *c);
+/* After nr_capture_finish of a --file capture: the packets its own capture
+ * wrote to the file and the kernel dropped before it (true); false when
+ * there was no file. */
+bool nr_capture_file_counts(const struct nr_capture *c, uint64_t *packets, uint64_t *drops);
 /* Stops writing the pcap file (--file) and waits until it is complete.
  * Returns NULL, or why the file is incomplete (a full disk). Packets keep
  * coming to the callback until nr_capture_close(). */

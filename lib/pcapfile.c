@@ -61,12 +61,14 @@ struct writer {
     struct shared *s;
     pcap_t *p;
     pcap_dumper_t *d;
-    uint64_t packets;
+    uint64_t packets, limit;      /* limit: the first packets only (0: all) */
 };
 
 static void on_packet(unsigned char *arg, const struct pcap_pkthdr *h, const unsigned char *b)
 {
     struct writer *w = (struct writer *)arg;
+    if (w->limit && w->packets >= w->limit)
+        return;   /* --count: the file holds the first ones, as the lines */
     pcap_dump((unsigned char *)w->d, h, b);
     w->packets++;
 }
@@ -107,10 +109,10 @@ static int cmp_int(const void *a, const void *b)
 }
 
 static void writer_main(struct shared *s, int ctl, int file, const char *ifname, int snaplen,
-                        int bufsize)
+                        int bufsize, uint64_t limit)
 {
     char eb[PCAP_ERRBUF_SIZE] = "";
-    struct writer w = { s, NULL, NULL, 0 };
+    struct writer w = { s, NULL, NULL, 0, limit };
     for (int sig = 1; sig < 32; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
             signal(sig, SIG_DFL);   /* the shell's handlers write to its self-pipe */
@@ -202,8 +204,8 @@ fail:
 /* ---- the shell's side ---- */
 
 struct nr_pcapfile *nr_pcapfile_open(const char *path, const char *ifname, const char *filter,
-                                     int snaplen, int bufsize, int *perm, char *err,
-                                     size_t errlen)
+                                     int snaplen, int bufsize, uint64_t limit, int *perm,
+                                     char *err, size_t errlen)
 {
     struct nr_pcapfile *f = calloc(1, sizeof *f);
     int file = -1, sv[2] = { -1, -1 };
@@ -236,7 +238,7 @@ struct nr_pcapfile *nr_pcapfile_open(const char *path, const char *ifname, const
         goto fail;
     }
     if (f->pid == 0)
-        writer_main(f->s, sv[1], file, ifname, snaplen, bufsize);
+        writer_main(f->s, sv[1], file, ifname, snaplen, bufsize, limit);
     close(sv[1]);
     close(file);
     f->ctl = sv[0];

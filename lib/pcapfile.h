@@ -21,8 +21,8 @@ struct nr_pcapfile;
  * with filter (BPF syntax), snaplen and a kernel buffer of bufsize bytes.
  * NULL with err on failure; *perm set when the capture lacks privilege. */
 struct nr_pcapfile *nr_pcapfile_open(const char *path, const char *ifname, const char *filter,
-                                     int snaplen, int bufsize, int *perm, char *err,
-                                     size_t errlen);
+                                     int snaplen, int bufsize, uint64_t limit, int *perm,
+                                     char *err, size_t errlen);
 /* Replaces the filter (a dial --capture, once connected). */
 int nr_pcapfile_filter(struct nr_pcapfile *f, const char *filter, char *err, size_t errlen);
 /* Asks the writer to put what it has in the file now (a command boundary). */

@@ -261,21 +261,32 @@ static void summary(struct shell *sh, struct cap_one *o, const char *why)
     out_begin(sh, "capture_stop");
     out_int(sh, "id", "[%lld] capture stopped", o->id);
     out_lit(sh, "why", "%s: ", why);
-    out_uint(sh, "packets", "%llu ", nr_capture_seen(o->c));
-    out_text(sh, "%s, ", nr_plural(nr_capture_seen(o->c), "packet", "packets"));
+    /* After --count: the packets it counted (more may have come before the stop). */
+    uint64_t seen = o->done ? o->shown : nr_capture_seen(o->c);
+    out_uint(sh, "packets", "%llu ", seen);
+    out_text(sh, "%s, ", nr_plural(seen, "packet", "packets"));
     out_uint(sh, "drops", "%llu dropped by the kernel", drops);
+    uint64_t fp, fd;
+    if (nr_capture_file_counts(o->c, &fp, &fd)) {
+        /* The file has a capture of its own (whole packets): its counts. */
+        out_uint(sh, "file_packets", "; the file: %llu ", fp);
+        out_text(sh, "%s, ", nr_plural(fp, "packet", "packets"));
+        out_uint(sh, "file_drops", "%llu dropped by the kernel", fd);
+    }
     if (ferr)
         out_str(sh, "file_error", "; %s", ferr);
     out_text(sh, "\n");
     out_end(sh);
 }
 
+static void print_held(struct shell *sh);
+
 static void stop_one(struct shell *sh, int i, const char *why)
 {
     struct sh_capture *t = sh->capture;
     struct cap_one *o = t->v[i];
     nr_capture_drain(o->c);
-    sh_capture_print(sh);
+    print_held(sh);   /* not sh_capture_print: it stops --count captures, this one too */
     summary(sh, o, why);
     nr_capture_close(o->c);
     free(o);
@@ -289,11 +300,10 @@ void sh_capture_drain(struct shell *sh)
         nr_capture_drain(t->v[i]->c);
 }
 
-void sh_capture_print(struct shell *sh)
+/* The packet lines waiting for a command boundary, in order. */
+static void print_held(struct shell *sh)
 {
     struct sh_capture *t = sh->capture;
-    if (!t)
-        return;
     for (size_t i = 0; i < t->nheld; i++)
         rec_print(sh, &t->held[i]);
     t->nheld = 0;
@@ -303,6 +313,14 @@ void sh_capture_print(struct shell *sh)
         out_end(sh);
         t->lost = 0;
     }
+}
+
+void sh_capture_print(struct shell *sh)
+{
+    struct sh_capture *t = sh->capture;
+    if (!t)
+        return;
+    print_held(sh);
     for (int i = 0; i < t->n;)
         if (t->v[i]->done)
             stop_one(sh, i, " after --count");
@@ -362,7 +380,9 @@ int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
     if (!o)
         return cmd_error(sh, "out of memory");
     *o = (struct cap_one){ sh, id, NULL, time, ladder, count, 0, false };
-    o->c = nr_capture_open(sh->loop, spec, file, on_pkt, o, &st, err, sizeof err);
+    struct nr_cap_spec sp = *spec;
+    sp.count = count > 0 ? (uint64_t)count : 0;
+    o->c = nr_capture_open(sh->loop, &sp, file, on_pkt, o, &st, err, sizeof err);
     if (!o->c) {
         free(o);
         if (st == NR_CAP_PERM)

@@ -4,7 +4,9 @@
 #   examples    the teaching examples (handshake, its ladder, close, shutdown write, RST,
 #               UDP to a closed port, ping with capture on), checked line by line against
 #               tests/examples/NAME.out with the same filters
-#   pcap        --file read back by tcpdump -r: same packet count and flags
+#   pcap        --file read back by tcpdump -r: same packet count and flags, and
+#               the count the stop line gives for the file
+#   count       --count 4 --file: 4 lines and the same first 4 packets in the file
 #   listener    listen --capture over 3 concurrent clients: 3 handshakes
 #   ladders     listen --ladder over 2 clients: a ladder each, live and again
 #               with `ladder 1` after the sessions closed; --json the packets
@@ -74,6 +76,34 @@ afterflags=$(sed -n '/capture stopped (started again)/,$p' "$work/out" | grep '^
 if [ "$after" = "$theirs" ] && [ "$afterflags" = "$theirflags" ] && [ "$theirs" -ge 8 ]; then
     ok "pcap: tcpdump -r reads $theirs packets, flags as shown ($ours lines in all)"
 else bad "pcap" "netrepl $after: $afterflags" "tcpdump $theirs: $theirflags" "$(head -40 "$work/out")"; fi
+# The stop line counts the file's own packets: as many as tcpdump reads.
+stop=$(grep '^\[2\] capture stopped: ' "$work/out" | tail -1)
+want="[2] capture stopped: $after packets, 0 dropped by the kernel; the file: $theirs packets, 0 dropped by the kernel"
+if [ "$stop" = "$want" ]; then ok "pcap: the stop line gives the file's count ($theirs)"
+else bad "pcap: stop line" "got:  $stop" "want: $want"; fi
+
+# ---- --count N --file: the file holds the first N, as the lines ----
+cat >"$work/count.nr" <<EOS
+listen tcp 127.0.0.1:16375 --echo
+capture 1 --count 4 --file $work/c.pcap
+dial tcp 127.0.0.1:16375
+send 2 one -l
+recv 2
+send 2 two -l
+recv 2
+close 2
+sleep 0.1
+EOS
+ns timeout 30 "$bin" "$work/count.nr" >"$work/out" 2>&1
+lines=$(grep -c '^\[1\] [<>] TCP' "$work/out")
+infile=$(tcpdump -nr "$work/c.pcap" 2>/dev/null | wc -l)
+first=$(tcpdump -nr "$work/c.pcap" 2>/dev/null | sed -E 's/.*Flags \[([^]]*)\].*/\1/' | tr '\n' ' ')
+# The 4th packet (the request) comes in the same command as the echo and its
+# ACKs: the file must stop at it too, not at the next command boundary.
+if [ "$lines" = 4 ] && [ "$infile" = 4 ] && [ "$first" = "S S. . P. " ] &&
+   grep -q '^\[1\] capture stopped after --count: 4 packets, 0 dropped by the kernel; the file: 4 packets, 0 dropped by the kernel$' "$work/out"; then
+    ok "count: --count 4 --file: 4 lines, the same 4 packets in the file ($first)"
+else bad "count: $lines lines, $infile in the file ($first)" "$(grep -v '^\[1\] [<>]' "$work/out" | head -20)"; fi
 
 # ---- a listener's capture over 3 concurrent clients ----
 cat >"$work/listener.nr" <<EOS
