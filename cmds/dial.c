@@ -261,7 +261,7 @@ static const struct nr_opt dial_options[] = {
     { "--keepalive", NULL, OPT_FLAG, offsetof(struct dial_opts, keepalive), 0, 0, NULL,
       "enable TCP keepalive", NULL, 0, 0 },
     { "--nodelay", NULL, OPT_FLAG, offsetof(struct dial_opts, nodelay), 0, 0, NULL,
-      "disable Nagle's algorithm (TCP_NODELAY)", NULL, 0, 0 },
+      "disable Nagle's algorithm (TCP_NODELAY; TLS sessions always have it)", NULL, 0, 0 },
     TLS_CLIENT_OPTS(struct dial_opts, tls),
     TLS_COMMON_OPTS(struct dial_opts, tls),
     { "--capture", NULL, OPT_FLAG, offsetof(struct dial_opts, capture), 0, 0, NULL,
