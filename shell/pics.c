@@ -250,8 +250,10 @@ void sh_progress_start(struct sh_progress *p)
     p->shown = false;
     p->timer = 0;
     p->start_us = nr_now_us();
-    if (p->on)
+    if (p->on) {
         p->timer = nr_loop_timer(sh->loop, p->start_us + PIC_PROGRESS_DELAY_US, progress_tick, p);
+        sh->progress = p;   /* notices clear it before they print (repl_print_above) */
+    }
 }
 
 void sh_progress_hide(struct sh_progress *p)
@@ -269,4 +271,6 @@ void sh_progress_end(struct sh_progress *p)
     p->timer = 0;
     progress_clear(p);
     p->on = false;
+    if (p->sh->progress == p)
+        p->sh->progress = NULL;
 }

@@ -3,6 +3,7 @@
  * while a slow producer writes). Interactive: readline's callback interface
  * on the same loop; notices print above the prompt; Ctrl-C cancels. */
 #include "shell/repl.h"
+#include "shell/pics.h"
 #include "lib/dns.h"
 
 #include <errno.h>
@@ -388,6 +389,10 @@ void repl_line_show(struct shell *sh, const char *new_prompt)
 
 void repl_print_above(struct shell *sh, const char *text, size_t n)
 {
+    /* A command's progress line (stderr, no newline) goes first, or the
+     * text would follow it on its line; the next tick draws it again. */
+    if (sh->progress)
+        sh_progress_hide(sh->progress);
     repl_line_hide(sh);
     fwrite(text, 1, n, stdout);
     if (!n || text[n - 1] != '\n')

@@ -67,6 +67,7 @@ struct shell {
     } held;
     struct nr_buf held_notices;  /* notices kept while a live view owns the screen */
     bool hold_notices;           /* sessions --watch runs: keep them (sh_notices_hold) */
+    struct sh_progress *progress;   /* the progress line a command shows, or NULL */
     struct {
         int id;           /* the session attach shows live, 0 none */
         void (*fn)(void *arg, struct nr_session *s, int ev);

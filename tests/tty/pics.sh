@@ -2,8 +2,9 @@
 # The live pictures through a real terminal (tmux, capture-pane): ping's
 # sparkline updating on one line and its histogram, sessions --watch
 # redrawing in place (rates, held notices, a key and Ctrl-C stop it, columns
-# dropped at 60), the progress line of a 50 MB send --file, and the plain
-# forms: TERM=dumb (ASCII, no redrawing in place) and NO_COLOR.
+# dropped at 60), the progress lines of a 50 MB send --file, of recv --all
+# and of lookup -f, and the plain forms: TERM=dumb (ASCII, no redrawing in
+# place) and NO_COLOR.
 # Usage: pics.sh NETREPL
 set -u
 . "$(dirname "$0")/lib.sh" "$1"
@@ -27,6 +28,14 @@ for l in sys.stdin.read().splitlines():
     if len(l) > w: print(l)' "$2")
     if [ -z "$long" ]; then ok "$1"; else
         bad "$1: lines wider than $2:"; echo "$long" | sed 's/^/     | /'; fi
+}
+# check_not_scrolled NAME REGEX: nor has the pane's history (what scrolled
+# off the screen) such a line.
+check_not_scrolled() {
+    local hit
+    hit=$(T capture-pane -p -S - -t nr | grep -E -- "$2" | head -3)
+    if [ -z "$hit" ]; then ok "$1"; else
+        bad "$1: unexpected /$2/ in the history:"; echo "$hit" | sed 's/^/     | /'; fi
 }
 start() {   # start COLUMNS ENV...: a fresh netrepl in a COLUMNSx24 pane
     local cols=$1
@@ -256,5 +265,59 @@ check "progress: the send ends" '^\[1\] sent 50000000 bytes$' 20
 check_not "progress: the bar is cleared" 'MiB sent'
 T send-keys -t nr 'recv --timeout 0.1' Enter
 check "prompt after progress" '^netrepl\[1\]> ?$'
+
+# ---- progress: recv --all of a 96 KiB stream the peer sends in ~3 s ----
+# The peer (port 16441) waits for a line, then sends 12 chunks of 128 lines
+# of 64 bytes, one every 0.25 s, and closes. No total is known: the line has
+# no bar and no ETA, only the bytes so far and the rate.
+python3 -u - 16441 >"$work/rport" <<'PY' &
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+print(sys.argv[1])
+c, _ = s.accept()
+c.recv(16)
+for k in range(1, 13):
+    c.sendall(b"".join(b"chunk %02d line %03d " % (k, l) + b"." * 45 + b"\n" for l in range(1, 129)))
+    time.sleep(0.25)
+c.close()
+PY
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [ -s "$work/rport" ] && break; sleep 0.1; done
+[ -s "$work/rport" ] || bad "progress, recv --all: the peer is not listening on 16441 (taken? $(ss -ltnpH 'sport = :16441'))"
+start 80 "${utf[@]}" NO_COLOR=1
+T send-keys -t nr "dial tcp 127.0.0.1:16441" Enter "send go -l; recv --all" Enter
+check "progress, recv --all: bytes and rate, no bar" '^[0-9]+\.[0-9] KiB received  [0-9]+\.[0-9] KiB/s$' 5
+check "progress, recv --all: redrawn as bytes come" '^(6[4-9]|[7-9][0-9])\.[0-9] KiB received  [0-9]+\.[0-9] KiB/s$' 5
+check "progress, recv --all: the last line of the stream" '^chunk 12 line 128 \.{45}$' 5
+check "progress, recv --all: the peer closed" '^\(peer closed the connection\)$' 5
+# The close notice comes while the line is up: it goes first (no bar before it).
+check "progress, recv --all: the close notice on a line of its own" '^\[1\] closed by peer \(0 bytes still buffered\)$'
+check "progress, recv --all: the prompt returns" '^netrepl\[1\]> ?$'
+check_not "progress, recv --all: the line is cleared" 'received  '
+check_not_scrolled "progress, recv --all: cleared before each chunk" 'received  '
+
+# ---- progress: lookup -f of 1000 names that take 0.3 s each ----
+# tests/dns/faultdns.py (port 16440) answers slow.* after 300 ms; with 100
+# queries in flight the batch takes ~3.3 s, its results coming in bursts
+# between which the line is drawn. netrepl asks it alone (--dns).
+python3 "$(dirname "$0")/../dns/faultdns.py" 16440 >"$work/faultdns.log" 2>&1 &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do
+    dig +short +tries=1 +time=1 @127.0.0.1 -p 16440 ok.fault.test 2>/dev/null | grep -q 192.0.2.99 && break
+    sleep 0.1
+done
+kill -0 "${pids[-1]}" 2>/dev/null ||
+    bad "progress, lookup -f: faultdns.py did not start on 16440: $(cat "$work/faultdns.log")"
+for ((i = 1; i <= 1000; i++)); do echo "slow.n$i.fault.test"; done >"$work/names"
+start_pane 80 24 "env ${utf[*]} NO_COLOR=1 $bin --dns 127.0.0.1:16440; echo EXIT=\$?; sleep 30"
+check "progress, lookup -f: prompt" '^netrepl> ?$'
+T send-keys -t nr "lookup a -f $work/names" Enter
+check "progress, lookup -f: a bar with names, rate and ETA" '^\[█*░*\] [0-9]+/1000 names  [0-9]+ names/s  ETA [0-9]+s$' 5
+check "progress, lookup -f: the bar moves" '^\[█{20,}░*\] ([5-9][0-9]{2})/1000 names  [0-9]+ names/s  ETA [0-9]+s$' 5
+check "progress, lookup -f: the last name's answer" '^slow\.n1000\.fault\.test  A  192\.0\.2\.99$' 10
+check "progress, lookup -f: the prompt returns" '^netrepl> ?$'
+check_not "progress, lookup -f: the bar is cleared" 'names/s'
+check_not_scrolled "progress, lookup -f: cleared before each answer" 'names/s'
 
 finish "tty pictures"
