@@ -366,6 +366,8 @@ static int run_batch(struct shell *sh, struct req *r)
             (w == NR_WAIT_TIMEOUT && nr_batch_received(b) == before)) {
             size_t done = nr_batch_delivered(b);
             nr_batch_cancel(b);
+            if (r->prog)
+                sh_progress_hide(r->prog);   /* the error on a line of its own */
             rc = cmd_error(sh, "%s after %zu of %zu names", w == NR_WAIT_INTR ? "interrupted"
                            : "stalled", done, r->n);
         }

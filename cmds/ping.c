@@ -170,6 +170,18 @@ static void clear_line(struct ping_view *v)
     v->shown = false;
 }
 
+/* Clears the live line wherever it is: after Ctrl-C the shell ended the
+ * line the terminal echoed ^C on, so it is one row up. A reply or packet
+ * handled after Ctrl-C (in the same turn of the loop) clears it so too,
+ * or the old line would stay on screen above the statistics. */
+static void clear_live(struct ping_view *v)
+{
+    const char *term = getenv("TERM");
+    if (v->shown && v->sh->interrupted && term && *term && strcmp(term, "dumb"))
+        printf("\033[A");
+    clear_line(v);
+}
+
 /* "rtt ▂▃▁█▂ 0.052 ms": the latest echoes that fit, the last rtt. */
 static void draw_live(struct ping_view *v, int64_t last)
 {
@@ -189,7 +201,7 @@ static void draw_live(struct ping_view *v, int64_t last)
 static void on_packet(void *arg, const struct nr_pkt *p)
 {
     struct ping_ctx *x = arg;
-    clear_line(x->v);
+    clear_live(x->v);
     sh_packet_line(x->sh, 0, false, p);
 }
 
@@ -199,7 +211,7 @@ static void on_event(void *arg, const struct nr_ping_event *ev)
     struct ping_view *v = x->v;
     struct shell *sh = x->sh;
     char from[NR_ADDRSTRLEN];
-    clear_line(v);
+    clear_live(v);
     if (x->cap)
         nr_capture_drain(x->cap);   /* the request and the reply first, then what ping saw */
     if (ev->kind == NR_PING_SEND_ERROR) {
@@ -225,7 +237,7 @@ static void on_event(void *arg, const struct nr_ping_event *ev)
     out_end(sh);
     if (!ev->dup)
         view_add(v, ev->seq, ev->rtt_us);
-    if (v->live)
+    if (v->live && !sh->interrupted)
         draw_live(v, ev->rtt_us);
 }
 
@@ -416,10 +428,7 @@ static int run_echoes(struct shell *sh, const struct ping_req *q, const struct n
     v.p = p;
     sh_wait(sh, nr_ping_done, p, nr_ping_deadline(p));
     nr_ping_stop(p);   /* Ctrl-C (or the safety deadline): the rest is lost */
-    const char *term = getenv("TERM");
-    if (v.shown && sh->interrupted && term && *term && strcmp(term, "dumb"))
-        printf("\033[A");   /* back over the line ^C ended, to clear it too */
-    clear_line(&v);
+    clear_live(&v);
     if (x.cap)
         stop_capture(sh, &x);
     const struct nr_ping_stats *st = nr_ping_stats(p);
