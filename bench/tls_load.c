@@ -34,7 +34,8 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static SSL *dial(int *fdp)
+/* rbuf: a read-ahead buffer of that size (0: OpenSSL's, one record). */
+static SSL *dial(int *fdp, size_t rbuf)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
     inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
@@ -45,6 +46,8 @@ static SSL *dial(int *fdp)
         exit(1);
     }
     SSL *s = SSL_new(ctx);
+    if (rbuf)
+        SSL_set_default_read_buffer_len(s, rbuf);
     SSL_set_fd(s, fd);
     if (SSL_connect(s) != 1) {
         fprintf(stderr, "handshake failed\n");
@@ -69,8 +72,8 @@ static void done(SSL *s, int fd)
 static void stream(size_t mib)
 {
     int fd;
-    SSL *s = dial(&fd);
     enum { CHUNK = 256 * 1024 };
+    SSL *s = dial(&fd, CHUNK);
     static char out[CHUNK], in[CHUNK];
     BIO *wb = BIO_new(BIO_f_buffer());
     BIO_set_write_buffer_size(wb, CHUNK + 4096);
@@ -134,7 +137,7 @@ static void concurrent(int n)
     char msg[64];
     memset(msg, 'x', sizeof msg);
     for (int i = 0; i < n; i++) {
-        c[i].s = dial(&c[i].fd);
+        c[i].s = dial(&c[i].fd, 0);
         c[i].left = rounds;
         fcntl(c[i].fd, F_SETFL, fcntl(c[i].fd, F_GETFL) | O_NONBLOCK);
         struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &c[i] };
@@ -187,7 +190,7 @@ static void handshakes(double secs)
     long n = 0;
     while (now() - t0 < secs) {
         int fd;
-        SSL *s = dial(&fd);
+        SSL *s = dial(&fd, 0);
         done(s, fd);
         n++;
     }
@@ -202,7 +205,6 @@ int main(int argc, char **argv)
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
     SSL_CTX_set_read_ahead(ctx, 1);
-    SSL_CTX_set_default_read_buffer_len(ctx, 256 * 1024);
     if (!strcmp(argv[1], "stream"))
         stream((size_t)atol(argv[3]));
     else if (!strcmp(argv[1], "concurrent") && argc > 4) {
