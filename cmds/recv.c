@@ -193,8 +193,8 @@ static int recv_stream(struct shell *sh, struct nr_session *s, struct recv_opts 
         show_chunk(sh, s, o, n);
     if (e && !nr_sess_buffered(s))
         return cmd_error(sh, "[%d] %s", id, nr_sess_strerror(s));
-    if (stream_ended(s) && !e && (!n || !nr_sess_buffered(s)))
-        show_eof(sh, s);
+    if (stream_ended(s) && !e)
+        show_eof(sh, s);   /* with what is still buffered (--max, --until) */
     if (!n && !stream_ended(s))
         return recv_fail(sh, s, r, o->timeout);
     return CMD_OK;

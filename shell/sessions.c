@@ -183,6 +183,8 @@ static void on_event(void *arg, struct nr_session *s, enum nr_sess_event ev, siz
     case NR_SEV_DATA:
         break;
     case NR_SEV_EOF:
+        if (id == sh->muted_id)
+            break;   /* recv is reading it: it says so itself (show_eof) */
         sh_notice(sh, "eof", id, "[%d] closed by peer (%zu %s still buffered)", id,
                   nr_sess_buffered(s), nr_plural(nr_sess_buffered(s), "byte", "bytes"));
         break;

@@ -270,7 +270,7 @@ check "prompt after progress" '^netrepl\[1\]> ?$'
 # The peer (port 16441) waits for a line, then sends 12 chunks of 128 lines
 # of 64 bytes, one every 0.25 s, and closes. No total is known: the line has
 # no bar and no ETA, only the bytes so far and the rate.
-python3 -u - 16441 >"$work/rport" <<'PY' &
+python3 -u - 16441 16442 >"$work/rport" <<'PY' &
 import socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
@@ -280,20 +280,30 @@ c.recv(16)
 for k in range(1, 13):
     c.sendall(b"".join(b"chunk %02d line %03d " % (k, l) + b"." * 45 + b"\n" for l in range(1, 129)))
     time.sleep(0.25)
+# A client of the shell's other listener: an accept notice while the line is
+# up (drawn again after the last chunk), on screen at the end.
+o = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+time.sleep(0.3)
 c.close()
+time.sleep(0.3)
+o.close()
 PY
 pids+=($!)
 for ((i = 0; i < 50; i++)); do [ -s "$work/rport" ] && break; sleep 0.1; done
 [ -s "$work/rport" ] || bad "progress, recv --all: the peer is not listening on 16441 (taken? $(ss -ltnpH 'sport = :16441'))"
 start 80 "${utf[@]}" NO_COLOR=1
+T send-keys -t nr "listen tcp 127.0.0.1:16442" Enter
+check "progress, recv --all: a second listener" '^\[1\] listening on tcp 127\.0\.0\.1:16442$'
 T send-keys -t nr "dial tcp 127.0.0.1:16441" Enter "send go -l; recv --all" Enter
 check "progress, recv --all: bytes and rate, no bar" '^[0-9]+\.[0-9] KiB received  [0-9]+\.[0-9] KiB/s$' 5
 check "progress, recv --all: redrawn as bytes come" '^(6[4-9]|[7-9][0-9])\.[0-9] KiB received  [0-9]+\.[0-9] KiB/s$' 5
 check "progress, recv --all: the last line of the stream" '^chunk 12 line 128 \.{45}$' 5
 check "progress, recv --all: the peer closed" '^\(peer closed the connection\)$' 5
-# The close notice comes while the line is up: it goes first (no bar before it).
-check "progress, recv --all: the close notice on a line of its own" '^\[1\] closed by peer \(0 bytes still buffered\)$'
-check "progress, recv --all: the prompt returns" '^netrepl\[1\]> ?$'
+# The accept notice comes while the line is up: it goes first (no bar before
+# it). The close of the session recv reads is said by recv, not as a notice.
+check "progress, recv --all: a notice on a line of its own" '^\[3\] accepted 127\.0\.0\.1:[0-9]+ on \[1\]$'
+check_not "progress, recv --all: no close notice beside recv's own" '^\[2\] closed by peer'
+check "progress, recv --all: the prompt returns" '^netrepl\[2\]> ?$'
 check_not "progress, recv --all: the line is cleared" 'received  '
 check_not_scrolled "progress, recv --all: cleared before each chunk" 'received  '
 
