@@ -72,16 +72,21 @@ struct listen_opts {
  * an ephemeral certificate's names). */
 static int listen_tls(struct shell *sh, struct nr_session *s, const struct listen_opts *o)
 {
+    int id = nr_sess_id(s);
     if (!nr_net_is_tls(nr_sess_net(s))) {
         if (!tls_opts_given(&o->tls))
             return CMD_OK;
+        char proto[16];
+        snprintf(proto, sizeof proto, "%s", nr_sess_proto(s));   /* s goes first */
         nr_sess_close(s);
-        return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", nr_sess_proto(s));
+        nr_sess_release_id(sh->sessions, id);   /* a listener that never was takes no ID */
+        return cmd_error(sh, "%s: TLS options need network tls, tls4 or tls6", proto);
     }
     struct nr_tls_ctx *c = tls_ctx_from(sh, "listen", &o->tls, true,
                                         (const struct sockaddr *)nr_sess_local(s));
     if (!c) {
         nr_sess_close(s);
+        nr_sess_release_id(sh->sessions, id);
         return CMD_FAIL;
     }
     nr_sess_set_tls_ctx(s, c);

@@ -312,10 +312,17 @@ static int ctx_certs(struct nr_tls_ctx *c, const struct nr_tls_cfg *cfg, const s
         if (!(f = fopen(cfg->key, "r")))
             return nr_err(err, errlen, "--key %s: %s", cfg->key, strerror(errno));
         fclose(f);
-        if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert) != 1)
-            return fail(err, errlen, "--cert", cfg->cert);
-        if (SSL_CTX_use_PrivateKey_file(c->ctx, cfg->key, SSL_FILETYPE_PEM) != 1)
-            return fail(err, errlen, "--key", cfg->key);
+        char r[160];
+        if (SSL_CTX_use_certificate_chain_file(c->ctx, cfg->cert) != 1) {
+            ssl_reason(r, sizeof r);
+            return nr_err(err, errlen, "--cert %s: no certificate in it (PEM: -----BEGIN "
+                          "CERTIFICATE-----; OpenSSL: %s)", cfg->cert, r);
+        }
+        if (SSL_CTX_use_PrivateKey_file(c->ctx, cfg->key, SSL_FILETYPE_PEM) != 1) {
+            ssl_reason(r, sizeof r);
+            return nr_err(err, errlen, "--key %s: no private key in it, or one it cannot use "
+                          "(PEM: -----BEGIN PRIVATE KEY-----; OpenSSL: %s)", cfg->key, r);
+        }
         if (SSL_CTX_check_private_key(c->ctx) != 1)
             return nr_err(err, errlen, "--key %s: does not match the certificate %s", cfg->key, cfg->cert);
     } else if (c->server) {
