@@ -126,6 +126,7 @@ static int recv_all_wait(struct shell *sh, struct nr_session *s, struct recv_opt
         sh_progress_hide(p);
         if (nr_sess_buffered(s))
             show_chunk(sh, s, o, nr_sess_buffered(s));
+        p->hold = o->open_line;   /* no bar over a line the data has not ended */
         if (stream_ended(s) || r != NR_WAIT_DONE)
             end_line(sh, o);
         if (nr_sess_error(s))

@@ -226,6 +226,8 @@ static void progress_tick(struct nr_loop *loop, void *arg)
     struct sh_progress *p = arg;
     int64_t now = nr_now_us();
     p->timer = nr_loop_timer(loop, now + PIC_PROGRESS_TICK_US, progress_tick, p);
+    if (p->hold)
+        return;   /* the line would go over (and its clearing wipe) output not ended yet */
     struct nr_buf b = { 0 };
     struct pic_style st = { pic_env_utf8(), false };
     int cols = pic_cols(2);

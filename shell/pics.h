@@ -69,6 +69,7 @@ struct sh_progress {
     int64_t start_us;
     uint64_t timer;
     bool on, shown;
+    bool hold;                   /* output stopped inside a line: draw nothing */
 };
 /* Starts p (filled by the caller: sh, what, bytes, total, done, arg). */
 void sh_progress_start(struct sh_progress *p);

@@ -307,6 +307,15 @@ check "progress, recv --all: the prompt returns" '^netrepl\[2\]> ?$'
 check_not "progress, recv --all: the line is cleared" 'received  '
 check_not_scrolled "progress, recv --all: cleared before each chunk" 'received  '
 
+# ---- progress: recv --all of bytes that do not end a line ----
+# The line must not be drawn over them (its clearing wiped them).
+start 80 "${utf[@]}" NO_COLOR=1
+T send-keys -t nr "listen tcp 127.0.0.1:16443 --echo" Enter "dial tcp [1]" Enter
+check "progress, open line: connected" '^\[2\] tcp 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:16443'
+T send-keys -t nr "send hello-world-no-newline; recv --all --timeout 2" Enter
+check "progress, open line: recv --all times out" '^recv: \[2\] timed out after 2 s \(0 bytes buffered\)$' 8
+check "progress, open line: the bytes are still on screen" '^hello-world-no-newline$'
+
 # ---- progress: lookup -f of 1000 names that take 0.3 s each ----
 # tests/dns/faultdns.py (port 16440) answers slow.* after 300 ms; with 100
 # queries in flight the batch takes ~3.3 s, its results coming in bursts
