@@ -116,7 +116,9 @@ static void log_add(struct sh_capture *t, int id, const struct nr_pkt *p)
         return;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
-        struct nr_pkt *v = cap <= LOG_MAX ? realloc(l->v, cap * sizeof *v) : NULL;
+        if (cap > LOG_MAX)
+            cap = LOG_MAX;   /* the last step stops at the limit, not at a power of 2 */
+        struct nr_pkt *v = l->n < LOG_MAX ? realloc(l->v, cap * sizeof *v) : NULL;
         if (!v) {
             l->over++;
             return;

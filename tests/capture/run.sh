@@ -11,6 +11,7 @@
 #   ladders     listen --ladder over 2 clients: a ladder each, live and again
 #               with `ladder 1` after the sessions closed; --json the packets
 #   thousand    a 1,000-datagram exchange captured with no loss and no drop
+#   kept        ladder keeps the first 10,000 packets of 10,100 and says so
 #   nobody      without CAP_NET_RAW: one line with the fix; trace still works
 #   json        --json: one object per packet and per traced event, with the
 #               fields of the text lines, as many as the text shows
@@ -172,6 +173,15 @@ n=$(grep -c '^\[2\] > UDP' "$work/out")
 if [ "$n" = 1000 ] && grep -q '^\[2\] capture stopped: 1000 packets, 0 dropped by the kernel$' "$work/out"; then
     ok "thousand: 1000 datagrams captured, 0 dropped"
 else bad "thousand: $n datagrams shown" "$(tail -3 "$work/out")"; fi
+
+# ---- ladder keeps 10,000 packets a session (not the 8,192 a doubling stops at) ----
+{ echo "listen udp 127.0.0.1:16376 --capture"; echo "dial udp 127.0.0.1:16376"
+  for i in $(seq 10100); do echo "send 2 d$i"; done
+  echo "sleep 0.1"; echo "capture stop"; echo "ladder 1"; } >"$work/kept.nr"
+ns timeout 60 "$bin" -q "$work/kept.nr" >"$work/out" 2>&1
+if grep -qx '\[1\] 100 later packets not kept (10000 are kept per session)' "$work/out"; then
+    ok "kept: ladder keeps 10000 of 10100 packets and says so"
+else bad "kept" "$(grep -E 'not kept|stopped' "$work/out" | head -3)"; fi
 
 # ---- without CAP_NET_RAW ----
 out=$(ns setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$bin" -k -c \
