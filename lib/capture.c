@@ -422,6 +422,26 @@ static void on_ready(struct nr_loop *loop, int fd, unsigned rev, void *arg)
 
 /* ---- the filter ---- */
 
+/* An IPv4 peer of a dual-stack socket has a v4-mapped address
+ * (::ffff:a.b.c.d); on the wire its packets are IPv4. */
+static void unmap(struct sockaddr_storage *ss, socklen_t *len)
+{
+    const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+    if (!*len || ss->ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+        return;
+    struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = s6->sin6_port };
+    memcpy(&s4.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, &s4, sizeof s4);
+    *len = sizeof s4;
+}
+
+static void spec_unmap(struct nr_cap_spec *sp)
+{
+    unmap(&sp->local, &sp->local_len);
+    unmap(&sp->remote, &sp->remote_len);
+}
+
 static bool is_loopback(const struct sockaddr_storage *ss, socklen_t len)
 {
     if (!len)
@@ -557,8 +577,9 @@ struct nr_capture *nr_capture_open(struct nr_loop *loop, const struct nr_cap_spe
         return NULL;
     }
     c->loop = loop, c->fn = fn, c->arg = arg, c->spec = *spec, c->fd = -1;
-    bool lo = is_loopback(&spec->local, spec->local_len) ||
-              is_loopback(&spec->remote, spec->remote_len);
+    spec_unmap(&c->spec);
+    bool lo = is_loopback(&c->spec.local, c->spec.local_len) ||
+              is_loopback(&c->spec.remote, c->spec.remote_len);
     snprintf(c->ifname, sizeof c->ifname, "%s", lo ? "lo" : "any");
     if (activate(c, st, err, errlen) < 0 || set_filter(c, err, errlen) < 0)
         goto fail;
@@ -584,6 +605,7 @@ int nr_capture_refine(struct nr_capture *c, const struct nr_cap_spec *spec,
     uint64_t count = c->spec.count;
     c->spec = *spec;
     c->spec.count = count;
+    spec_unmap(&c->spec);
     if (set_filter(c, err, errlen) < 0)
         return -1;
     return c->file ? nr_pcapfile_filter(c->file, c->filter, err, errlen) : 0;

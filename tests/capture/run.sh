@@ -11,6 +11,7 @@
 #   ladders     listen --ladder over 2 clients: a ladder each, live and again
 #               with `ladder 1` after the sessions closed; --json the packets
 #   thousand    a 1,000-datagram exchange captured with no loss and no drop
+#   mapped      the IPv4 client of a dual-stack listener ([::]) is captured
 #   kept        ladder keeps the first 10,000 packets of 10,100 and says so
 #   nobody      without CAP_NET_RAW: one line with the fix; trace still works
 #   json        --json: one object per packet and per traced event, with the
@@ -182,6 +183,23 @@ ns timeout 60 "$bin" -q "$work/kept.nr" >"$work/out" 2>&1
 if grep -qx '\[1\] 100 later packets not kept (10000 are kept per session)' "$work/out"; then
     ok "kept: ladder keeps 10000 of 10100 packets and says so"
 else bad "kept" "$(grep -E 'not kept|stopped' "$work/out" | head -3)"; fi
+
+# ---- an IPv4 client of a dual-stack listener (its address v4-mapped) ----
+cat >"$work/mapped.nr" <<EOS
+listen tcp :16377
+dial tcp 127.0.0.1:16377
+accept
+capture 3
+send 2 hello
+recv 3
+sleep 0.1
+capture stop
+EOS
+ns timeout 30 "$bin" -q "$work/mapped.nr" >"$work/out" 2>&1
+if grep -q '^\[3\] capturing on lo: tcp and port 16377 and host 127\.0\.0\.1 and port [0-9]*$' "$work/out" &&
+   grep -q '^\[3\] capture stopped: 2 packets, 0 dropped by the kernel$' "$work/out"; then
+    ok "mapped: a v4-mapped peer is captured as IPv4 (the request and its ACK)"
+else bad "mapped" "$(cat "$work/out")"; fi
 
 # ---- without CAP_NET_RAW ----
 out=$(ns setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$bin" -k -c \
