@@ -374,10 +374,10 @@ int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
     if (!t)
         return cmd_error(sh, "out of memory");
     int i = find(t, id);
-    if (i >= 0)
-        stop_one(sh, i, " (started again)");
-    if (t->n == (int)(sizeof t->v / sizeof *t->v))
+    if (i < 0 && t->n == (int)(sizeof t->v / sizeof *t->v))
         return cmd_error(sh, "[%d] too many captures at once (capture stop)", id);
+    if (i >= 0)
+        nr_capture_drain(t->v[i]->c);   /* what the running one saw, before the new one starts */
     struct cap_one *o = calloc(1, sizeof *o);
     if (!o)
         return cmd_error(sh, "out of memory");
@@ -385,12 +385,14 @@ int sh_capture_start(struct shell *sh, int id, const struct nr_cap_spec *spec,
     struct nr_cap_spec sp = *spec;
     sp.count = count > 0 ? (uint64_t)count : 0;
     o->c = nr_capture_open(sh->loop, &sp, file, on_pkt, o, &st, err, sizeof err);
-    if (!o->c) {
+    if (!o->c) {   /* a capture already running goes on */
         free(o);
         if (st == NR_CAP_PERM)
             return cmd_error(sh, "[%d] %s", id, SH_CAPTURE_PERM);
-        return cmd_error(sh, "[%d] %s", id, err);
+        return cmd_error(sh, "[%d] %s%s", id, err, i >= 0 ? " (the running capture goes on)" : "");
     }
+    if (i >= 0)
+        stop_one(sh, i, " (started again)");
     t->v[t->n++] = o;
     log_start(t, id);
     if (t->lad_id == id)
