@@ -3,6 +3,7 @@
  * words come from lib/tls; everything the peer chose is printed escaped. */
 #include "cmds/tls.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,8 @@ int tls_upgrade(struct shell *sh, const char *cmd, struct nr_session *s, struct 
     if (nr_sess_starttls(s, ctx, server, host, sni, discarded, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", nr_sess_id(s), err);
     enum nr_wait w = sh_wait(sh, hs_done, s, deadline);
+    if (w != NR_WAIT_DONE)   /* not left "handshaking" for good: the session is in error */
+        nr_sess_tls_abandon(s, w == NR_WAIT_INTR ? ECANCELED : ETIMEDOUT);
     if (w == NR_WAIT_INTR)
         return cmd_error(sh, "[%d] TLS handshake interrupted", nr_sess_id(s));
     if (w != NR_WAIT_DONE)

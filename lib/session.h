@@ -241,6 +241,10 @@ bool nr_sess_handshaking(const struct nr_session *s);
  * closed without one (possible truncation); NULL otherwise. */
 const char *nr_sess_tls_end(const struct nr_session *s);
 /* The session's error in words (a TLS failure's own text). */
+/* Gives up a TLS handshake still under way (the wait for it timed out:
+ * ETIMEDOUT, or was interrupted: ECANCELED): the session is in error, its
+ * socket kept until closed. */
+void nr_sess_tls_abandon(struct nr_session *s, int err);
 const char *nr_sess_strerror(const struct nr_session *s);
 
 /* ---- the whole table ---- */

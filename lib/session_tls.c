@@ -167,6 +167,9 @@ int nr_sess_starttls(struct nr_session *s, struct nr_tls_ctx *ctx, bool server, 
         *discarded = 0;
     if (s->net.type != SOCK_STREAM || s->net.family == AF_UNIX || s->role == NR_ROLE_LISTEN)
         return nr_err(err, errlen, "is not a TCP connection (%s, %s)", s->net.name, nr_sess_role(s));
+    if (s->tls && s->err && !nr_tls_handshake_done(s->tls))
+        return nr_err(err, errlen, "its TLS handshake failed (%s): close it and connect again",
+                      nr_sess_strerror(s));
     if (s->tls)
         return nr_err(err, errlen, "already speaks TLS");
     if (s->connecting)
@@ -229,9 +232,22 @@ const char *nr_sess_tls_end(const struct nr_session *s)
     return s->tls_trunc ? "no close_notify: the data may be truncated" : NULL;
 }
 
+void nr_sess_tls_abandon(struct nr_session *s, int err)
+{
+    if (!s->tls_hs)
+        return;
+    s->tls_hs = false;
+    s->err = err;
+    update_events(s);
+}
+
 const char *nr_sess_strerror(const struct nr_session *s)
 {
     if (s->tls && s->err == EPROTO && nr_tls_error(s->tls)[0])
         return nr_tls_error(s->tls);
+    if (s->tls && !nr_tls_handshake_done(s->tls) && s->err == ETIMEDOUT)
+        return "the TLS handshake timed out";
+    if (s->tls && !nr_tls_handshake_done(s->tls) && s->err == ECANCELED)
+        return "the TLS handshake was interrupted";
     return nr_sock_strerror(s->err);
 }
