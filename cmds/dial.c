@@ -218,32 +218,38 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
         int r = dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
-        if (capture)
+        if (capture) {
             sh_capture_stop(sh, id);   /* shows the SYN and what answered it */
+            sh_capture_forget(sh, id);
+        }
         return r;
     }
+    /* Connected: the capture follows this connection alone from here on
+     * (before, the remote end: another client's packets to it too). */
+    int r = capture ? sh_capture_refine(sh, s) : CMD_OK;
     if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
-        if (capture)
+        if (capture) {
             sh_capture_stop(sh, id);   /* shows the handshake that failed */
+            sh_capture_forget(sh, id);
+        }
         return CMD_FAIL;
     }
     int64_t took = nr_now_us() - t0 - setup;
     if (apply_opts(sh, s, o) != CMD_OK) {
         nr_sess_close(s);
         nr_sess_release_id(sh->sessions, id);
-        if (capture)
+        if (capture) {
             sh_capture_stop(sh, id);
+            sh_capture_forget(sh, id);
+        }
         return CMD_FAIL;
     }
     sh->current = sh->last_id = id;
     dial_print(sh, s, took, &at);
-    int r = CMD_OK;
-    if (capture) {
-        r = sh_capture_refine(sh, s);
+    if (capture)
         sh_capture_describe(sh, id);
-    }
     /* Let a listener of ours accept this connection now, so ids follow the
      * order of the commands; its notices come after dial's own line. */
     fflush(stdout);

@@ -109,6 +109,19 @@ static void log_start(struct sh_capture *t, int id)
     l->over = 0;
 }
 
+/* The session id never was (a dial that failed gives its id back): its
+ * packets must not pass for those of the next session to take the id. */
+void sh_capture_forget(struct shell *sh, int id)
+{
+    struct sh_capture *t = sh->capture;
+    struct cap_log *l = log_find(t, id);
+    if (!l)
+        return;
+    free(l->v);
+    memmove(l, l + 1, (size_t)(t->logs + t->nlogs - (l + 1)) * sizeof *l);
+    t->nlogs--;
+}
+
 static void log_add(struct sh_capture *t, int id, const struct nr_pkt *p)
 {
     struct cap_log *l = log_find(t, id);

@@ -291,6 +291,8 @@ void sh_capture_describe(struct shell *sh, int id);
 /* Stops the capture of id (0: all), printing what is left and a summary.
  * Returns how many were stopped. */
 int sh_capture_stop(struct shell *sh, int id);
+/* Drops the packets kept for id (ladder ID): the id was given back. */
+void sh_capture_forget(struct shell *sh, int id);
 bool sh_captured(const struct shell *sh, int id);
 /* Reads what the kernel holds (a command boundary); prints held packets. */
 void sh_capture_drain(struct shell *sh);

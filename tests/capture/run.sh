@@ -12,6 +12,7 @@
 #               with `ladder 1` after the sessions closed; --json the packets
 #   thousand    a 1,000-datagram exchange captured with no loss and no drop
 #   mapped      the IPv4 client of a dual-stack listener ([::]) is captured
+#   forget      a refused dial --capture: its packets shown, not kept for the id
 #   kept        ladder keeps the first 10,000 packets of 10,100 and says so
 #   nobody      without CAP_NET_RAW: one line with the fix; trace still works
 #   json        --json: one object per packet and per traced event, with the
@@ -200,6 +201,14 @@ if grep -q '^\[3\] capturing on lo: tcp and port 16377 and host 127\.0\.0\.1 and
    grep -q '^\[3\] capture stopped: 2 packets, 0 dropped by the kernel$' "$work/out"; then
     ok "mapped: a v4-mapped peer is captured as IPv4 (the request and its ACK)"
 else bad "mapped" "$(cat "$work/out")"; fi
+
+# ---- a dial --capture that fails gives its id back, with no packets kept ----
+printf 'dial tcp 127.0.0.1:16378 --capture\nlisten tcp 127.0.0.1:16378\nladder 1\n' >"$work/forget.nr"
+ns timeout 30 "$bin" -q -k "$work/forget.nr" >"$work/out" 2>&1
+if grep -q '^\[1\] < TCP .* RST+ACK ' "$work/out" && grep -q '^\[1\] listening on tcp 127\.0\.0\.1:16378$' "$work/out" &&
+   grep -q 'ladder: \[1\] has no captured packets' "$work/out"; then
+    ok "forget: the refused dial's SYN and RST are shown, not kept for the next [1]"
+else bad "forget" "$(cat "$work/out")"; fi
 
 # ---- without CAP_NET_RAW ----
 out=$(ns setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$bin" -k -c \
