@@ -189,12 +189,18 @@ static int send_on(struct shell *sh, struct nr_session *s, const struct send_opt
         return cmd_error(sh, "[%d] %s", id, nr_sess_strerror(s));
     /* The bytes stay queued and go out as the peer reads: say so, so a
      * failure is not mistaken for bytes lost. */
-    if (w != NR_WAIT_DONE)
-        return cmd_error(sh, "[%d] %s %g s with %zu of %zu %s still queued: they are still "
+    if (w != NR_WAIT_DONE) {
+        /* The queue is in order: this send's bytes are its last ones. */
+        size_t q = nr_sess_queued_out(s), mine = q < b->len ? q : b->len;
+        char earlier[64] = "";
+        if (q > mine)
+            snprintf(earlier, sizeof earlier, " (and %zu from earlier sends)", q - mine);
+        return cmd_error(sh, "[%d] %s %g s with %zu of %zu %s still queued%s: they are still "
                          "sent as the peer reads ('close %d' drops them)", id,
                          w == NR_WAIT_INTR ? "interrupted after" : "timed out after",
                          (double)(w == NR_WAIT_INTR ? nr_now_us() - t0 : t) / 1e6,
-                         nr_sess_queued_out(s), b->len, nr_plural(b->len, "byte", "bytes"), id);
+                         mine, b->len, nr_plural(b->len, "byte", "bytes"), earlier, id);
+    }
     out_begin(sh, "send");
     out_int(sh, "id", "[%lld] ", id);
     out_uint(sh, "bytes", "sent %llu ", b->len);
