@@ -4,6 +4,7 @@
  * meanwhile. Columns are dropped, least useful first, before a row would
  * wrap; a dumb terminal gets a fresh plain table each time instead. */
 #include "cmds/sess.h"
+#include "cmds/tls.h"
 #include "cmds/watch.h"
 #include "shell/pics.h"
 #include "shell/repl.h"
@@ -140,7 +141,7 @@ static void fill_row(struct watch *w, const struct nr_session *s, int64_t now, s
              out_escaped(sess_addr(nr_sess_local(s), nr_sess_local_len(s), a, sizeof a), &b));
     snprintf(r->c[4], sizeof r->c[4], "%s",
              out_escaped(sess_addr(nr_sess_remote(s), nr_sess_remote_len(s), a, sizeof a), &b));
-    snprintf(r->c[5], sizeof r->c[5], "%s", nr_sess_state(s));
+    snprintf(r->c[5], sizeof r->c[5], "%s", sess_state_text(s));   /* as sessions shows it */
     rate_text(e ? e->rate_in : 0, r->c[6], sizeof r->c[6]);
     rate_text(e ? e->rate_out : 0, r->c[7], sizeof r->c[7]);
     snprintf(r->c[8], sizeof r->c[8], "%s", pic_bytes(st.bytes_in, a, sizeof a));
