@@ -33,6 +33,12 @@ T send-keys -t nr C-c
 check "Ctrl-C cancels a handshake that never ends" 'TLS handshake interrupted' 3
 type_line 'echo still here'
 check "the shell goes on" '^still here$'
+# sessions --watch shows a TLS session's state as sessions does.
+type_line 'dial tls 127.0.0.1:16337 --insecure'
+T send-keys -t nr 'sessions --watch' Enter
+check "watch: a TLS dial is 'unverified', as in sessions" '^ *\*?[0-9]+ +tls +dial +.* unverified ' 5
+T send-keys -t nr q
+check "watch: q leaves it" '^netrepl\[[0-9]+\]> ?$' 5
 type_line 'quit'
 check "quit" 'EXIT=0'
 finish tty-tls
