@@ -234,9 +234,9 @@ static int resolve_raw(struct shell *sh, const struct nr_net *net, const char *a
         if (!out->n)
             return cmd_error(sh, "%s: not an %s address (network %s)", addr,
                              net->family == AF_INET ? "IPv4" : "IPv6", net->name), -1;
-    } else if (strchr(addr, ':') && !strchr(addr, '.')) {
-        return cmd_error(sh, "%s: not an IP address (a raw IP network takes a host "
-                         "without a port)", addr), -1;
+    } else if (strchr(addr, ':')) {   /* not an IPv6 address, and no name has one: a port */
+        return cmd_error(sh, "%s: a raw IP network (%s) takes a host without a port", addr,
+                         net->name), -1;
     } else if (resolve_name(sh, net, addr, 0, deadline_us, out) < 0) {
         return -1;
     }
