@@ -74,7 +74,8 @@ static const struct nr_pos capture_pos[] = {
 };
 static const struct nr_opt capture_options[] = {
     { "--file", NULL, OPT_PATH, offsetof(struct capture_opts, file), 0, 0, "F.pcap",
-      "also write the packets to a pcap file (tcpdump -r, Wireshark)", NULL, 0, 0 },
+      "also write the packets to a pcap file (tcpdump -r, Wireshark; or a FIFO a reader "
+      "holds open: wireshark -k -i FIFO)", NULL, 0, 0 },
     { "--count", NULL, OPT_INT, offsetof(struct capture_opts, count), 1, 1e9, "N",
       "stop after N packets (the file, too, holds the first N)", NULL, 0, 0 },
     { "--time", NULL, OPT_FLAG, offsetof(struct capture_opts, time), 0, 0, NULL,

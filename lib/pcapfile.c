@@ -223,10 +223,17 @@ struct nr_pcapfile *nr_pcapfile_open(const char *path, const char *ifname, const
     f->s = m;
     f->ctl = -1;
     snprintf(f->s->filter, sizeof f->s->filter, "%s", filter);
-    if ((file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
-        nr_err(err, errlen, "%s: %s", path, strerror(errno));
+    /* O_NONBLOCK: a FIFO without a reader must not hang the shell; with one
+     * (wireshark -k -i FIFO) it is written as a file, by the writer. */
+    if ((file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644)) < 0) {
+        if (errno == ENXIO)
+            nr_err(err, errlen, "%s: a FIFO nobody reads yet (start the reader first, e.g. "
+                   "wireshark -k -i %s)", path, path);
+        else
+            nr_err(err, errlen, "%s: %s", path, strerror(errno));
         goto fail;
     }
+    fcntl(file, F_SETFL, fcntl(file, F_GETFL) & ~O_NONBLOCK);
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
         nr_err(err, errlen, "socketpair: %s", strerror(errno));
         goto fail;

@@ -13,6 +13,7 @@
 #   thousand    a 1,000-datagram exchange captured with no loss and no drop
 #   mapped      the IPv4 client of a dual-stack listener ([::]) is captured
 #   forget      a refused dial --capture: its packets shown, not kept for the id
+#   fifo        --file to a FIFO: refused without a reader, streamed to one
 #   kept        ladder keeps the first 10,000 packets of 10,100 and says so
 #   nobody      without CAP_NET_RAW: one line with the fix; trace still works
 #   json        --json: one object per packet and per traced event, with the
@@ -209,6 +210,17 @@ if grep -q '^\[1\] < TCP .* RST+ACK ' "$work/out" && grep -q '^\[1\] listening o
    grep -q 'ladder: \[1\] has no captured packets' "$work/out"; then
     ok "forget: the refused dial's SYN and RST are shown, not kept for the next [1]"
 else bad "forget" "$(cat "$work/out")"; fi
+
+# ---- --file to a FIFO: refused in one line with no reader, written with one ----
+mkfifo "$work/fifo"
+printf 'listen tcp 127.0.0.1:16379\ncapture 1 --file %s\n' "$work/fifo" >"$work/fifo1.nr"
+out=$(ns timeout 10 "$bin" -q -k "$work/fifo1.nr" 2>&1)
+ns bash -c 'cat "$1" >"$2" & ip link set lo up; exec "${@:3}"' ns "$work/fifo" "$work/fifo.pcap" \
+    timeout 10 "$bin" -q -c "listen tcp 127.0.0.1:16379 --echo; capture 1 --file $work/fifo; dial tcp 127.0.0.1:16379; sleep 0.1; capture stop" >/dev/null 2>&1
+n=$(tcpdump -nr "$work/fifo.pcap" 2>/dev/null | wc -l)
+if grep -q "fifo: a FIFO nobody reads yet (start the reader first" <<<"$out" && [ "$n" = 3 ]; then
+    ok "fifo: no reader: refused at once; a reader (as wireshark -k -i) gets the handshake ($n packets)"
+else bad "fifo: $n packets through the FIFO" "$out"; fi
 
 # ---- without CAP_NET_RAW ----
 out=$(ns setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$bin" -k -c \
