@@ -31,6 +31,7 @@ struct layout {
     int w[NCOLS];
     bool hide[NCOLS];
     bool narrowed;   /* something was hidden or shortened: say so */
+    int marks;       /* the widest " captured traced" after a row */
     unsigned long long drops;   /* all rows' drops */
 };
 
@@ -109,7 +110,7 @@ static int line_width(const struct layout *l)
             w += l->w[c];
             n++;
         }
-    return w + n - 1;
+    return w + n - 1 + l->marks;
 }
 
 static int content_width(const struct nr_sessions *t, enum col c)
@@ -308,6 +309,12 @@ static int sessions_run(struct shell *sh, const struct cmd_call *call)
         return CMD_OK;
     }
     struct layout l = measure(t);
+    for (size_t i = 0; i < n; i++) {   /* the marks count in the width to fit */
+        int id = nr_sess_id(nr_sess_at(t, i));
+        int m = (sh_captured(sh, id) ? 9 : 0) + (sh_traced(sh, id) ? 7 : 0);
+        if (m > l.marks)
+            l.marks = m;
+    }
     int cols = sh_columns(1);
     if (!o->wide && cols > 0)
         fit(t, &l, cols);

@@ -316,6 +316,19 @@ T send-keys -t nr "send hello-world-no-newline; recv --all --timeout 2" Enter
 check "progress, open line: recv --all times out" '^recv: \[2\] timed out after 2 s \(0 bytes buffered\)$' 8
 check "progress, open line: the bytes are still on screen" '^hello-world-no-newline$'
 
+# ---- sessions: the captured/traced marks count in the width it fits ----
+if [ "$(id -u)" = 0 ]; then
+    # 90 columns: the table alone takes 83 of them, with the marks 99.
+    start 90 "${utf[@]}" NO_COLOR=1
+    T send-keys -t nr "listen tcp [::1]:16444 --echo" Enter "dial tcp [1]" Enter
+    check "sessions marks: connected" '^\[2\] tcp \[::1\]:[0-9]+ -> \[::1\]:16444'
+    T send-keys -t nr "capture 2; trace 2 on; sessions" Enter
+    check "sessions marks: the marks are shown" ' captured traced$' 5
+    check_width "sessions marks: within 90 columns" 90
+else
+    echo "skip sessions marks: capture needs root"
+fi
+
 # ---- progress: lookup -f of 1000 names that take 0.3 s each ----
 # tests/dns/faultdns.py (port 16440) answers slow.* after 300 ms; with 100
 # queries in flight the batch takes ~3.3 s, its results coming in bursts
