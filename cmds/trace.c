@@ -21,6 +21,9 @@ static int trace_run(struct shell *sh, const struct cmd_call *c)
     else if (strcmp(w, "on"))
         path = w;
     int id = nr_sess_id(c->s);
+    if (on && nr_sess_role_of(c->s) == NR_ROLE_LISTEN && nr_sess_is_stream(c->s))
+        return cmd_error(sh, "[%d] is a listener: it carries no data; trace the sessions it "
+                         "accepts (capture %d sees all its clients' packets)", id, id);
     if (sh_trace_set(sh, c->s, on, o->hex, o->time, path, err, sizeof err) < 0)
         return cmd_error(sh, "[%d] %s", id, err);
     out_begin(sh, "trace_set");

@@ -226,7 +226,9 @@ void serve_dgram(struct nr_session *s, const unsigned char *p, size_t n,
         reply = day;
     }
     ssize_t r = sendto(s->fd, reply, rlen, MSG_NOSIGNAL | MSG_DONTWAIT, from, fromlen);
-    if (r > 0)
+    if (r > 0) {
+        sess_tap(s, NR_TAP_SENT, reply, (size_t)r);   /* trace sees the replies too */
         s->bytes_out += (uint64_t)r;
+    }
     s->served_total++;
 }
