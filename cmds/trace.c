@@ -58,8 +58,9 @@ const struct nr_cmd cmd_trace = {
     "appear above the line being typed, with the time since the session opened\n"
     "(+1234us); in a script they are printed in event order after each command,\n"
     "without times unless --time, so a transcript stays the same from run to\n"
-    "run. A FILE in place of on also appends the lines, with times, to FILE.\n"
-    "Needs no privilege (see capture for the packets).\n"
+    "run. A FILE in place of on also appends the lines, with times, to FILE\n"
+    "(a regular file). A TCP listener carries no data: trace the sessions it\n"
+    "accepts. Needs no privilege (see capture for the packets).\n"
     "Example: trace 2 on\n"
     "Example: trace 2 /tmp/trace.txt --hex\n"
     "Example: trace 2 off\n",
