@@ -38,6 +38,8 @@ static int capture_run(struct shell *sh, const struct cmd_call *c)
     const struct capture_opts *o = c->opts;
     const char *w = c->npos ? c->pos[0] : NULL;
     if (w && !strcmp(w, "stop")) {
+        if (o->file || o->count || o->time || o->ladder)
+            return cmd_usage(sh, "capture stop takes no options");
         int id = c->s ? nr_sess_id(c->s) : 0;
         if (!sh_capture_stop(sh, id) && id)
             return cmd_error(sh, "[%d] is not being captured", id);
@@ -45,6 +47,8 @@ static int capture_run(struct shell *sh, const struct cmd_call *c)
     }
     if (w && strcmp(w, "all"))
         return cmd_usage(sh, "%s: not all or stop", w);
+    if (w && c->s)
+        return cmd_usage(sh, "capture ID or capture all, not both");
     if (!w) {
         struct nr_session *s = c->s ? c->s : sess_arg(sh, NULL);
         return s ? capture_one(sh, s, o) : CMD_FAIL;
