@@ -5,6 +5,7 @@
 #include "lib/session_impl.h"
 
 #include <errno.h>
+#include <linux/sock_diag.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,14 @@ void nr_sess_stats(const struct nr_session *s, struct nr_sess_stats *st)
     st->bytes_in = s->bytes_in;
     st->bytes_out = s->bytes_out;
     st->drops = s->drops;
+    if (s->fd >= 0 && s->net.type != SOCK_STREAM) {
+        /* Datagrams the kernel dropped (a full receive buffer) count too. */
+        uint32_t mem[SK_MEMINFO_VARS];
+        socklen_t len = sizeof mem;
+        if (getsockopt(s->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+            len > SK_MEMINFO_DROPS * sizeof *mem)
+            st->drops += mem[SK_MEMINFO_DROPS];
+    }
     st->buffered = nr_sess_buffered(s);
     st->datagrams = s->dq_count;
     st->queued_out = out_pending(s);

@@ -253,5 +253,17 @@ else
     echo "skip hosts file tests (need root for a private mount namespace)"
 fi
 
+# DROPS counts what the kernel dropped: 40 datagrams to a listener with the
+# smallest receive buffer, sent within one script (nothing is read until
+# the sleep); what the buffer did not hold shows as drops: IN/10 + DROPS = 40.
+{ echo "listen udp 127.0.0.1:16010"; echo "set 1 rcvbuf 2048"; echo "dial udp 127.0.0.1:16010"
+  for i in $(seq 40); do echo "send 2 0123456789"; done; echo "sleep 0.1"; echo "info 1"; } >"$work/drops.nr"
+"$bin" -q "$work/drops.nr" >"$work/o" 2>&1
+in=$(awk '$1 == "bytes" && $2 == "in" { print $3 }' "$work/o")
+dr=$(awk '$1 == "drops" { print $2 }' "$work/o")
+if [ -n "$in" ] && [ -n "$dr" ] && [ "$dr" -gt 0 ] && [ $((in / 10 + dr)) = 40 ]; then
+    pass=$((pass + 1)); echo "ok   udp drops by the kernel counted ($((in / 10)) read, $dr dropped)"
+else fail=$((fail + 1)); echo "FAIL udp drops by the kernel: in=$in drops=$dr"; sed 's/^/     | /' "$work/o" | head -30; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
