@@ -477,6 +477,9 @@ int sh_capture_ladder(struct shell *sh, int id, bool time)
     uint64_t over = 0;
     sh_capture_drain(sh);   /* what the kernel holds now */
     int got = sh_capture_packets(sh, id, &v, &n, &over);
+    if (!got && id && !(sh->sessions && nr_sess_get(sh->sessions, id)))
+        return cmd_error(sh, "[%d] no such session, and no packets kept for it (see "
+                         "'sessions')", id);
     if (!got && id)
         return cmd_error(sh, "[%d] has no captured packets: capture %d first (dial "
                          "--ladder captures from the first SYN)", id, id);
