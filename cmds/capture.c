@@ -41,8 +41,14 @@ static int capture_run(struct shell *sh, const struct cmd_call *c)
         if (o->file || o->count || o->time || o->ladder)
             return cmd_usage(sh, "capture stop takes no options");
         int id = c->s ? nr_sess_id(c->s) : 0;
-        if (!sh_capture_stop(sh, id) && id)
+        int n = sh_capture_stop(sh, id);
+        if (!n && id)
             return cmd_error(sh, "[%d] is not being captured", id);
+        if (!n) {   /* nothing to stop: not an error, but not silence either */
+            out_begin(sh, "capture_none");
+            out_text(sh, "no capture running\n");
+            out_end(sh);
+        }
         return CMD_OK;
     }
     if (w && strcmp(w, "all"))
