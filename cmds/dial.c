@@ -181,6 +181,21 @@ static int dial_capture(struct shell *sh, int id, const struct nr_net *net,
     return sh_capture_start(sh, id, &spec, NULL, 0, false, ladder);
 }
 
+/* A dial that failed: its session (if it got one) closed, its id given
+ * back, its capture stopped (the packets that came are shown) and its
+ * packets forgotten, so the next session with the id does not show them. */
+static int gone(struct shell *sh, struct nr_session *s, int id, bool capture)
+{
+    if (s)
+        nr_sess_close(s);
+    nr_sess_release_id(sh->sessions, id);
+    if (capture) {
+        sh_capture_stop(sh, id);
+        sh_capture_forget(sh, id);
+    }
+    return CMD_FAIL;
+}
+
 static int dial_run(struct shell *sh, const struct cmd_call *c)
 {
     const struct dial_opts *o = c->opts;
@@ -213,39 +228,21 @@ static int dial_run(struct shell *sh, const struct cmd_call *c)
     for (size_t i = 0; i < to.n && !s && !at.interrupted && nr_now_us() < deadline; i++)
         s = try_one(sh, id, &net, &to, i, o->from ? &from : NULL, deadline, &at);
     if (!s) {
-        nr_sess_release_id(sh->sessions, id);
         nr_tls_ctx_free(tls);
         if (!at.first_err)
             note_failure(&at, ETIMEDOUT, &to.ss[0], to.len[0]);
         int r = dial_fail(sh, &net, &at, o, o->from ? &from : NULL);
-        if (capture) {
-            sh_capture_stop(sh, id);   /* shows the SYN and what answered it */
-            sh_capture_forget(sh, id);
-        }
+        gone(sh, NULL, id, capture);   /* shows the SYN and what answered it */
         return r;
     }
     /* Connected: the capture follows this connection alone from here on
      * (before, the remote end: another client's packets to it too). */
     int r = capture ? sh_capture_refine(sh, s) : CMD_OK;
-    if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK) {
-        nr_sess_close(s);
-        nr_sess_release_id(sh->sessions, id);
-        if (capture) {
-            sh_capture_stop(sh, id);   /* shows the handshake that failed */
-            sh_capture_forget(sh, id);
-        }
-        return CMD_FAIL;
-    }
+    if (tls && dial_tls(sh, s, tls, c->pos[1], o, deadline) != CMD_OK)
+        return gone(sh, s, id, capture);   /* shows the handshake that failed */
     int64_t took = nr_now_us() - t0 - setup;
-    if (apply_opts(sh, s, o) != CMD_OK) {
-        nr_sess_close(s);
-        nr_sess_release_id(sh->sessions, id);
-        if (capture) {
-            sh_capture_stop(sh, id);
-            sh_capture_forget(sh, id);
-        }
-        return CMD_FAIL;
-    }
+    if (apply_opts(sh, s, o) != CMD_OK)
+        return gone(sh, s, id, capture);
     sh->current = sh->last_id = id;
     dial_print(sh, s, took, &at);
     if (capture)

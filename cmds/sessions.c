@@ -27,6 +27,9 @@ static const char *const col_names[NCOLS] = {
     "ID", "PROTO", "ROLE", "LOCAL", "REMOTE", "STATE", "IN", "OUT", "BUF", "DROPS", "AGE",
 };
 
+/* After a row, past the last column: its capture and trace. */
+static const char MARK_CAPTURED[] = " captured", MARK_TRACED[] = " traced";
+
 struct layout {
     int w[NCOLS];
     bool hide[NCOLS];
@@ -217,9 +220,9 @@ static void session_text(struct shell *sh, const struct nr_session *s, int64_t n
     cell(sh, l, C_DROPS, &first, "%llu", (unsigned long long)st.drops);
     cell(sh, l, C_AGE, &first, "%.1fs", (double)(now - nr_sess_created_us(s)) / 1e6);
     if (sh_captured(sh, id))
-        out_text(sh, " captured");
+        out_text(sh, "%s", MARK_CAPTURED);
     if (sh_traced(sh, id))
-        out_text(sh, " traced");
+        out_text(sh, "%s", MARK_TRACED);
     out_text(sh, "\n");
 }
 
@@ -311,7 +314,8 @@ static int sessions_run(struct shell *sh, const struct cmd_call *call)
     struct layout l = measure(t);
     for (size_t i = 0; i < n; i++) {   /* the marks count in the width to fit */
         int id = nr_sess_id(nr_sess_at(t, i));
-        int m = (sh_captured(sh, id) ? 9 : 0) + (sh_traced(sh, id) ? 7 : 0);
+        int m = (int)((sh_captured(sh, id) ? strlen(MARK_CAPTURED) : 0) +
+                      (sh_traced(sh, id) ? strlen(MARK_TRACED) : 0));
         if (m > l.marks)
             l.marks = m;
     }

@@ -240,11 +240,11 @@ bool nr_sess_handshaking(const struct nr_session *s);
 /* After the peer closed a TLS stream: "close_notify", or words saying it
  * closed without one (possible truncation); NULL otherwise. */
 const char *nr_sess_tls_end(const struct nr_session *s);
-/* The session's error in words (a TLS failure's own text). */
 /* Gives up a TLS handshake still under way (the wait for it timed out:
  * ETIMEDOUT, or was interrupted: ECANCELED): the session is in error, its
  * socket kept until closed. */
 void nr_sess_tls_abandon(struct nr_session *s, int err);
+/* The session's error in words (a TLS failure's own text). */
 const char *nr_sess_strerror(const struct nr_session *s);
 
 /* ---- the whole table ---- */

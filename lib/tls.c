@@ -260,18 +260,19 @@ done:
 
 static int alpn_wire(struct nr_tls_ctx *c, const char *list, char *err, size_t errlen)
 {
-    size_t at = 0, n = strlen(list);
-    if (!n || list[n - 1] == ',')   /* an empty name: none, or after the last comma */
-        return nr_err(err, errlen, "--alpn '%s': names are 1 to 255 bytes, comma-separated",
-                      list);
-    for (const char *p = list; *p;) {
+    size_t at = 0;
+    /* Every name 1 to 255 bytes: none empty, before, between or after commas. */
+    for (const char *p = list;; p++) {
         size_t l = strcspn(p, ",");
         if (l == 0 || l > 255 || at + l + 1 > sizeof c->alpn)
-            return nr_err(err, errlen, "--alpn '%s': names are 1 to 255 bytes, comma-separated", list);
+            return nr_err(err, errlen, "--alpn '%s': names are 1 to 255 bytes, comma-separated",
+                          list);
         c->alpn[at++] = (unsigned char)l;
         memcpy(c->alpn + at, p, l);
         at += l;
-        p += l + (p[l] == ',');
+        p += l;
+        if (!*p)
+            break;
     }
     c->alpn_len = at;
     return 0;

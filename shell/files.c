@@ -1,6 +1,7 @@
 /* shell/files — reading the files commands name (source, lookup -f, send
- * --file): only regular files, so nothing blocks the event loop (a FIFO
- * without a writer) or grows without end (/dev/zero); lines bounded by
+ * --file) and writing them (trace FILE): only regular files, so nothing
+ * blocks the event loop (a FIFO without its other end) or grows without end
+ * (/dev/zero) or fails every write unseen (/dev/full); lines bounded by
  * SH_LINE_MAX, the one limit every input line has. */
 #include "shell/shell.h"
 
@@ -19,27 +20,37 @@ static const char *kind(mode_t m)
     return "not a plain file";
 }
 
-int sh_open_regular(struct shell *sh, const char *prefix, const char *path)
+int sh_open_file(const char *path, int flags, char *err, size_t errlen)
 {
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return cmd_error(sh, "%s%s: %s", prefix, path, strerror(errno)), -1;
+    /* O_NONBLOCK: opening a FIFO must not wait for its other end. */
+    int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0644);
+    if (fd < 0 && errno == ENXIO)   /* a FIFO nobody reads, opened for writing */
+        return nr_err(err, errlen, "%s: not a regular file (a FIFO)", path);
+    if (fd < 0 && errno == EISDIR)
+        return nr_err(err, errlen, "%s: is a directory", path);
     struct stat st;
-    if (fstat(fd, &st) < 0) {
+    if (fd < 0 || fstat(fd, &st) < 0) {
         int e = errno;
-        close(fd);
-        return cmd_error(sh, "%s%s: %s", prefix, path, strerror(e)), -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return cmd_error(sh, "%s%s: is a directory", prefix, path), -1;
+        if (fd >= 0)
+            close(fd);
+        return nr_err(err, errlen, "%s: %s", path, strerror(e));
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return cmd_error(sh, "%s%s: not a regular file (%s)", prefix, path,
-                         kind(st.st_mode)), -1;
+        if (S_ISDIR(st.st_mode))
+            return nr_err(err, errlen, "%s: is a directory", path);
+        return nr_err(err, errlen, "%s: not a regular file (%s)", path, kind(st.st_mode));
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+int sh_open_regular(struct shell *sh, const char *prefix, const char *path)
+{
+    char err[NR_ERRLEN];
+    int fd = sh_open_file(path, O_RDONLY, err, sizeof err);
+    if (fd < 0)
+        cmd_error(sh, "%s%s", prefix, err);
     return fd;
 }
 

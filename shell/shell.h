@@ -108,6 +108,10 @@ void sh_vars_free(struct shell *sh);
  * through send --file) and small enough that input with no newline in sight
  * (a binary file, /dev/zero) is caught before it costs memory. */
 #define SH_LINE_MAX 65536
+/* Opens path with flags (O_RDONLY; O_WRONLY | O_APPEND | O_CREAT) if it is
+ * a regular file, without blocking on a FIFO's other end: the descriptor,
+ * or -1 with "PATH: not a regular file (a FIFO)" or the open error in err. */
+int sh_open_file(const char *path, int flags, char *err, size_t errlen);
 /* Opens path for reading if it is a regular file, without blocking (a FIFO
  * with no writer, a device). Otherwise reports "PREFIXPATH: not a regular
  * file (a FIFO)" or the open error through cmd_error and returns -1. */

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 enum { TRACE_HELD_MAX = 4 << 20 };
@@ -178,37 +177,19 @@ static void trace_drop(struct sh_trace *t, struct trace_on *o)
         fclose(o->f);
     *o = t->v[--t->n];
 }
+
 /* The trace file: a regular file (appended to, made if missing), as the
- * lines are written from the event loop: a FIFO or a device could block it
- * or fail every write unseen (/dev/full). */
+ * lines are written from the event loop (sh_open_file). */
 static FILE *open_append(const char *path, char *err, size_t errlen)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {   /* before open: a FIFO's waits */
-        nr_err(err, errlen, "%s: not a regular file (a trace is written to a file)", path);
-        return NULL;
-    }
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0644);
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        nr_err(err, errlen, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        nr_err(err, errlen, "%s: not a regular file (a trace is written to a file)", path);
-        return NULL;
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    FILE *f = fdopen(fd, "a");
-    if (!f) {
+    int fd = sh_open_file(path, O_WRONLY | O_APPEND | O_CREAT, err, errlen);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "a");
+    if (fd >= 0 && !f) {
         nr_err(err, errlen, "%s: %s", path, strerror(errno));
         close(fd);
     }
     return f;
 }
-
 
 int sh_trace_set(struct shell *sh, struct nr_session *s, bool on, bool hex, bool time,
                  const char *path, char *err, size_t errlen)

@@ -146,6 +146,7 @@ check "listen tls: the ephemeral certificate" "$(cat "$work/srv.out")" \
 
 port=16333
 srv "listen tls 127.0.0.1:$port --cert good.chain.pem --key key.pem
+listen tls 127.0.0.1:$port --cert good.chain.pem --key good.chain.pem
 listen tls 127.0.0.1:$port --cert good.chain.pem --key good.key --client-ca ca.pem --alpn h2
 accept --timeout 5
 recv --until \"\\n\" --timeout 5
@@ -156,7 +157,9 @@ cc1=$( (echo "with a cert"; sleep 1) | openssl s_client -quiet -connect 127.0.0.
 wait $srvpid
 check "listen tls --client-ca: a client certificate is required and verified" "$(cat "$work/srv.out")
 $cc1" \
-  'listen: --key key\.pem: No such file or directory' '^with a cert' '^to the client' '  verify      verified' \
+  'listen: --key key\.pem: No such file or directory' \
+  'listen: --key good\.chain\.pem: no private key in it, or one it cannot use \(PEM: -----BEGIN PRIVATE KEY-----; OpenSSL: ' \
+  '^\[1\] listening on tls 127\.0\.0\.1:16333' '^with a cert' '^to the client' '  verify      verified' \
   '    subject     CN=netrepl test client' '  alpn        h2'
 
 # ---- starttls --server: netrepl accepts, a Python ssl client upgrades ----
